@@ -1,0 +1,81 @@
+"""Instants known only to some precision ("July 2026", "NET Q3 2026").
+
+An instant is stored as the start of its window (a UTC datetime) plus a precision. These
+pure helpers turn that pair into the window's bounds and into text, so the database can
+store one column and the pages can still say exactly how much is known.
+"""
+
+import datetime as dt
+
+from django.db import models
+
+
+class Precision(models.TextChoices):
+    EXACT = "exact", "exact time"
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    QUARTER = "quarter", "quarter"
+    HALF = "half", "half-year"
+    YEAR = "year", "year"
+
+
+def window_start(instant: dt.datetime, precision: str) -> dt.datetime:
+    """The first instant of the window of `precision` that contains `instant`."""
+    if precision == Precision.EXACT:
+        return instant
+    day = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    if precision == Precision.DAY:
+        return day
+    if precision == Precision.MONTH:
+        return day.replace(day=1)
+    if precision == Precision.QUARTER:
+        return day.replace(day=1, month=(instant.month - 1) // 3 * 3 + 1)
+    if precision == Precision.HALF:
+        return day.replace(day=1, month=1 if instant.month <= 6 else 7)
+    if precision == Precision.YEAR:
+        return day.replace(day=1, month=1)
+    raise ValueError(f"unknown precision {precision!r}")
+
+
+def window_end(start: dt.datetime, precision: str) -> dt.datetime:
+    """The first instant after the window that starts at `start` (exclusive bound)."""
+    if precision == Precision.EXACT:
+        return start
+    if precision == Precision.DAY:
+        return start + dt.timedelta(days=1)
+    months = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}[precision]
+    month_index = start.year * 12 + start.month - 1 + months
+    return start.replace(year=month_index // 12, month=month_index % 12 + 1, day=1)
+
+
+def format_instant(instant: dt.datetime | dt.date | None, precision: str) -> str:
+    """Text for an instant at its real precision: '2026-07-14 09:00 UTC', 'July 2026', 'NET Q3 2026'."""
+    if instant is None or not precision:
+        return "unknown"
+    if precision == Precision.EXACT:
+        return instant.strftime("%Y-%m-%d %H:%M UTC")
+    if precision == Precision.DAY:
+        return instant.strftime("%Y-%m-%d")
+    if precision == Precision.MONTH:
+        return instant.strftime("%B %Y")
+    if precision == Precision.QUARTER:
+        return f"NET Q{(instant.month - 1) // 3 + 1} {instant.year}"
+    if precision == Precision.HALF:
+        return f"NET H{1 if instant.month <= 6 else 2} {instant.year}"
+    if precision == Precision.YEAR:
+        return f"NET {instant.year}"
+    raise ValueError(f"unknown precision {precision!r}")
+
+
+def parse_partial_date(text: str) -> tuple[dt.datetime, str]:
+    """'2023-12-28' -> (that day, DAY); '2023-12' -> (2023-12-01, MONTH); '2023' -> YEAR."""
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD") from None
+    precision = {1: Precision.YEAR, 2: Precision.MONTH, 3: Precision.DAY}.get(len(numbers))
+    if precision is None:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (numbers + [1, 1])[:3]
+    return dt.datetime(year, month, day, tzinfo=dt.UTC), precision

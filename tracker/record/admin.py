@@ -1,0 +1,303 @@
+"""The editors' admin for the flight record."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Agency,
+    Agreement,
+    AgreementDocument,
+    Citation,
+    Mission,
+    Person,
+    PersonAlias,
+    Seat,
+    Spacecraft,
+    VehicleFamily,
+)
+from .validation import _person_seats, schedule_conflicts
+
+
+class LaunchYearFilter(admin.SimpleListFilter):
+    title = "launch year"
+    parameter_name = "year"
+    launch_field = "launch_at"
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .exclude(**{f"{self.launch_field}__isnull": True})
+            .annotate(year=ExtractYear(self.launch_field))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        return [(str(year), str(year)) for year in years] + [("unknown", "unknown")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unknown":
+            return queryset.filter(**{f"{self.launch_field}__isnull": True})
+        if self.value():
+            return queryset.filter(**{f"{self.launch_field}__year": int(self.value())})
+        return queryset
+
+
+class SeatLaunchYearFilter(LaunchYearFilter):
+    launch_field = "mission__launch_at"
+
+
+class SeatInlineFormSet(forms.BaseInlineFormSet):
+    """Checks the seats of one mission together: their number against the vehicle's
+    seats, and each person's schedule against this mission's (possibly new) dates."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        mission = self.instance
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.instance.person_id
+        ]
+        if mission.family_id:
+            for leg in {seat.leg for seat in kept}:
+                riding = sum(1 for seat in kept if seat.leg == leg)
+                if riding > mission.family.seats:
+                    raise ValidationError(
+                        f"{mission.family} has {mission.family.seats} seats, "
+                        f"but {riding} people are listed on the {leg} leg."
+                    )
+        for seat in kept:
+            problems = schedule_conflicts(_person_seats(seat.person_id, replacing=seat, mission=mission))
+            if problems:
+                raise ValidationError(problems)
+
+
+class SeatInline(admin.TabularInline):
+    model = Seat
+    formset = SeatInlineFormSet
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["person", "leg", "role", "notes"]
+
+
+@admin.register(Mission)
+class MissionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "family", "spacecraft", "launch", "landing", "status", "cross_flight", "stale"]
+    list_filter = ["status", "family", LaunchYearFilter, "seats__person__agency", "agreement_documents"]
+    search_fields = ["name", "slug", "seats__person__name", "seats__person__aliases__alias"]
+    date_hierarchy = "launch_at"
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["spacecraft", "sources"]
+    inlines = [SeatInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "status", "family", "spacecraft", "launch_vehicle", "launch_site"]}),
+        (
+            "Timeline (UTC; blank time = unknown)",
+            {
+                "fields": [
+                    ("launch_at", "launch_precision"),
+                    ("docking_at", "docking_precision"),
+                    ("undocking_at", "undocking_precision"),
+                    ("landing_at", "landing_precision"),
+                ]
+            },
+        ),
+        ("Sources and notes", {"fields": ["sources", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).with_stale().with_cross_flight().select_related("family", "spacecraft__family")
+        )
+
+    @admin.display(description="launch", ordering="launch_at")
+    def launch(self, mission):
+        return mission.describe("launch")
+
+    @admin.display(description="landing", ordering="landing_at")
+    def landing(self, mission):
+        return mission.describe("landing")
+
+    @admin.display(description="cross-flight", boolean=True, ordering="is_cross_flight")
+    def cross_flight(self, mission):
+        return mission.is_cross_flight
+
+    @admin.display(description="stale", boolean=True, ordering="is_stale")
+    def stale(self, mission):
+        return mission.is_stale
+
+
+@admin.register(Seat)
+class SeatAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "mission", "leg", "role", "cross_flight"]
+    list_filter = ["leg", "role", "person__agency", "mission__family", "mission__status", SeatLaunchYearFilter]
+    search_fields = ["person__name", "person__aliases__alias", "mission__name"]
+    autocomplete_fields = ["person", "mission"]
+    date_hierarchy = "mission__launch_at"
+    list_select_related = ["person", "mission"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_cross_flight()
+
+    @admin.display(description="cross-flight", boolean=True, ordering="is_cross_flight")
+    def cross_flight(self, seat):
+        return seat.is_cross_flight
+
+
+class PersonAliasInline(admin.TabularInline):
+    model = PersonAlias
+    extra = 1
+
+
+class PersonSeatInline(admin.TabularInline):
+    """A person's flights, read-only here: seats are edited on their mission."""
+
+    model = Seat
+    fields = ["mission", "leg", "role"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "agency", "nationality", "aliases_list", "flights"]
+    list_filter = ["agency", "seats__mission__family", "nationality"]
+    search_fields = ["name", "slug", "aliases__alias"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PersonAliasInline, PersonSeatInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agency")
+            .prefetch_related("aliases")
+            .annotate(flight_count=Count("seats", filter=Q(seats__leg="ascent"), distinct=True))
+        )
+
+    @admin.display(description="also spelled")
+    def aliases_list(self, person):
+        return ", ".join(alias.alias for alias in person.aliases.all())
+
+    @admin.display(description="flights up", ordering="flight_count")
+    def flights(self, person):
+        return person.flight_count
+
+
+@admin.register(PersonAlias)
+class PersonAliasAdmin(SimpleHistoryAdmin):
+    list_display = ["alias", "person"]
+    search_fields = ["alias", "person__name"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "full_name", "country", "people_count"]
+    search_fields = ["name", "full_name", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_total=Count("people"))
+
+    @admin.display(description="people", ordering="people_total")
+    def people_count(self, agency):
+        return agency.people_total
+
+
+class SpacecraftInline(admin.TabularInline):
+    model = Spacecraft
+    extra = 1
+
+
+@admin.register(VehicleFamily)
+class VehicleFamilyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "operator", "builder", "seats", "typical_stay"]
+    list_filter = ["operator"]
+    search_fields = ["name", "builder"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SpacecraftInline]
+
+
+@admin.register(Spacecraft)
+class SpacecraftAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "family"]
+    list_filter = ["family"]
+    search_fields = ["name", "family__name"]
+    list_select_related = ["family"]
+
+
+class AgreementDocumentInline(admin.StackedInline):
+    model = AgreementDocument
+    extra = 0
+    autocomplete_fields = ["missions", "sources"]
+    fields = [
+        ("key", "kind"),
+        "title",
+        ("signed_on", "signed_precision"),
+        ("announced_on", "announced_precision"),
+        "covers",
+        "missions",
+        "crew_changes",
+        "notes",
+        "sources",
+    ]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["short_name", "name", "document_count"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    filter_horizontal = ["parties"]
+    autocomplete_fields = ["sources"]
+    inlines = [AgreementDocumentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(documents_total=Count("documents"))
+
+    @admin.display(description="documents", ordering="documents_total")
+    def document_count(self, agreement):
+        return agreement.documents_total
+
+
+@admin.register(AgreementDocument)
+class AgreementDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "agreement", "kind", "signed_display", "announced_display", "mission_count"]
+    list_filter = ["kind", "agreement"]
+    search_fields = ["title", "key", "covers", "missions__name"]
+    autocomplete_fields = ["missions", "sources"]
+    date_hierarchy = "announced_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agreement").annotate(missions_total=Count("missions"))
+
+    @admin.display(description="signed", ordering="signed_on")
+    def signed_display(self, document):
+        return document.signed_display
+
+    @admin.display(description="announced", ordering="announced_on")
+    def announced_display(self, document):
+        return document.announced_display
+
+    @admin.display(description="flights covered", ordering="missions_total")
+    def mission_count(self, document):
+        return document.missions_total
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["url", "title"]
+    search_fields = ["url", "title"]

@@ -1,0 +1,186 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
+
+from .citation import Citation
+from .vehicles import Spacecraft, VehicleFamily
+
+# The four events of a flight, in the order they must happen.
+EVENTS = ("launch", "docking", "undocking", "landing")
+
+# An expected event is only called overdue once its whole window ended this long ago:
+# news of a launch takes a while to reach the record, and a flag that flickers on for a
+# few hours after every launch would teach viewers to ignore it.
+STALE_GRACE = dt.timedelta(days=1)
+
+
+class MissionStatus(models.TextChoices):
+    PLANNED = "planned", "planned"
+    SCHEDULED = "scheduled", "scheduled"
+    DELAYED = "delayed", "delayed"
+    IN_FLIGHT = "in_flight", "in flight"
+    LANDED = "landed", "landed"
+    CANCELLED = "cancelled", "cancelled"
+
+
+UPCOMING_STATUSES = (MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.DELAYED)
+FLOWN_STATUSES = (MissionStatus.IN_FLIGHT, MissionStatus.LANDED)
+
+
+def overdue(event: str, now: dt.datetime) -> Q:
+    """Missions whose `event` window ended (more than the grace period) before `now`."""
+    reference = now - STALE_GRACE
+    condition = Q()
+    for precision in Precision.values:
+        # The window ended before `reference` exactly when it started before the window
+        # that contains `reference`: one index-friendly comparison per precision.
+        condition |= Q(
+            **{f"{event}_precision": precision, f"{event}_at__lt": window_start(reference, precision)}
+        )
+    return condition
+
+
+def stale_condition(now: dt.datetime) -> Q:
+    """An expected event whose date has passed with no confirmation in the record."""
+    reference = now - STALE_GRACE
+    launch_overdue = Q(status__in=UPCOMING_STATUSES) & overdue("launch", now)
+    landing_overdue = Q(status=MissionStatus.IN_FLIGHT) & (
+        overdue("landing", now)
+        | Q(landing_at__isnull=True, expected_landing_at__lt=reference)
+    )
+    return launch_overdue | landing_overdue
+
+
+class MissionQuerySet(models.QuerySet):
+    def with_stale(self, now: dt.datetime | None = None):
+        """Annotate `is_stale`: an expected launch or landing has passed unconfirmed."""
+        now = now or timezone.now()
+        return self.alias(
+            expected_landing_at=ExpressionWrapper(
+                F("launch_at") + F("family__typical_stay"), output_field=models.DateTimeField()
+            )
+        ).annotate(is_stale=ExpressionWrapper(stale_condition(now), output_field=models.BooleanField()))
+
+    def with_cross_flight(self):
+        """Annotate `is_cross_flight`: the mission has at least one cross-flight seat."""
+        from .seats import Seat
+
+        return self.annotate(is_cross_flight=Exists(Seat.objects.cross_flight().filter(mission=OuterRef("pk"))))
+
+    def cross_flights(self):
+        return self.with_cross_flight().filter(is_cross_flight=True)
+
+    def upcoming(self):
+        return self.filter(status__in=UPCOMING_STATUSES)
+
+    def in_flight(self):
+        return self.filter(status=MissionStatus.IN_FLIGHT)
+
+    def completed(self):
+        return self.filter(status=MissionStatus.LANDED)
+
+
+def _event_constraints():
+    constraints = []
+    for event in EVENTS:
+        # A precision is recorded exactly when the instant is: "unknown" is a null instant.
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(**{f"{event}_at__isnull": True, f"{event}_precision": ""})
+                | (Q(**{f"{event}_at__isnull": False}) & ~Q(**{f"{event}_precision": ""})),
+                name=f"mission_{event}_precision_iff_time",
+            )
+        )
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(**{f"{event}_precision__in": ["", *Precision.values]}),
+                name=f"mission_{event}_precision_valid",
+            )
+        )
+    ordered_pairs = [("launch", "docking"), ("docking", "undocking"), ("undocking", "landing"), ("launch", "landing")]
+    for earlier, later in ordered_pairs:
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(**{f"{earlier}_at__isnull": True})
+                | Q(**{f"{later}_at__isnull": True})
+                | Q(**{f"{later}_at__gte": F(f"{earlier}_at")}),
+                name=f"mission_{later}_not_before_{earlier}",
+                violation_error_message=f"The {later} cannot be before the {earlier}.",
+            )
+        )
+    return constraints
+
+
+def _instant(event: str) -> models.DateTimeField:
+    return models.DateTimeField(
+        null=True, blank=True, help_text=f"UTC; the start of the window when the {event} is known only roughly."
+    )
+
+
+def _precision() -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=Precision.choices, blank=True, help_text="Blank when the time is unknown."
+    )
+
+
+class Mission(models.Model):
+    """One flight to the ISS: Soyuz MS-22, SpaceX Crew-5."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    family = models.ForeignKey(VehicleFamily, on_delete=models.PROTECT, related_name="missions")
+    spacecraft = models.ForeignKey(
+        Spacecraft, on_delete=models.PROTECT, null=True, blank=True, related_name="missions",
+        help_text="The individual craft, where it is known.",
+    )
+    launch_vehicle = models.CharField(max_length=100, blank=True, help_text="Blank when unknown.")
+    launch_site = models.CharField(max_length=200, blank=True, help_text="Blank when unknown.")
+    launch_at = _instant("launch")
+    launch_precision = _precision()
+    docking_at = _instant("docking")
+    docking_precision = _precision()
+    undocking_at = _instant("undocking")
+    undocking_precision = _precision()
+    landing_at = _instant("landing")
+    landing_precision = _precision()
+    status = models.CharField(max_length=20, choices=MissionStatus.choices, default=MissionStatus.PLANNED)
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Citation, blank=True, related_name="missions")
+    history = HistoricalRecords()
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("launch_at").asc(nulls_last=True), "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=MissionStatus.values), name="mission_status_valid"),
+            # A flight that has flown has a launch time, even if only to the day.
+            models.CheckConstraint(
+                condition=~Q(status__in=FLOWN_STATUSES) | Q(launch_at__isnull=False),
+                name="mission_flown_has_launch",
+                violation_error_message="A mission in flight or landed needs a launch time.",
+            ),
+            *_event_constraints(),
+        ]
+        indexes = [
+            # Dashboard sections filter on status and order by launch.
+            models.Index(fields=["status", "launch_at"], name="mission_status_launch_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+    def describe(self, event: str) -> str:
+        """The event's time at its real precision, e.g. 'July 2026' or 'unknown'."""
+        return format_instant(getattr(self, f"{event}_at"), getattr(self, f"{event}_precision"))
+
+    def clean(self):
+        from tracker.record.validation import validate_mission
+
+        validate_mission(self)

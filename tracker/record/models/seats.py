@@ -1,0 +1,148 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .missions import FLOWN_STATUSES, Mission, MissionStatus
+from .people import Person
+
+
+class Leg(models.TextChoices):
+    ASCENT = "ascent", "ascent (up)"
+    DESCENT = "descent", "descent (down)"
+
+
+class Role(models.TextChoices):
+    COMMANDER = "commander", "commander"
+    PILOT = "pilot", "pilot"
+    FLIGHT_ENGINEER = "flight_engineer", "flight engineer"
+    MISSION_SPECIALIST = "mission_specialist", "mission specialist"
+    SPACEFLIGHT_PARTICIPANT = "spaceflight_participant", "spaceflight participant"
+
+
+def covered_by_agreement():
+    """Agreement documents that cover the outer seat's mission, where the outer seat's person
+    and the mission's operator are both parties to that agreement."""
+    from .agreement import AgreementDocument
+
+    return AgreementDocument.objects.filter(
+        missions=OuterRef("mission_id"), agreement__parties=OuterRef("person__agency_id")
+    ).filter(agreement__parties=OuterRef("mission__family__operator_id"))
+
+
+def cross_flight_condition() -> Q:
+    """A party's crew member riding the other party's vehicle on a flight the agreement covers."""
+    return Q(Exists(covered_by_agreement())) & ~Q(person__agency_id=F("mission__family__operator_id"))
+
+
+def return_seat_for_ascent():
+    """The descent seat that ends the stay begun by the outer ascent seat: the same person's
+    first descent that lands after this launch (or has not landed yet), or the descent on the
+    same mission when the launch date is still unknown."""
+    return (
+        Seat.objects.filter(person=OuterRef("person_id"), leg=Leg.DESCENT)
+        .filter(
+            Q(mission=OuterRef("mission_id"))
+            | Q(mission__landing_at__gte=OuterRef("mission__launch_at"))
+            | Q(mission__landing_at__isnull=True)
+        )
+        .order_by(F("mission__landing_at").asc(nulls_last=True), "mission__name")
+    )
+
+
+class SeatQuerySet(models.QuerySet):
+    def with_cross_flight(self):
+        return self.annotate(
+            is_cross_flight=ExpressionWrapper(cross_flight_condition(), output_field=models.BooleanField())
+        )
+
+    def cross_flight(self):
+        return self.filter(cross_flight_condition())
+
+    def stays(self, now: dt.datetime | None = None):
+        """One row per stay in space: ascent seats annotated with the mission that brought
+        the person home (`return_mission_id`), the stay's end (`stay_end`, null while still
+        up) and its length so far (`stay_duration`)."""
+        now = now or timezone.now()
+        returning = return_seat_for_ascent()
+        return (
+            self.filter(leg=Leg.ASCENT)
+            .annotate(
+                return_mission_id=Subquery(returning.values("mission_id")[:1]),
+                return_status=Subquery(returning.values("mission__status")[:1]),
+                stay_end=Subquery(returning.values("mission__landing_at")[:1]),
+                left_station_at=Subquery(
+                    returning.annotate(
+                        left=Coalesce("mission__undocking_at", "mission__landing_at")
+                    ).values("left")[:1]
+                ),
+            )
+            .annotate(
+                stay_duration=ExpressionWrapper(
+                    Coalesce(F("stay_end"), models.Value(now)) - F("mission__launch_at"),
+                    output_field=models.DurationField(),
+                )
+            )
+        )
+
+    def aboard_at(self, instant: dt.datetime | None = None):
+        """Stays during which the person was aboard the ISS at `instant` (default: now)."""
+        instant = instant or timezone.now()
+        return (
+            self.stays(instant)
+            .filter(mission__status__in=FLOWN_STATUSES)
+            .alias(arrived_at=Coalesce("mission__docking_at", "mission__launch_at"))
+            .filter(arrived_at__lte=instant)
+            .filter(
+                Q(left_station_at__gt=instant)
+                | (Q(left_station_at__isnull=True) & ~Q(return_status=MissionStatus.LANDED))
+            )
+        )
+
+    def total_days_by_person(self, now: dt.datetime | None = None):
+        """Time in space per person over stays that have begun: {person_id: timedelta}."""
+        rows = (
+            self.stays(now)
+            .filter(mission__status__in=FLOWN_STATUSES)
+            .values("person_id")
+            .annotate(total=Sum("stay_duration"))
+            .values_list("person_id", "total")
+        )
+        return dict(rows)
+
+
+class Seat(models.Model):
+    """One person on one leg of one mission. A person who launches on one vehicle and lands
+    on another has two seats: ascent on the first, descent on the second."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="seats")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="seats")
+    leg = models.CharField(max_length=10, choices=Leg.choices)
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True, help_text="Blank when unknown.")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mission", "leg", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "person", "leg"], name="seat_one_per_person_mission_leg"),
+            models.CheckConstraint(condition=Q(leg__in=Leg.values), name="seat_leg_valid"),
+            models.CheckConstraint(condition=Q(role__in=["", *Role.values]), name="seat_role_valid"),
+        ]
+        indexes = [
+            # Pairing an ascent with its return seat looks up a person's descents.
+            models.Index(fields=["person", "leg"], name="seat_person_leg_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.mission} ({self.get_leg_display()})"
+
+    def clean(self):
+        from tracker.record.validation import validate_seat
+
+        validate_seat(self)
