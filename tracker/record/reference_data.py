@@ -1,0 +1,305 @@
+"""Load the sourced reference record (reference/*.json) into the database.
+
+Idempotent, and an editor's work wins: every row the loader writes is saved with the
+history change reason REFERENCE_REASON. On a later run a row is only updated while its
+latest history entry is still the loader's; a row an editor changed, renamed or deleted
+since is left as the editor left it. A second run with unchanged files writes nothing.
+Any invalid row aborts the whole load (one transaction) with a message naming it.
+"""
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from tracker.lib.fuzzy_dates import parse_partial_date
+
+from .models import (
+    Agency,
+    Agreement,
+    AgreementDocument,
+    Citation,
+    Leg,
+    Mission,
+    MissionStatus,
+    Person,
+    PersonAlias,
+    Role,
+    Seat,
+    Spacecraft,
+    VehicleFamily,
+)
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+REFERENCE_REASON = "reference data"
+
+STATUSES = {"completed": MissionStatus.LANDED, "in_flight": MissionStatus.IN_FLIGHT, "planned": MissionStatus.PLANNED}
+ROLES = {None: "", **{label: value for value, label in Role.choices}}
+# "Francisco (Frank) Rubio", "Warren 'Woody' Hoburg": canonical name plus a nickname.
+NICKNAME = re.compile(r"""^(?P<first>\S+)\s+(?:\((?P<p>[^)]+)\)|'(?P<q>[^']+)')\s+(?P<last>.+)$""")
+
+
+class ReferenceDataError(Exception):
+    """The reference files cannot be loaded; nothing was changed."""
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    linked: Counter = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        models_seen = sorted(set(self.created) | set(self.updated))
+        parts = [f"{name}: {self.created[name]} created, {self.updated[name]} updated" for name in models_seen]
+        parts += [f"{count} {relation} links added" for relation, count in sorted(self.linked.items())]
+        lines = ["; ".join(parts) or "nothing to change: the record already matches the reference data"]
+        lines += [f"kept editor's version of {item}" for item in self.kept]
+        return "\n".join(lines)
+
+
+def split_nickname(name: str) -> tuple[str, list[str]]:
+    """'Francisco (Frank) Rubio' -> ('Francisco Rubio', ['Frank Rubio'])."""
+    match = NICKNAME.match(name.strip())
+    if not match:
+        return name.strip(), []
+    nickname = match["p"] or match["q"]
+    return f"{match['first']} {match['last']}", [f"{nickname} {match['last']}"]
+
+
+def day(text: str | None) -> tuple[dt.datetime | None, str]:
+    return parse_partial_date(text) if text else (None, "")
+
+
+def _is_loader_owned(obj: models.Model) -> bool:
+    latest = obj.history.order_by("-history_date", "-history_id").first()
+    return latest is not None and latest.history_change_reason == REFERENCE_REASON and latest.history_user_id is None
+
+
+class Loader:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.report = LoadReport()
+
+    def read(self, name: str):
+        path = self.directory / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ReferenceDataError(f"{path} is missing.") from None
+        except json.JSONDecodeError as exc:
+            raise ReferenceDataError(f"{path} is not valid JSON: {exc}") from None
+
+    def upsert(self, model: type[models.Model], lookup: dict, values: dict, label: str) -> models.Model | None:
+        """Create or update one row the loader owns; leave rows an editor has touched.
+
+        Returns the current row (even if kept as the editor left it), or None when an
+        editor deleted it."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            earlier = model.history.filter(**lookup).order_by("-history_date").first()
+            if earlier is not None:
+                # It existed: an editor renamed or deleted it since.
+                current = model.objects.filter(pk=earlier.id).first()
+                self.report.kept.append(f"{model._meta.verbose_name} {label} ({'renamed' if current else 'deleted'})")
+                return current
+            return self.save(model(**lookup, **values), label, created=True)
+        if not _is_loader_owned(obj):
+            if any(getattr(obj, key) != value for key, value in values.items()):
+                self.report.kept.append(f"{model._meta.verbose_name} {label}")
+            return obj
+        changed = {key: value for key, value in values.items() if getattr(obj, key) != value}
+        if not changed:
+            return obj
+        for key, value in changed.items():
+            setattr(obj, key, value)
+        return self.save(obj, label, created=False)
+
+    def save(self, obj: models.Model, label: str, *, created: bool) -> models.Model:
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise ReferenceDataError(f"{obj._meta.verbose_name} {label}: {'; '.join(exc.messages)}") from None
+        obj._change_reason = REFERENCE_REASON
+        obj.save()
+        (self.report.created if created else self.report.updated)[obj._meta.verbose_name] += 1
+        return obj
+
+    def link(self, obj: models.Model | None, relation: str, targets: list[models.Model]) -> None:
+        """Add missing many-to-many links, only on rows the loader still owns (an editor's
+        change of links saves the row in the admin, which makes it theirs)."""
+        if obj is None or not _is_loader_owned(obj):
+            return
+        manager = getattr(obj, relation)
+        existing = set(manager.values_list("pk", flat=True))
+        missing = [target for target in targets if target is not None and target.pk not in existing]
+        if missing:
+            manager.add(*missing)
+            self.report.linked[relation] += len(missing)
+
+    # --- the steps, in dependency order ---------------------------------------------------
+
+    def load_agencies(self, catalog: dict) -> dict[str, Agency]:
+        """Returns agencies by every label the data files use for them."""
+        by_label = {}
+        for entry in catalog["agencies"]:
+            values = {"name": entry["name"], "full_name": entry["full_name"], "country": entry["country"]}
+            agency = self.upsert(Agency, {"slug": entry["slug"]}, values, entry["name"])
+            for label in entry["labels"]:
+                by_label[label] = agency
+        return by_label
+
+    def load_families(self, catalog: dict, agencies: dict[str, Agency]) -> dict[str, VehicleFamily]:
+        by_slug = {agency.slug: agency for agency in agencies.values() if agency}
+        families = {}
+        for entry in catalog["vehicle_families"]:
+            days = entry["typical_stay_days"]
+            values = {
+                "name": entry["name"],
+                "operator_id": by_slug[entry["operator"]].pk,
+                "builder": entry["builder"],
+                "seats": entry["seats"],
+                "typical_stay": dt.timedelta(days=days) if days else None,
+            }
+            families[entry["name"]] = self.upsert(VehicleFamily, {"slug": entry["slug"]}, values, entry["name"])
+        return families
+
+    def agency(self, agencies: dict[str, Agency], label: str, where: str) -> Agency:
+        if label not in agencies:
+            raise ReferenceDataError(f"{where}: unknown agency {label!r}; add it to catalog.json.")
+        return agencies[label]
+
+    def load_person(self, entry: dict, agencies: dict[str, Agency], catalog: dict, where: str) -> Person | None:
+        name, nicknames = split_nickname(entry["name"])
+        extra = catalog["people"].get(name, {})
+        values = {
+            "agency_id": self.agency(agencies, entry["agency"], where).pk,
+            "nationality": extra.get("nationality", ""),
+        }
+        person = self.upsert(Person, {"name": name}, {"slug": slugify(name), **values}, name)
+        if person is not None:
+            for alias in [*nicknames, *extra.get("aliases", [])]:
+                self.upsert(PersonAlias, {"alias": alias}, {"person_id": person.pk}, alias)
+        return person
+
+    def citations(self, urls: list[str]) -> list[Citation]:
+        return [self.upsert(Citation, {"url": url}, {}, url) for url in urls]
+
+    def load_mission(self, flight: dict, families: dict[str, VehicleFamily]) -> Mission | None:
+        name = flight["mission"]
+        family = families.get(flight["vehicle_family"])
+        if family is None:
+            raise ReferenceDataError(f"{name}: unknown vehicle family {flight['vehicle_family']!r}.")
+        if flight["status"] not in STATUSES:
+            raise ReferenceDataError(f"{name}: unknown status {flight['status']!r}.")
+        craft = None
+        if flight.get("vehicle_name"):
+            craft = self.upsert(Spacecraft, {"family_id": family.pk, "name": flight["vehicle_name"]}, {}, flight["vehicle_name"])
+        values = {
+            "slug": slugify(name),
+            "family_id": family.pk,
+            "spacecraft_id": craft.pk if craft else None,
+            "launch_site": flight.get("launch_site") or "",
+            "status": STATUSES[flight["status"]],
+            "notes": flight.get("notes") or "",
+        }
+        for event in ("launch", "docking", "undocking", "landing"):
+            try:
+                values[f"{event}_at"], values[f"{event}_precision"] = day(flight.get(f"{event}_date"))
+            except ValueError as exc:
+                raise ReferenceDataError(f"{name}: {event}_date: {exc}") from None
+        mission = self.upsert(Mission, {"name": name}, values, name)
+        self.link(mission, "sources", self.citations(flight.get("sources", [])))
+        return mission
+
+    def seat(self, mission: Mission | None, person: Person | None, leg: str, role: str | None, where: str) -> None:
+        if mission is None or person is None:
+            return  # an editor deleted the mission or person: their seats go with them
+        if role not in ROLES:
+            raise ReferenceDataError(f"{where}: unknown role {role!r}.")
+        lookup = {"mission_id": mission.pk, "person_id": person.pk, "leg": leg}
+        self.upsert(Seat, lookup, {"role": ROLES[role]}, f"{person} on {mission} ({leg})")
+
+    def load_crews(self, flights: list[dict], missions: dict, agencies: dict, catalog: dict) -> None:
+        """Ascent seats from each crew; descent seats on the flight each person came home on."""
+        for flight in flights:
+            mission = missions[flight["mission"]]
+            for entry in flight.get("crew", []):
+                where = f"{flight['mission']}, {entry['name']}"
+                person = self.load_person(entry, agencies, catalog, where)
+                self.seat(mission, person, Leg.ASCENT, entry.get("role"), where)
+                returned_on = entry.get("returned_on")
+                if returned_on and returned_on not in missions:
+                    raise ReferenceDataError(f"{where}: returned_on names unknown flight {returned_on!r}.")
+                if not returned_on:
+                    self.seat(mission, person, Leg.DESCENT, entry.get("role"), where)
+            for entry in flight.get("return_crew_from_other_flights", []):
+                where = f"{flight['mission']} (return), {entry['name']}"
+                person = self.load_person(entry, agencies, catalog, where)
+                self.seat(mission, person, Leg.DESCENT, entry.get("role"), where)
+
+    def load_agreement(self, data: dict, catalog: dict, agencies: dict, missions: dict, flights: list[dict]) -> None:
+        meta = catalog["agreement"]
+        agreement = self.upsert(
+            Agreement,
+            {"slug": meta["slug"]},
+            {"name": data["name"], "short_name": meta["short_name"], "terms_summary": data.get("terms_summary", "")},
+            meta["short_name"],
+        )
+        self.link(agreement, "parties", [self.agency(agencies, label, "agreement parties") for label in data["parties"]])
+        if agreement is None:
+            return
+        return_vehicles = {f["mission"]: f.get("return_vehicle") for f in flights}
+        for doc in data["documents"]:
+            self.load_document(agreement, doc, meta["documents"], missions, return_vehicles)
+
+    def load_document(self, agreement, doc: dict, titles: dict, missions: dict, return_vehicles: dict) -> None:
+        if doc["id"] not in titles:
+            raise ReferenceDataError(f"agreement document {doc['id']!r} has no title in catalog.json.")
+        values = {"title": titles[doc["id"]]["title"], "kind": titles[doc["id"]]["kind"]}
+        for event in ("signed", "announced"):
+            try:
+                instant, precision = day(doc.get(f"{event}_date"))
+            except ValueError as exc:
+                raise ReferenceDataError(f"agreement document {doc['id']}: {event}_date: {exc}") from None
+            values[f"{event}_on"], values[f"{event}_precision"] = (instant.date() if instant else None), precision
+        values.update(covers=doc.get("covers", ""), notes=doc.get("notes", ""), crew_changes="\n".join(doc.get("crew_changes", [])))
+        document = self.upsert(AgreementDocument, {"agreement_id": agreement.pk, "key": doc["id"]}, values, doc["id"])
+        covered = []
+        for label in doc.get("flights", []):
+            name = label.split(" (")[0].strip()  # "SpaceX Crew-13 (2027 Dragon flight? unclear)"
+            if name not in missions:
+                raise ReferenceDataError(f"agreement document {doc['id']}: covers unknown flight {name!r}.")
+            covered.append(missions[name])
+            # A covered flight's crew coming home on a replacement vehicle (MS-22's crew on
+            # MS-23) still ride under the agreement: the replacement is covered too.
+            if return_vehicles.get(name):
+                covered.append(missions[return_vehicles[name]])
+        self.link(document, "missions", covered)
+        self.link(document, "sources", self.citations(doc.get("sources", [])))
+
+    def run(self) -> LoadReport:
+        catalog, flights, agreement = self.read("catalog.json"), self.read("flights.json"), self.read("agreement.json")
+        flights = [*catalog.get("extra_flights", []), *flights]
+        with transaction.atomic():
+            agencies = self.load_agencies(catalog)
+            families = self.load_families(catalog, agencies)
+            missions = {flight["mission"]: self.load_mission(flight, families) for flight in flights}
+            self.load_crews(flights, missions, agencies, catalog)
+            self.load_agreement(agreement, catalog, agencies, missions, flights)
+        return self.report
+
+
+def load_reference_data(*, directory: Path = REFERENCE_DIR) -> LoadReport:
+    """Load the reference record; raises ReferenceDataError (and changes nothing) on bad data."""
+    try:
+        return Loader(directory).run()
+    except KeyError as exc:
+        raise ReferenceDataError(f"a required field is missing from the reference data: {exc}") from None
