@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "tracker.record",
+    "tracker.core",
 ]
 
 MIDDLEWARE = [

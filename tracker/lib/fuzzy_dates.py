@@ -78,4 +78,7 @@ def parse_partial_date(text: str) -> tuple[dt.datetime, str]:
     if precision is None:
         raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (numbers + [1, 1])[:3]
-    return dt.datetime(year, month, day, tzinfo=dt.UTC), precision
+    try:
+        return dt.datetime(year, month, day, tzinfo=dt.UTC), precision
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a valid date: {exc}") from None

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -81,8 +81,9 @@ class SeatQuerySet(models.QuerySet):
                 ),
             )
             .annotate(
+                # Time up so far as of `now`: a stay still running (or ending after `now`) counts to `now`.
                 stay_duration=ExpressionWrapper(
-                    Coalesce(F("stay_end"), models.Value(now)) - F("mission__launch_at"),
+                    Least(Coalesce(F("stay_end"), models.Value(now)), models.Value(now)) - F("mission__launch_at"),
                     output_field=models.DurationField(),
                 )
             )
@@ -104,9 +105,10 @@ class SeatQuerySet(models.QuerySet):
 
     def total_days_by_person(self, now: dt.datetime | None = None):
         """Time in space per person over stays that have begun: {person_id: timedelta}."""
+        now = now or timezone.now()
         rows = (
             self.stays(now)
-            .filter(mission__status__in=FLOWN_STATUSES)
+            .filter(mission__status__in=FLOWN_STATUSES, mission__launch_at__lte=now)
             .values("person_id")
             .annotate(total=Sum("stay_duration"))
             .values_list("person_id", "total")

@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from tracker.admin_site import EDITOR_GROUP
+from tracker.record.models import Mission, Person, Seat
+from tracker.record.reference_data import load_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test starts from the shipped reference record (loaded once)."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def mission():
+    def get(name: str) -> Mission:
+        return Mission.objects.get(name=name)
+
+    return get
+
+
+@pytest.fixture
+def person():
+    def get(name: str) -> Person:
+        return Person.objects.get(name=name)
+
+    return get
+
+
+@pytest.fixture
+def seat():
+    def get(person_name: str, mission_name: str, leg: str) -> Seat:
+        return Seat.objects.get(person__name=person_name, mission__name=mission_name, leg=leg)
+
+    return get
+
+
+# --- personas ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("edna", password="correct horse battery")
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+    return user
+
+
+@pytest.fixture
+def staff_non_editor(db):
+    return User.objects.create_user("stan", password="correct horse battery", is_staff=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

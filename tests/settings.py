@@ -1,0 +1,15 @@
+"""Test settings: the real settings, pointed at the test run's own Redis database."""
+
+import os
+
+from tracker.settings import *  # noqa: F403
+
+# bin/test gives each run its own Redis database number (and purges it) so that test
+# tasks never reach a development worker and two runs never share a queue.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+CELERY_BROKER_URL = TEST_REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = TEST_REDIS_URL or "cache+memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
