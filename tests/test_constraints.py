@@ -103,7 +103,9 @@ def test_spacecraft_names_are_unique_within_a_family():
 
 def test_agreement_document_keys_are_unique_within_an_agreement():
     agreement = Agreement.objects.get()
-    rejected(lambda: AgreementDocument.objects.create(agreement=agreement, key="original", title="Again", kind="original"))
+    rejected(
+        lambda: AgreementDocument.objects.create(agreement=agreement, key="original", title="Again", kind="original")
+    )
 
 
 def test_an_agreement_document_date_needs_its_precision():

@@ -15,7 +15,11 @@ FLIGHTS = json.loads((REFERENCE_DIR / "flights.json").read_text())
 
 
 def cross_flight(person_name: str, mission_name: str, leg: str) -> bool:
-    return Seat.objects.with_cross_flight().get(person__name=person_name, mission__name=mission_name, leg=leg).is_cross_flight
+    return (
+        Seat.objects.with_cross_flight()
+        .get(person__name=person_name, mission__name=mission_name, leg=leg)
+        .is_cross_flight
+    )
 
 
 def test_rubio_on_soyuz_ms_22_is_a_cross_flight_seat():
@@ -98,7 +102,13 @@ def test_crossflights_json_gives_dates_precisions_status_and_roles():
     assert ms22["landing"] == "2023-03-28T00:00:00Z"
     assert ms22["stale"] is False
     rubio = next(seat for seat in ms22["crew"] if seat["name"] == "Francisco Rubio")
-    assert rubio == {"name": "Francisco Rubio", "agency": "NASA", "role": "flight engineer", "leg": "ascent", "cross_flight": True}
+    assert rubio == {
+        "name": "Francisco Rubio",
+        "agency": "NASA",
+        "role": "flight engineer",
+        "leg": "ascent",
+        "cross_flight": True,
+    }
     ms29 = next(entry for entry in json.loads(out.getvalue()) if entry["mission"] == "Soyuz MS-29")
     assert ms29["launch"] is None and ms29["launch_precision"] is None
     assert {seat["role"] for seat in ms29["crew"] if seat["name"] == "Pyotr Dubrov"} == {None}

@@ -155,7 +155,13 @@ def test_every_fact_keeps_its_sources(mission):
 def test_the_agreement_covers_its_flights_and_the_replacement_return_vehicle():
     original = AgreementDocument.objects.get(key="original")
     assert set(original.missions.values_list("name", flat=True)) == {
-        "Soyuz MS-22", "Soyuz MS-23", "SpaceX Crew-5", "SpaceX Crew-6", "Soyuz MS-24", "SpaceX Crew-7", "Soyuz MS-25",
+        "Soyuz MS-22",
+        "Soyuz MS-23",
+        "SpaceX Crew-5",
+        "SpaceX Crew-6",
+        "Soyuz MS-24",
+        "SpaceX Crew-7",
+        "Soyuz MS-25",
     }
     addendum_2 = AgreementDocument.objects.get(key="addendum_2")
     assert (addendum_2.signed_display, addendum_2.announced_display) == ("December 2023", "2023-12-28")

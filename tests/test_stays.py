@@ -60,8 +60,13 @@ def test_rubio_was_aboard_through_the_ms_22_leak_and_left_on_ms_23():
 
 def test_aboard_on_a_day_lists_both_crews():
     assert aboard(at(2023, 1, 1)) == {
-        "Sergey Prokopyev", "Dmitry Petelin", "Francisco Rubio",
-        "Nicole Mann", "Josh Cassada", "Koichi Wakata", "Anna Kikina",
+        "Sergey Prokopyev",
+        "Dmitry Petelin",
+        "Francisco Rubio",
+        "Nicole Mann",
+        "Josh Cassada",
+        "Koichi Wakata",
+        "Anna Kikina",
     }
 
 

@@ -113,7 +113,11 @@ class MissionAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).with_stale().with_cross_flight().select_related("family", "spacecraft__family")
+            super()
+            .get_queryset(request)
+            .with_stale()
+            .with_cross_flight()
+            .select_related("family", "spacecraft__family")
         )
 
     @admin.display(description="launch", ordering="launch_at")

@@ -201,7 +201,9 @@ class Loader:
             raise ReferenceDataError(f"{name}: unknown status {flight['status']!r}.")
         craft = None
         if flight.get("vehicle_name"):
-            craft = self.upsert(Spacecraft, {"family_id": family.pk, "name": flight["vehicle_name"]}, {}, flight["vehicle_name"])
+            craft = self.upsert(
+                Spacecraft, {"family_id": family.pk, "name": flight["vehicle_name"]}, {}, flight["vehicle_name"]
+            )
         values = {
             "slug": slugify(name),
             "family_id": family.pk,
@@ -253,7 +255,9 @@ class Loader:
             {"name": data["name"], "short_name": meta["short_name"], "terms_summary": data.get("terms_summary", "")},
             meta["short_name"],
         )
-        self.link(agreement, "parties", [self.agency(agencies, label, "agreement parties") for label in data["parties"]])
+        self.link(
+            agreement, "parties", [self.agency(agencies, label, "agreement parties") for label in data["parties"]]
+        )
         if agreement is None:
             return
         return_vehicles = {f["mission"]: f.get("return_vehicle") for f in flights}
@@ -270,7 +274,11 @@ class Loader:
             except ValueError as exc:
                 raise ReferenceDataError(f"agreement document {doc['id']}: {event}_date: {exc}") from None
             values[f"{event}_on"], values[f"{event}_precision"] = (instant.date() if instant else None), precision
-        values.update(covers=doc.get("covers", ""), notes=doc.get("notes", ""), crew_changes="\n".join(doc.get("crew_changes", [])))
+        values.update(
+            covers=doc.get("covers", ""),
+            notes=doc.get("notes", ""),
+            crew_changes="\n".join(doc.get("crew_changes", [])),
+        )
         document = self.upsert(AgreementDocument, {"agreement_id": agreement.pk, "key": doc["id"]}, values, doc["id"])
         covered = []
         for label in doc.get("flights", []):

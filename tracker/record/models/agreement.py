@@ -28,7 +28,6 @@ class Agreement(models.Model):
         return self.short_name
 
 
-
 class DocumentKind(models.TextChoices):
     ORIGINAL = "original", "original agreement"
     ADDENDUM = "addendum", "addendum / extension"

@@ -39,9 +39,7 @@ def overdue(event: str, now: dt.datetime) -> Q:
     for precision in Precision.values:
         # The window ended before `reference` exactly when it started before the window
         # that contains `reference`: one index-friendly comparison per precision.
-        condition |= Q(
-            **{f"{event}_precision": precision, f"{event}_at__lt": window_start(reference, precision)}
-        )
+        condition |= Q(**{f"{event}_precision": precision, f"{event}_at__lt": window_start(reference, precision)})
     return condition
 
 
@@ -50,8 +48,7 @@ def stale_condition(now: dt.datetime) -> Q:
     reference = now - STALE_GRACE
     launch_overdue = Q(status__in=UPCOMING_STATUSES) & overdue("launch", now)
     landing_overdue = Q(status=MissionStatus.IN_FLIGHT) & (
-        overdue("landing", now)
-        | Q(landing_at__isnull=True, expected_landing_at__lt=reference)
+        overdue("landing", now) | Q(landing_at__isnull=True, expected_landing_at__lt=reference)
     )
     return launch_overdue | landing_overdue
 
@@ -135,7 +132,11 @@ class Mission(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     family = models.ForeignKey(VehicleFamily, on_delete=models.PROTECT, related_name="missions")
     spacecraft = models.ForeignKey(
-        Spacecraft, on_delete=models.PROTECT, null=True, blank=True, related_name="missions",
+        Spacecraft,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missions",
         help_text="The individual craft, where it is known.",
     )
     launch_vehicle = models.CharField(max_length=100, blank=True, help_text="Blank when unknown.")
@@ -174,7 +175,6 @@ class Mission(models.Model):
 
     def __str__(self):
         return self.name
-
 
     def describe(self, event: str) -> str:
         """The event's time at its real precision, e.g. 'July 2026' or 'unknown'."""

@@ -37,7 +37,6 @@ class Person(models.Model):
         return self.name
 
 
-
 class PersonAlias(models.Model):
     """Another spelling of a person's name in the press: 'Frank Rubio', 'Кикина', 'Sergei Prokopyev'."""
 

@@ -75,9 +75,7 @@ class SeatQuerySet(models.QuerySet):
                 return_status=Subquery(returning.values("mission__status")[:1]),
                 stay_end=Subquery(returning.values("mission__landing_at")[:1]),
                 left_station_at=Subquery(
-                    returning.annotate(
-                        left=Coalesce("mission__undocking_at", "mission__landing_at")
-                    ).values("left")[:1]
+                    returning.annotate(left=Coalesce("mission__undocking_at", "mission__landing_at")).values("left")[:1]
                 ),
             )
             .annotate(

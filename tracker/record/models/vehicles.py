@@ -36,7 +36,6 @@ class VehicleFamily(models.Model):
         return self.name
 
 
-
 class Spacecraft(models.Model):
     """One flown craft of a family: Crew Dragon Endurance, Soyuz MS-22 'K.E. Tsiolkovsky'."""
 

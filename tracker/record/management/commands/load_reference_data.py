@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--directory", type=Path, default=REFERENCE_DIR,
+            "--directory",
+            type=Path,
+            default=REFERENCE_DIR,
             help="Folder holding flights.json, agreement.json and catalog.json (default: the shipped record).",
         )
 
