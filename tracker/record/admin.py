@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from simple_history.admin import SimpleHistoryAdmin
@@ -88,7 +89,7 @@ class SeatInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "family", "spacecraft", "launch", "landing", "status", "cross_flight", "stale"]
+    list_display = ["name", "family", "craft", "launch", "landing", "status", "cross_flight", "stale"]
     list_filter = ["status", "family", LaunchYearFilter, "seats__person__agency", "agreement_documents"]
     search_fields = ["name", "slug", "seats__person__name", "seats__person__aliases__alias"]
     date_hierarchy = "launch_at"
@@ -119,6 +120,10 @@ class MissionAdmin(SimpleHistoryAdmin):
             .with_cross_flight()
             .select_related("family", "spacecraft__family")
         )
+
+    @admin.display(description="craft", ordering="spacecraft__name")
+    def craft(self, mission):
+        return mission.spacecraft.name if mission.spacecraft else "unknown"
 
     @admin.display(description="launch", ordering="launch_at")
     def launch(self, mission):
@@ -188,6 +193,9 @@ class PersonAdmin(SimpleHistoryAdmin):
             .select_related("agency")
             .prefetch_related("aliases")
             .annotate(flight_count=Count("seats", filter=Q(seats__leg="ascent"), distinct=True))
+            # Meta.ordering is dropped from GROUP BY queries: without this the seat
+            # inline's person autocomplete lists (and pages through) people in no order.
+            .order_by(*Person._meta.ordering)
         )
 
     @admin.display(description="also spelled")
@@ -303,5 +311,7 @@ class AgreementDocumentAdmin(SimpleHistoryAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(SimpleHistoryAdmin):
+    # Sources typed without a scheme are web pages on https today.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["url", "title"]
     search_fields = ["url", "title"]
