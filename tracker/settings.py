@@ -8,6 +8,8 @@ DEBUG=false and ALLOWED_HOSTS.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from tracker.lib.env import (
     ConfigError,
     env_bool,
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "template_partials",
+    "csp",
     "simple_history",
     "tracker.record",
     "tracker.core",
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records which user made each change in the record's history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -71,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.record.views.theme",
             ],
         },
     },
@@ -122,8 +128,14 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
     # No Redis at all (runstack could not start its private one): kombu's filesystem
-    # transport still lets a worker and beat on this machine share a queue.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # transport still lets a worker and beat on this machine share a queue, and a file
+    # cache is shared by every process, so an editor's save invalidates pages everywhere.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
     _queue_dir = DATA_DIR / "broker"
     for _sub in ("in", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
@@ -163,6 +175,27 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 LOGIN_URL = "admin:login"
+
+# A strict Content-Security-Policy: no inline scripts or styles anywhere, every file from
+# our own static files. Templates therefore carry no <script> bodies and no style="".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Public pages are cached (per record version) for this long; "now"-dependent figures
+# such as days aboard and countdowns are at most this stale.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 
 LOGGING = {
     "version": 1,

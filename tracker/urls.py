@@ -1,9 +1,15 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.http import HttpResponse
+from django.urls import include, path
+
+
+def healthz(request):
+    """Liveness for load balancers: answers without touching the database or Redis."""
+    return HttpResponse("ok", content_type="text/plain")
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Until the public dashboard exists, the editors' admin is the product's front door.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("", include("tracker.record.urls")),
 ]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant
@@ -26,6 +27,9 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("record:agreement")
 
 
 class DocumentKind(models.TextChoices):

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +72,16 @@ class MissionQuerySet(models.QuerySet):
 
     def cross_flights(self):
         return self.with_cross_flight().filter(is_cross_flight=True)
+
+    def for_listing(self, now: dt.datetime | None = None):
+        """Missions as the pages list them: family, craft, stale flag and crew lists."""
+        from .seats import Seat
+
+        return (
+            self.with_stale(now)
+            .select_related("family", "spacecraft")
+            .prefetch_related(models.Prefetch("seats", queryset=Seat.objects.for_crew_lists()))
+        )
 
     def upcoming(self):
         return self.filter(status__in=UPCOMING_STATUSES)
@@ -175,6 +186,9 @@ class Mission(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("record:mission", args=[self.slug])
 
     def describe(self, event: str) -> str:
         """The event's time at its real precision, e.g. 'July 2026' or 'unknown'."""

@@ -53,7 +53,38 @@ def return_seat_for_ascent():
     )
 
 
+def launch_seat_for_descent():
+    """The ascent seat that began the stay ended by the outer descent seat: the person's
+    latest launch before this landing. A launch with no date yet only qualifies on the
+    same mission, and then it is the one (nulls first)."""
+    far_future = models.Value(dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+    return (
+        Seat.objects.filter(person=OuterRef("person_id"), leg=Leg.ASCENT)
+        .filter(
+            Q(mission=OuterRef("mission_id"))
+            | Q(mission__launch_at__lte=Coalesce(OuterRef("mission__landing_at"), far_future))
+        )
+        .order_by(F("mission__launch_at").desc(nulls_first=True))
+    )
+
+
 class SeatQuerySet(models.QuerySet):
+    def with_connections(self):
+        """Annotate where each seat's stay began and ended when that is another mission:
+        `returned_on` (for ascent seats) and `launched_on` (for descent seats), as names and slugs."""
+        returning = return_seat_for_ascent()
+        launching = launch_seat_for_descent()
+        return self.annotate(
+            returned_on=Subquery(returning.values("mission__name")[:1]),
+            returned_on_slug=Subquery(returning.values("mission__slug")[:1]),
+            launched_on=Subquery(launching.values("mission__name")[:1]),
+            launched_on_slug=Subquery(launching.values("mission__slug")[:1]),
+        )
+
+    def for_crew_lists(self):
+        """What a crew list shows: person, agency, role, leg, cross-flight flag, other mission."""
+        return self.with_cross_flight().with_connections().select_related("person__agency").order_by("leg", "pk")
+
     def with_cross_flight(self):
         return self.annotate(
             is_cross_flight=ExpressionWrapper(cross_flight_condition(), output_field=models.BooleanField())

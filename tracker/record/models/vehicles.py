@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .people import Agency
@@ -34,6 +35,9 @@ class VehicleFamily(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("record:vehicle", args=[self.slug])
 
 
 class Spacecraft(models.Model):

@@ -1,0 +1,97 @@
+"""What the dashboard shows, assembled from the record in a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractYear
+
+from .forms import CrossFlightFilterForm
+from .models import Agreement, AgreementDocument, Mission, MissionStatus, Seat
+from .models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
+
+COMPLETED_PER_PAGE = 20
+
+
+@dataclass
+class CrossFlightSections:
+    upcoming: list[Mission]
+    in_flight: list[Mission]
+    completed: Page
+    filtered: bool
+
+
+def launch_years() -> list[int]:
+    years = (
+        Mission.objects.exclude(launch_at__isnull=True)
+        .annotate(year=ExtractYear("launch_at"))
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(years, reverse=True)
+
+
+def filter_form(query) -> CrossFlightFilterForm:
+    return CrossFlightFilterForm(query, years=launch_years())
+
+
+def filtered_cross_flights(filters: dict):
+    missions = Mission.objects.cross_flights()
+    if agency := filters.get("agency"):
+        crew_from_agency = Seat.objects.filter(mission=OuterRef("pk"), person__agency=agency)
+        missions = missions.filter(Q(Exists(crew_from_agency)) | Q(family__operator=agency))
+    if family := filters.get("family"):
+        missions = missions.filter(family=family)
+    if year := filters.get("year"):
+        missions = missions.filter(launch_at__year=year)
+    if status := filters.get("status"):
+        missions = missions.filter(status=status)
+    return missions
+
+
+def cross_flight_sections(filters: dict, *, page: int, now: dt.datetime) -> CrossFlightSections:
+    missions = filtered_cross_flights(filters).for_listing(now)
+    live = list(missions.filter(status__in=[*UPCOMING_STATUSES, MissionStatus.IN_FLIGHT]))
+    completed = missions.completed().order_by("-launch_at", "-name")
+    return CrossFlightSections(
+        upcoming=[m for m in live if m.status != MissionStatus.IN_FLIGHT],
+        in_flight=[m for m in live if m.status == MissionStatus.IN_FLIGHT],
+        completed=Paginator(completed, COMPLETED_PER_PAGE).get_page(page),
+        filtered=bool(filters),
+    )
+
+
+def next_cross_flight(now: dt.datetime) -> Mission | None:
+    """The first cross-flight still to launch: dated ones first, soonest first."""
+    return Mission.objects.cross_flights().upcoming().for_listing(now).first()
+
+
+def aboard_now(now: dt.datetime) -> list[Seat]:
+    """Stays in progress, with who, on what, since when, cross-flight marks, and whether
+    the record of the mission they came on is stale (they may well have landed)."""
+    stays = list(
+        Seat.objects.aboard_at(now)
+        .with_cross_flight()
+        .select_related("person__agency", "mission__family")
+        .order_by("mission__launch_at", "mission__name", "pk")
+    )
+    stale = set(
+        Mission.objects.with_stale(now)
+        .filter(is_stale=True, pk__in={stay.mission_id for stay in stays})
+        .values_list("pk", flat=True)
+    )
+    for stay in stays:
+        stay.mission_is_stale = stay.mission_id in stale
+    return stays
+
+
+def agreement_progress() -> tuple[Agreement | None, list[AgreementDocument]]:
+    agreement = Agreement.objects.prefetch_related("parties").first()
+    if agreement is None:
+        return None, []
+    in_launch_order = Mission.objects.select_related("family").order_by(F("launch_at").asc(nulls_last=True), "name")
+    documents = list(agreement.documents.prefetch_related(Prefetch("missions", queryset=in_launch_order), "sources"))
+    for document in documents:
+        document.flown_count = sum(1 for mission in document.missions.all() if mission.status in FLOWN_STATUSES)
+    return agreement, documents

@@ -1,0 +1,75 @@
+"""Context for the mission, person and vehicle pages."""
+
+import datetime as dt
+
+from django.db.models import Count
+
+from .models import EVENTS, Leg, Mission, Person, Seat, VehicleFamily
+
+
+def mission_events(mission: Mission) -> list[dict]:
+    return [
+        {
+            "name": event,
+            "at": getattr(mission, f"{event}_at"),
+            "precision": getattr(mission, f"{event}_precision"),
+            "text": mission.describe(event),
+        }
+        for event in EVENTS
+    ]
+
+
+def days_between(start: dt.datetime | None, end: dt.datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return (end - start).days
+
+
+def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
+    seats = list(mission.seats.all())
+    return {
+        "mission": mission,
+        "now": now,
+        "events": mission_events(mission),
+        "legs": [
+            ("Up (ascent)", [seat for seat in seats if seat.leg == Leg.ASCENT]),
+            ("Down (descent)", [seat for seat in seats if seat.leg == Leg.DESCENT]),
+        ],
+        "flight_days": days_between(mission.launch_at, mission.landing_at),
+        "documents": mission.agreement_documents.select_related("agreement"),
+        "sources": mission.sources.all(),
+    }
+
+
+def person_context(person: Person, *, now: dt.datetime) -> dict:
+    stays = list(
+        Seat.objects.filter(person=person)
+        .stays(now)
+        .with_cross_flight()
+        .with_connections()
+        .select_related("mission__family")
+        .order_by("mission__launch_at", "mission__name")
+    )
+    descent_cross = set(
+        Seat.objects.filter(person=person, leg=Leg.DESCENT).cross_flight().values_list("mission__name", flat=True)
+    )
+    for stay in stays:
+        stay.returns_cross_flight = stay.returned_on in descent_cross
+    total = Seat.objects.filter(person=person).total_days_by_person(now).get(person.pk)
+    return {
+        "now": now,
+        "person": person,
+        "stays": stays,
+        "total_days": total.days if total is not None else 0,
+        "cross_flights": sum(1 for stay in stays if stay.is_cross_flight or stay.returns_cross_flight),
+    }
+
+
+def vehicle_context(family: VehicleFamily, *, now: dt.datetime) -> dict:
+    missions = Mission.objects.filter(family=family).for_listing(now).with_cross_flight().order_by("-launch_at")
+    return {
+        "now": now,
+        "family": family,
+        "missions": missions,
+        "craft": family.craft.annotate(flights=Count("missions")).order_by("name"),
+    }

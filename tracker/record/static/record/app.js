@@ -1,0 +1,57 @@
+// Progressive enhancement only: every page is complete without this file.
+// - shows the viewer's local time beside each exact UTC time;
+// - ticks the next launch's countdown every second;
+// - pauses the dashboard's 60-second refreshes while the tab is hidden, and
+//   refreshes once when it becomes visible again.
+(function () {
+  "use strict";
+
+  function showLocalTimes(root) {
+    root.querySelectorAll("[data-local]").forEach(function (el) {
+      var when = new Date(el.getAttribute("data-local"));
+      if (isNaN(when)) return;
+      el.textContent = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) + " your time";
+      el.hidden = false;
+    });
+  }
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function tickCountdowns() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var target = new Date(el.getAttribute("data-countdown"));
+      if (isNaN(target)) return;
+      var seconds = Math.round((target - Date.now()) / 1000);
+      var sign = seconds < 0 ? "T+ " : "T− ";
+      seconds = Math.abs(seconds);
+      var days = Math.floor(seconds / 86400);
+      seconds -= days * 86400;
+      var text = sign + (days ? days + " d " : "") + pad(Math.floor(seconds / 3600)) + ":" +
+        pad(Math.floor(seconds % 3600 / 60)) + ":" + pad(seconds % 60);
+      el.textContent = text;
+      el.setAttribute("data-ticking", "true");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    showLocalTimes(document);
+    tickCountdowns();
+    setInterval(tickCountdowns, 1000);
+
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      showLocalTimes(event.detail.elt.parentNode || document);
+      tickCountdowns();
+    });
+    // A hidden tab polls nothing: cancel the periodic request before it is sent.
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+      if (document.hidden && event.detail.elt.hasAttribute("data-poll") && (!trigger || trigger.type !== "submit")) {
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden || !window.htmx) return;
+      document.querySelectorAll("[data-poll]").forEach(function (el) { window.htmx.trigger(el, "poll-now"); });
+    });
+  });
+})();

@@ -1,0 +1,120 @@
+"""Public, read-only pages. Each view parses input, asks a query function, renders.
+
+A dashboard request from htmx names its target region in HX-Target; the view then renders
+only the partial of the same name (region id == partial name == target id)."""
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from . import dashboard, detail, timeline
+from .models import Mission, Person, VehicleFamily
+from .page_cache import THEME_COOKIE, cached_public_page
+
+DASHBOARD_PARTIALS = {"crossflights", "aboard-now", "next-crossflight"}
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@require_GET
+@cached_public_page
+def dashboard_view(request):
+    now = timezone.now()
+    form = dashboard.filter_form(request.GET)
+    context = {
+        "now": now,
+        "form": form,
+        "sections": dashboard.cross_flight_sections(form.filters(), page=_page_number(request), now=now),
+    }
+    target = request.htmx.target if request.htmx else None
+    if target in DASHBOARD_PARTIALS:
+        if target != "crossflights":
+            context.update(aboard=dashboard.aboard_now(now), next_flight=dashboard.next_cross_flight(now))
+        return render(request, f"record/dashboard.html#{target}", context)
+    agreement, documents = dashboard.agreement_progress()
+    context.update(
+        aboard=dashboard.aboard_now(now),
+        next_flight=dashboard.next_cross_flight(now),
+        agreement=agreement,
+        documents=documents,
+    )
+    return render(request, "record/dashboard.html", context)
+
+
+@require_GET
+@cached_public_page
+def mission_view(request, slug):
+    now = timezone.now()
+    missions = Mission.objects.for_listing(now).with_cross_flight().prefetch_related("sources")
+    mission = get_object_or_404(missions, slug=slug)
+    return render(request, "record/mission.html", detail.mission_context(mission, now=now))
+
+
+@require_GET
+@cached_public_page
+def person_view(request, slug):
+    person = get_object_or_404(Person.objects.select_related("agency").prefetch_related("aliases"), slug=slug)
+    return render(request, "record/person.html", detail.person_context(person, now=timezone.now()))
+
+
+@require_GET
+@cached_public_page
+def vehicle_view(request, slug):
+    family = get_object_or_404(VehicleFamily.objects.select_related("operator"), slug=slug)
+    return render(request, "record/vehicle.html", detail.vehicle_context(family, now=timezone.now()))
+
+
+@require_GET
+@cached_public_page
+def agreement_view(request):
+    agreement, documents = dashboard.agreement_progress()
+    if agreement is None:
+        raise Http404("No agreement is recorded yet.")
+    return render(
+        request,
+        "record/agreement.html",
+        {"agreement": agreement, "documents": documents, "sources": agreement.sources.all()},
+    )
+
+
+@require_GET
+@cached_public_page
+def timeline_view(request):
+    return render(request, "record/timeline.html", {"chart": timeline.occupancy_chart(now=timezone.now())})
+
+
+@require_GET
+@cached_public_page
+def timeline_svg_view(request):
+    response = render(
+        request,
+        "record/timeline.svg",
+        {"chart": timeline.occupancy_chart(now=timezone.now()), "standalone": True},
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    return response
+
+
+@require_GET
+def theme_view(request, theme):
+    """Switch between the dark (default) and light themes; works without JavaScript."""
+    if theme not in ("dark", "light"):
+        raise Http404("Unknown theme.")
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+def theme(request):
+    """Context processor: the viewer's theme."""
+    return {"theme": "light" if request.COOKIES.get(THEME_COOKIE) == "light" else "dark"}
