@@ -56,3 +56,14 @@ def staff_non_editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Pages are cached per record version; each test starts with nothing cached, so a
+    page rendered in one test (or at another frozen time) never answers in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -86,12 +86,26 @@ def aboard_now(now: dt.datetime) -> list[Seat]:
     return stays
 
 
-def agreement_progress() -> tuple[Agreement | None, list[AgreementDocument]]:
-    agreement = Agreement.objects.prefetch_related("parties").first()
+def agreement_progress(*, with_sources: bool = False) -> tuple[Agreement | None, list[AgreementDocument]]:
+    """The agreement and its documents, each with its flights in launch order and how many
+    have flown. The agreement page also wants parties and sources; the dashboard does not."""
+    agreements = Agreement.objects.prefetch_related("parties", "sources") if with_sources else Agreement.objects
+    agreement = agreements.first()
     if agreement is None:
         return None, []
-    in_launch_order = Mission.objects.select_related("family").order_by(F("launch_at").asc(nulls_last=True), "name")
-    documents = list(agreement.documents.prefetch_related(Prefetch("missions", queryset=in_launch_order), "sources"))
+    in_launch_order = Mission.objects.order_by(F("launch_at").asc(nulls_last=True), "name")
+    documents = agreement.documents.prefetch_related(Prefetch("missions", queryset=in_launch_order))
+    documents = list(documents.prefetch_related("sources") if with_sources else documents)
     for document in documents:
         document.flown_count = sum(1 for mission in document.missions.all() if mission.status in FLOWN_STATUSES)
     return agreement, documents
+
+
+def live_context(now: dt.datetime) -> dict:
+    """The regions that change with time: who is aboard, and the next cross-flight."""
+    aboard = aboard_now(now)
+    return {
+        "aboard": aboard,
+        "aboard_has_stale": any(stay.mission_is_stale for stay in aboard),
+        "next_flight": next_cross_flight(now),
+    }

@@ -13,7 +13,8 @@ from . import dashboard, detail, timeline
 from .models import Mission, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
 
-DASHBOARD_PARTIALS = {"crossflights", "aboard-now", "next-crossflight"}
+# Regions of the dashboard that htmx may ask for alone (HX-Target == partial name).
+LIVE_PARTIALS = {"aboard-now", "next-crossflight"}
 
 
 def _page_number(request) -> int:
@@ -27,25 +28,19 @@ def _page_number(request) -> int:
 @cached_public_page
 def dashboard_view(request):
     now = timezone.now()
+    target = request.htmx.target if request.htmx else None
+    if target in LIVE_PARTIALS:
+        return render(request, f"record/dashboard.html#{target}", {"now": now, **dashboard.live_context(now)})
     form = dashboard.filter_form(request.GET)
     context = {
         "now": now,
         "form": form,
         "sections": dashboard.cross_flight_sections(form.filters(), page=_page_number(request), now=now),
     }
-    target = request.htmx.target if request.htmx else None
-    if target in DASHBOARD_PARTIALS:
-        if target != "crossflights":
-            context.update(aboard=dashboard.aboard_now(now), next_flight=dashboard.next_cross_flight(now))
-        return render(request, f"record/dashboard.html#{target}", context)
-    agreement, documents = dashboard.agreement_progress()
-    context.update(
-        aboard=dashboard.aboard_now(now),
-        next_flight=dashboard.next_cross_flight(now),
-        agreement=agreement,
-        documents=documents,
-    )
-    return render(request, "record/dashboard.html", context)
+    if target == "crossflights":
+        return render(request, "record/dashboard.html#crossflights", context)
+    context["agreement"], context["documents"] = dashboard.agreement_progress()
+    return render(request, "record/dashboard.html", {**context, **dashboard.live_context(now)})
 
 
 @require_GET
@@ -74,7 +69,7 @@ def vehicle_view(request, slug):
 @require_GET
 @cached_public_page
 def agreement_view(request):
-    agreement, documents = dashboard.agreement_progress()
+    agreement, documents = dashboard.agreement_progress(with_sources=True)
     if agreement is None:
         raise Http404("No agreement is recorded yet.")
     return render(

@@ -1,0 +1,44 @@
+"""Synthetic records at any size, for query-count tests (bulk: no per-row validation)."""
+
+import datetime as dt
+import itertools
+
+from tracker.lib.fuzzy_dates import Precision
+from tracker.record.models import Agency, AgreementDocument, Mission, MissionStatus, Person, Seat, VehicleFamily
+
+_counter = itertools.count()
+
+
+def make_cross_flights(count: int, *, status: str = MissionStatus.LANDED) -> list[Mission]:
+    """`count` Soyuz-style missions covered by the original agreement, each with a
+    Roscosmos commander and a NASA flight engineer (the cross-flight seat)."""
+    soyuz = VehicleFamily.objects.get(slug="soyuz-ms")
+    nasa, roscosmos = Agency.objects.get(slug="nasa"), Agency.objects.get(slug="roscosmos")
+    batch = next(_counter)
+    start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    flown = status in (MissionStatus.LANDED, MissionStatus.IN_FLIGHT)
+    missions = Mission.objects.bulk_create(
+        Mission(
+            name=f"Synthetic {batch}-{n}",
+            slug=f"synthetic-{batch}-{n}",
+            family=soyuz,
+            status=status,
+            launch_at=start + dt.timedelta(days=n) if flown else None,
+            launch_precision=Precision.DAY if flown else "",
+            landing_at=start + dt.timedelta(days=n + 1) if status == MissionStatus.LANDED else None,
+            landing_precision=Precision.DAY if status == MissionStatus.LANDED else "",
+        )
+        for n in range(count)
+    )
+    people = Person.objects.bulk_create(
+        Person(name=f"Synthetic {agency.slug} {batch}-{n}", slug=f"synthetic-{agency.slug}-{batch}-{n}", agency=agency)
+        for n in range(count)
+        for agency in (roscosmos, nasa)
+    )
+    seats = []
+    for index, mission in enumerate(missions):
+        for person, role in zip(people[2 * index : 2 * index + 2], ("commander", "flight_engineer"), strict=True):
+            seats += [Seat(mission=mission, person=person, leg=leg, role=role) for leg in ("ascent", "descent")]
+    Seat.objects.bulk_create(seats)
+    AgreementDocument.objects.get(key="original").missions.add(*missions)
+    return missions
