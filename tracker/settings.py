@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "tracker.record",
+    "tracker.news",
     "tracker.core",
 ]
 
@@ -161,7 +162,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Every minute, enqueue a poll for each news source that is due (its own interval is
+    # on its row). Expires before the next run so a backlog never stacks up dispatches.
+    "dispatch-due-news-sources": {"task": "news.dispatch_due_sources", "schedule": 60.0, "options": {"expires": 50}},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Production hardening -----------------------------------------------------------------

@@ -3,14 +3,22 @@
 Every page is keyed by the record's version, which any save or delete of a record row
 bumps (see apps.py). So a cached page is served until either its time runs out (the
 "now"-dependent figures such as days aboard move on) or an editor changes anything.
+
+The version is read from the shared cache on every request, so a save anywhere is seen at
+once by every process. The page bodies themselves (the dashboard runs to hundreds of KiB)
+are also kept in each process for the current version, so a hot page is not copied out of
+Redis and unpickled on every request (see bench/dashboard.py and docs/benchmarks.md).
 """
 
 import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -28,8 +36,54 @@ def record_version() -> str:
     return str(version)
 
 
-def bump_record_version(**kwargs) -> None:
+def _new_version() -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def bump_record_version(**kwargs) -> None:
+    _new_version()
+    # Inside a transaction (the admin's save, the reference loader) other connections do not
+    # see the change until COMMIT: a page rendered in between would be cached under the new
+    # version with the old data. So the version moves on again once the change is visible.
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(_new_version, using=using)
+
+
+# Page bodies this process served, for the version it last saw: key -> (expires, content,
+# content type), least recently used first, at most LOCAL_MAX_BYTES of content.
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+_local: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
+_local_state = {"version": None, "bytes": 0}
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str) -> tuple[bytes, str] | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.time():
+            del _local[key]
+            _local_state["bytes"] -= len(entry[1])
+            return None
+        _local.move_to_end(key)
+        return entry[1], entry[2]
+
+
+def _local_put(key: str, expires: float, content: bytes, content_type: str) -> None:
+    version = key.split(":", 2)[1]
+    with _local_lock:
+        if version != _local_state["version"]:  # the record changed: drop every older page
+            _local.clear()
+            _local_state.update(version=version, bytes=0)
+        if key in _local or len(content) > LOCAL_MAX_BYTES // 4:
+            return
+        _local[key] = (expires, content, content_type)
+        _local_state["bytes"] += len(content)
+        while _local_state["bytes"] > LOCAL_MAX_BYTES:
+            _, dropped = _local.popitem(last=False)
+            _local_state["bytes"] -= len(dropped[1])
 
 
 def _key(request) -> str:
@@ -48,7 +102,13 @@ def cached_public_page(view):
         if request.method not in ("GET", "HEAD") or not timeout:
             return view(request, *args, **kwargs)
         key = _key(request)
-        stored = cache.get(key)
+        stored = _local_get(key)
+        if stored is None and (shared := cache.get(key)) is not None:
+            # (content, content type, expiry); entries written before the expiry was stored
+            # have none and are kept locally for a full timeout from now.
+            content, content_type, *expires = shared
+            _local_put(key, expires[0] if expires else time.time() + timeout, content, content_type)
+            stored = content, content_type
         if stored is not None:
             content, content_type = stored
             response = HttpResponse(content, content_type=content_type)
@@ -58,7 +118,9 @@ def cached_public_page(view):
                 return response
             if hasattr(response, "render"):
                 response.render()
-            cache.set(key, (response.content, response["Content-Type"]), timeout)
+            expires = time.time() + timeout
+            cache.set(key, (response.content, response["Content-Type"], expires), timeout)
+            _local_put(key, expires, response.content, response["Content-Type"])
         # Fragments and full pages share URLs, and the theme comes from a cookie.
         patch_vary_headers(response, ["HX-Request", "HX-Target", "Cookie"])
         patch_cache_control(response, public=True, max_age=timeout)

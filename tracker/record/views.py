@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from tracker.news.queries import latest_linked_articles
+
 from . import dashboard, detail, timeline
 from .models import Mission, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
@@ -40,6 +42,7 @@ def dashboard_view(request):
     if target == "crossflights":
         return render(request, "record/dashboard.html#crossflights", context)
     context["agreement"], context["documents"] = dashboard.agreement_progress()
+    context["news"] = list(latest_linked_articles())
     return render(request, "record/dashboard.html", {**context, **dashboard.live_context(now)})
 
 
@@ -49,7 +52,9 @@ def mission_view(request, slug):
     now = timezone.now()
     missions = Mission.objects.for_listing(now).with_cross_flight().prefetch_related("sources")
     mission = get_object_or_404(missions, slug=slug)
-    return render(request, "record/mission.html", detail.mission_context(mission, now=now))
+    context = detail.mission_context(mission, now=now)
+    context["news"] = list(latest_linked_articles(10, mission=mission))
+    return render(request, "record/mission.html", context)
 
 
 @require_GET

@@ -1,0 +1,171 @@
+"""Operators watch and tune sources; editors review what the news proposes."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from .models import Article, Mention, NewsSource, ProposalEvidence, ProposalStatus, ProposedUpdate
+from .proposals import ProposalNotApplicable, accept_proposal, reject_proposal
+
+
+@admin.register(NewsSource)
+class NewsSourceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "kind", "enabled", "poll_interval", "last_checked_at", "last_success_at",
+        "consecutive_failures", "articles_found", "health",
+    ]
+    list_filter = ["enabled", "kind"]
+    search_fields = ["name", "url"]
+    readonly_fields = [
+        "last_checked_at", "last_success_at", "last_error", "consecutive_failures", "articles_found",
+        "etag", "last_modified", "next_poll_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "kind", "enabled", "poll_interval", "fetch_linked_pages"]}),
+        ("Trust", {"fields": ["allow_private_network", "auto_accept_confidence"]}),
+        ("Health", {"fields": readonly_fields}),
+    ]
+    actions = ["poll_now"]
+
+    @admin.display(description="last error")
+    def health(self, source):
+        return source.last_error[:120] if source.last_error else "ok" if source.last_success_at else "not polled yet"
+
+    @admin.action(description="Poll the selected sources now")
+    def poll_now(self, request, queryset):
+        from .tasks import poll_source
+
+        queued = 0
+        for source in queryset:
+            try:
+                poll_source.delay(source.pk)
+                queued += 1
+            except Exception as error:  # the broker is down: say so, do not fail the page
+                self.message_user(request, f"Could not queue {source}: {error}", messages.ERROR)
+                return
+        self.message_user(request, f"{queued} source(s) queued for polling.", messages.SUCCESS)
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    fields = ["kind", "mission", "person", "vehicle", "evidence"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ProposalEvidence
+    fields = ["article_link", "sentence", "confidence"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="article")
+    def article_link(self, evidence):
+        url = reverse("admin:news_article_change", args=[evidence.article_id])
+        return format_html('<a href="{}">{}</a>', url, evidence.article.title)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "source", "published_at", "language", "mention_count"]
+    list_filter = ["source", "language"]
+    search_fields = ["title", "url", "text"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["source", "url", "guid", "title", "published_at", "language", "text", "content_hash", "fetched_at", "updated_at"]
+    inlines = [MentionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source").annotate(mentions_total=Count("mentions"))
+
+    @admin.display(description="mentions", ordering="mentions_total")
+    def mention_count(self, article):
+        return article.mentions_total
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProposedUpdate)
+class ProposedUpdateAdmin(admin.ModelAdmin):
+    list_display = ["summary", "kind", "status", "confidence", "source_count", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["summary", "mission__name", "person__name"]
+    readonly_fields = [
+        "kind", "mission", "person", "date", "precision", "happened", "summary", "confidence",
+        "status", "created_at", "decided_at", "decided_by", "outcome",
+    ]
+    fields = readonly_fields
+    inlines = [EvidenceInline]
+    actions = ["accept_selected", "reject_selected"]
+    change_form_template = "admin/news/proposedupdate/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mission", "person").annotate(articles_total=Count("evidence"))
+
+    @admin.display(description="articles", ordering="articles_total")
+    def source_count(self, proposal):
+        return proposal.articles_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rejected proposal is kept for the record
+
+    def get_urls(self):
+        urls = [
+            path("<int:pk>/accept/", self.admin_site.admin_view(require_POST(self.accept_view)), name="news_proposedupdate_accept"),
+            path("<int:pk>/reject/", self.admin_site.admin_view(require_POST(self.reject_view)), name="news_proposedupdate_reject"),
+        ]
+        return urls + super().get_urls()
+
+    def _decide(self, request, pk, decide, done: str):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        proposal = get_object_or_404(ProposedUpdate, pk=pk)
+        try:
+            outcome = decide(proposal)
+        except ProposalNotApplicable as error:
+            self.message_user(request, f"“{proposal}” was not {done}: {error}", messages.ERROR)
+        else:
+            self.message_user(request, f"“{proposal}” {done}. {outcome or ''}".strip(), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:news_proposedupdate_change", args=[pk]))
+
+    def accept_view(self, request, pk):
+        return self._decide(request, pk, lambda p: accept_proposal(proposal=p, user=request.user), "accepted")
+
+    def reject_view(self, request, pk):
+        reason = request.POST.get("reason", "")[:500]
+        return self._decide(request, pk, lambda p: reject_proposal(proposal=p, user=request.user, reason=reason), "rejected")
+
+    @admin.action(description="Accept the selected proposals (apply them to the record)")
+    def accept_selected(self, request, queryset):
+        done = 0
+        for proposal in queryset.filter(status=ProposalStatus.PENDING):
+            try:
+                accept_proposal(proposal=proposal, user=request.user)
+                done += 1
+            except ProposalNotApplicable as error:
+                self.message_user(request, f"“{proposal}” not accepted: {error}", messages.ERROR)
+        self.message_user(request, f"{done} proposal(s) accepted.", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected proposals")
+    def reject_selected(self, request, queryset):
+        done = 0
+        for proposal in queryset.filter(status=ProposalStatus.PENDING):
+            reject_proposal(proposal=proposal, user=request.user)
+            done += 1
+        self.message_user(request, f"{done} proposal(s) rejected.", messages.SUCCESS)

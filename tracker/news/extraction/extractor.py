@@ -1,0 +1,40 @@
+"""extract(): text and the record in, mentions and events out. Pure: no database, no network."""
+
+import datetime as dt
+from collections import defaultdict
+
+from .events import Page, find_events
+from .index import RecordIndex
+from .names import Occurrence
+from .results import Extraction, Mention
+from .text import Sentences, evidence, normalise
+
+
+def extract(text: str, *, index: RecordIndex, published: dt.date | None, language: str = "en") -> Extraction:
+    """What `text` mentions of the record and which events it reports.
+
+    `published` anchors relative and yearless dates ("yesterday", "September 21"); without
+    it they are left undated. `language` ("en" or "ru", see detect_language) chooses the
+    event words and date formats; names are found in both scripts either way."""
+    normal = normalise(text)
+    sentences = Sentences(normal)
+    occurrences = index.matcher.find(normal)
+    by_sentence: dict[int, list[Occurrence]] = defaultdict(list)
+    for occurrence in occurrences:
+        by_sentence[sentences.index_at(occurrence.start)].append(occurrence)
+    page = Page(text, normal, normal.lower(), sentences, dict(by_sentence), published, language)
+    return Extraction(mentions=tuple(_mentions(page, occurrences)), events=tuple(find_events(page)))
+
+
+def _mentions(page: Page, occurrences: list[Occurrence]) -> list[Mention]:
+    first: dict[tuple[str, str], Occurrence] = {}
+    for occurrence in occurrences:
+        first.setdefault((occurrence.kind, occurrence.name), occurrence)
+    return [
+        Mention(kind, name, evidence(page.original, _span(page, occ), (occ.start, occ.end)))
+        for (kind, name), occ in first.items()
+    ]
+
+
+def _span(page: Page, occurrence: Occurrence) -> tuple[int, int]:
+    return page.sentences.spans[page.sentences.index_at(occurrence.start)]

@@ -1,0 +1,33 @@
+"""The record as extraction sees it: names and other spellings, no database."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .names import NameMatcher
+
+
+@dataclass(frozen=True)
+class Named:
+    """One thing in the record."""
+
+    name: str  # the record's name: "Soyuz MS-22", "Francisco Rubio", "Crew Dragon"
+    aliases: tuple[str, ...] = ()  # other spellings: "Frank Rubio", "Анна Кикина", "Кикина"
+
+
+@dataclass(frozen=True)
+class RecordIndex:
+    """Missions ("Soyuz MS-22"), people, and vehicles: families ("Soyuz MS", "Crew Dragon") and
+    craft named with their family ("Crew Dragon Endurance").
+
+    Build it once per version of the record: the matcher (one large regex) is compiled on
+    first use and kept with the index, so each further article costs only the matching."""
+
+    missions: tuple[Named, ...] = ()
+    people: tuple[Named, ...] = ()
+    vehicles: tuple[Named, ...] = ()
+
+    @cached_property
+    def matcher(self) -> NameMatcher:
+        # cached_property writes the instance __dict__ directly, so it works on a frozen
+        # dataclass; equality and hashing still look at the three fields only.
+        return NameMatcher(self.missions, self.people, self.vehicles)

@@ -1,0 +1,174 @@
+"""Finding the record's missions, people and vehicles in a text.
+
+Ambiguity rules (a wrong link is worse than a missed one — an editor reviews what we
+propose, but nobody reviews what we silently failed to link):
+
+- Full spellings always count: "Soyuz MS-22", "MS-22", "Crew 5", "Sergei Prokopyev",
+  "Анной Кикиной", "Crew Dragon Endurance". Matches end at word boundaries, so "MS-2"
+  never matches inside "MS-22" and "Crew-1" never inside "Crew-10".
+- A bare surname ("Rubio", "Кикиной") counts when the same article names that person in
+  full somewhere (if it names two people with that surname, it counts for neither), or
+  when the surname belongs to one person only in the record and a title comes right before
+  it ("cosmonaut Prokopyev", "astronaut Frank Rubio", "космонавта Кикиной"). So "Williams"
+  alone never picks one of the two Williamses, and "Mann" in "Thomas Mann" is nobody.
+- A vehicle's short form ("Soyuz", "Dragon", "Союз") counts as its family when the article
+  names the family in full (a mission named after it, "Soyuz MS-22", names it too) or the
+  word sits next to a spacecraft noun ("Soyuz spacecraft", "корабль «Союз»"); never when it
+  names a rocket ("Soyuz-2.1a", "Soyuz rocket"), a cargo craft ("Cargo Dragon") or a union
+  ("Soviet Union" is "Советский Союз").
+- A craft counts only with its family's name ("Crew Dragon Endurance", "Dragon
+  Endurance"), never by its own name alone. A mission or craft whose record name starts
+  with a family's name ("Soyuz MS-22", "Crew Dragon Endurance") mentions that family too.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import forms
+from .forms import MISSION, PERSON, VEHICLE, Entry
+from .text import normalise
+from .trie import trie_pattern
+
+_TITLE_BEFORE = re.compile(
+    r"(?i:\b(?:cosmonauts?|astronauts?|commander|flight\s+engineer|космонавт\w*|астронавт\w*|командир\w*|бортинженер\w*))"
+    r"[\s,]+(?:[A-ZА-Я][\w.'-]*\s+)?$"
+)
+_CRAFT_NOUN_AFTER = re.compile(r"""\s*"?\s+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
+_CRAFT_NOUN_BEFORE = re.compile(r"""(?i:\b(?:spacecraft|capsule|корабл\w*|капсул\w*))\s+"?$""")
+_NOT_THE_CRAFT_AFTER = re.compile(r"""-\w|"?\s+(?:rockets?|boosters?|launchers?|launch\s+vehicles?|carrier\s+rockets?)\b""")
+_NOT_THE_CRAFT_BEFORE = re.compile(r"""(?i:\b(?:cargo|soviet|european|грузов\w*|советск\w*|европейск\w*|ракет\w*))\s+"?$""")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: int
+    end: int
+    kind: str
+    name: str
+
+
+class NameMatcher:
+    """Built once per RecordIndex; `find` is then one regex pass plus a dictionary lookup per hit."""
+
+    def __init__(self, missions: Iterable, people: Iterable, vehicles: Iterable):
+        self._lookup: dict[str, set[Entry]] = defaultdict(set)
+        self._spellings: list[list[str]] = []
+        self._stems: set[str] = set()
+        self._add_missions(missions)
+        self._add_people(people)
+        self._add_vehicles(vehicles)
+        self._families_of = self._implied_families(missions, vehicles)
+        pattern = trie_pattern(self._spellings)
+        self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if pattern else None
+
+    # --- building --------------------------------------------------------------------
+
+    def _add(self, spelling: str, entry: Entry) -> None:
+        spelling = normalise(spelling.strip())
+        if not spelling:
+            return
+        self._lookup[forms.form_key(spelling)].add(entry)
+        self._spellings.append(forms.atoms(spelling))
+        for part in re.split(r"[\s-]+", spelling):
+            if forms.inflects(part):
+                self._stems.add(forms.nominative_stem(part))
+
+    def _add_missions(self, missions: Iterable) -> None:
+        for mission in missions:
+            for spelling in {s for name in (mission.name, *mission.aliases) for s in forms.mission_spellings(name)}:
+                self._add(spelling, Entry(MISSION, mission.name))
+
+    def _add_people(self, people: Iterable) -> None:
+        for person in people:
+            full, short = forms.person_spellings(person.name, person.aliases)
+            for spelling in full:
+                self._add(spelling, Entry(PERSON, person.name))
+            for spelling in short - full:
+                self._add(spelling, Entry(PERSON, person.name, short=True))
+
+    def _add_vehicles(self, vehicles: Iterable) -> None:
+        vehicles = list(vehicles)
+        families = [v.name for v in vehicles if forms.family_of(v.name, [w.name for w in vehicles]) is None]
+        for vehicle in vehicles:
+            family = forms.family_of(vehicle.name, families)
+            for spelling in {vehicle.name, *vehicle.aliases}:
+                self._add(spelling, Entry(VEHICLE, vehicle.name))
+                if ru := forms.russian(spelling):
+                    self._add(ru, Entry(VEHICLE, vehicle.name))
+            if family is None:
+                for short in forms.family_short_forms(vehicle.name):
+                    self._add(short, Entry(VEHICLE, vehicle.name, short=True))
+            else:
+                craft = vehicle.name[len(family) :].strip(" -")
+                for short in forms.family_short_forms(family):
+                    self._add(f"{short} {craft}", Entry(VEHICLE, vehicle.name))
+
+    @staticmethod
+    def _implied_families(missions: Iterable, vehicles: Iterable) -> dict[str, str]:
+        names = [v.name for v in vehicles]
+        families = [name for name in names if forms.family_of(name, names) is None]
+        implied = {}
+        for name in [m.name for m in missions] + names:
+            if family := forms.family_of(name, families):
+                implied[name] = family
+        return implied
+
+    # --- matching --------------------------------------------------------------------
+
+    def key(self, matched: str) -> str:
+        return " ".join(self._stem(part) for part in re.split(r"[\s-]+", matched) if part)
+
+    def _stem(self, word: str) -> str:
+        if not forms.inflects(word) or word in self._stems:
+            return word
+        for cut in (1, 2, 3):
+            if word[-cut:] in forms.ENDINGS and word[:-cut] in self._stems:
+                return word[:-cut]
+        return word
+
+    def find(self, text: str) -> list[Occurrence]:
+        """Every occurrence of a record name in `text` (already normalised), in order."""
+        if self._regex is None:
+            return []
+        hits = [(m.start(), m.end(), self._lookup.get(self.key(m[0]), set())) for m in self._regex.finditer(text)]
+        found = [occ for start, end, entries in hits for occ in self._full(start, end, entries)]
+        named = {(occ.kind, occ.name) for occ in found}
+        for start, end, entries in hits:
+            if not any(not entry.short for entry in entries):
+                found += self._short(text, start, end, entries, named)
+        return sorted(found, key=lambda occ: (occ.start, occ.kind))
+
+    def _full(self, start: int, end: int, entries: set[Entry]) -> list[Occurrence]:
+        by_kind: dict[str, set[str]] = defaultdict(set)
+        for entry in entries:
+            if not entry.short:
+                by_kind[entry.kind].add(entry.name)
+        found = [Occurrence(start, end, kind, names.pop()) for kind, names in by_kind.items() if len(names) == 1]
+        return found + [
+            Occurrence(start, end, VEHICLE, self._families_of[occ.name]) for occ in found if occ.name in self._families_of
+        ]
+
+    def _short(self, text: str, start: int, end: int, entries: set[Entry], named: set) -> list[Occurrence]:
+        people = {entry.name for entry in entries if entry.kind == PERSON}
+        vehicles = {entry.name for entry in entries if entry.kind == VEHICLE}
+        found = []
+        named_people = {name for name in people if (PERSON, name) in named}
+        if len(named_people) == 1:
+            found.append(Occurrence(start, end, PERSON, named_people.pop()))
+        elif not named_people and len(people) == 1 and _TITLE_BEFORE.search(text, max(0, start - 60), start):
+            found.append(Occurrence(start, end, PERSON, people.pop()))
+        if len(vehicles) == 1 and self._is_the_craft(text, start, end, (VEHICLE, next(iter(vehicles))) in named):
+            found.append(Occurrence(start, end, VEHICLE, vehicles.pop()))
+        return found
+
+    @staticmethod
+    def _is_the_craft(text: str, start: int, end: int, family_named: bool) -> bool:
+        if _NOT_THE_CRAFT_AFTER.match(text, end) or _NOT_THE_CRAFT_BEFORE.search(text, max(0, start - 30), start):
+            return False
+        return (
+            family_named
+            or bool(_CRAFT_NOUN_AFTER.match(text, end))
+            or bool(_CRAFT_NOUN_BEFORE.search(text, max(0, start - 30), start))
+        )

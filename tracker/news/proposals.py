@@ -1,0 +1,237 @@
+"""From extracted events to proposed updates of the record, and applying them.
+
+An event becomes a proposal only when it would change the record. The same fact from
+many articles is one proposal (keyed by `fact_key`) with one evidence row per article."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
+from tracker.record.models import (
+    Agreement,
+    AgreementDocument,
+    Citation,
+    DocumentKind,
+    Leg,
+    Mission,
+    MissionStatus,
+    Person,
+    Seat,
+)
+from tracker.record.models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
+
+from .extract import Event
+from .models import Article, ProposalEvidence, ProposalKind, ProposalStatus, ProposedUpdate
+
+TIMED_EVENTS = ("launch", "docking", "undocking", "landing")
+# Precisions from finest to coarsest: a report may refine the record, never blur it.
+FINENESS = [Precision.EXACT, Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.HALF, Precision.YEAR]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    mission: Mission | None
+    person: Person | None
+    date: dt.date | None
+    precision: str
+    happened: bool
+
+    @property
+    def fact_key(self) -> str:
+        parts = [
+            self.kind,
+            self.mission.slug if self.mission else "",
+            self.person.slug if self.person else "",
+            self.date.isoformat() if self.date else "",
+            self.precision,
+            "happened" if self.happened else "planned",
+        ]
+        return "|".join(parts)
+
+    @property
+    def summary(self) -> str:
+        when = format_instant(self.date, self.precision) if self.date else "date unknown"
+        state = "happened" if self.happened else "planned"
+        if self.kind == ProposalKind.CREW_ASSIGNMENT:
+            return f"{self.person}: seat on {self.mission}"
+        if self.kind == ProposalKind.AGREEMENT:
+            return f"Agreement signed or extended: {when}"
+        if self.kind == ProposalKind.DELAY:
+            return f"{self.mission} launch moved to {when}"
+        return f"{self.mission} {self.kind}: {when}, {state}"
+
+
+def _as_datetime(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _record_agrees(mission: Mission, event: str, day: dt.date, precision: str, happened: bool) -> bool:
+    """Does the record already say this, at least as precisely?"""
+    if happened and event == "launch" and mission.status not in FLOWN_STATUSES:
+        return False
+    if happened and event == "landing" and mission.status != MissionStatus.LANDED:
+        return False
+    current, current_precision = getattr(mission, f"{event}_at"), getattr(mission, f"{event}_precision")
+    if current is None:
+        return False
+    if FINENESS.index(current_precision) > FINENESS.index(precision):
+        return False  # the report is more precise than the record
+    reported = _as_datetime(day)
+    start = window_start(current, current_precision)
+    return start <= reported < max(window_end(start, current_precision), start + dt.timedelta(days=1))
+
+
+def candidate_for(event: Event, *, mission: Mission | None, person: Person | None) -> Candidate | None:
+    """The change this event asks of the record, or None if it changes nothing or cannot be applied."""
+    if event.type in TIMED_EVENTS:
+        if mission is None or event.date is None or _record_agrees(mission, event.type, event.date, event.precision, event.happened):
+            return None
+        return Candidate(event.type, mission, None, event.date, event.precision, event.happened)
+    if event.type == "delay":
+        if mission is None or event.date is None or mission.status in FLOWN_STATUSES:
+            return None
+        if _record_agrees(mission, "launch", event.date, event.precision, happened=False):
+            return None
+        return Candidate(ProposalKind.DELAY, mission, None, event.date, event.precision, False)
+    if event.type == "crew_assignment":
+        if mission is None or person is None or Seat.objects.filter(mission=mission, person=person).exists():
+            return None
+        return Candidate(ProposalKind.CREW_ASSIGNMENT, mission, person, None, "", event.happened)
+    if event.type == "agreement" and event.date is not None:
+        month = dt.date(event.date.year, event.date.month, 1)
+        known = AgreementDocument.objects.filter(signed_on__year=month.year, signed_on__month=month.month).exists() or (
+            AgreementDocument.objects.filter(announced_on__year=month.year, announced_on__month=month.month).exists()
+        )
+        if known:
+            return None
+        return Candidate(ProposalKind.AGREEMENT, None, None, event.date, event.precision, event.happened)
+    return None
+
+
+def record_proposal(*, candidate: Candidate, article: Article, sentence: str, confidence: float) -> ProposedUpdate:
+    """Create the proposal or add this article's evidence to it (safe under concurrency)."""
+    defaults = {
+        "kind": candidate.kind,
+        "mission": candidate.mission,
+        "person": candidate.person,
+        "date": candidate.date,
+        "precision": candidate.precision if candidate.date else "",
+        "happened": candidate.happened,
+        "summary": candidate.summary[:300],
+        "confidence": confidence,
+    }
+    try:
+        with transaction.atomic():
+            proposal, created = ProposedUpdate.objects.get_or_create(fact_key=candidate.fact_key, defaults=defaults)
+    except IntegrityError:
+        proposal, created = ProposedUpdate.objects.get(fact_key=candidate.fact_key), False
+    if not created and confidence > proposal.confidence:
+        ProposedUpdate.objects.filter(pk=proposal.pk, confidence__lt=confidence).update(confidence=confidence)
+        proposal.confidence = confidence
+    try:
+        with transaction.atomic():
+            ProposalEvidence.objects.get_or_create(
+                proposal=proposal, article=article, defaults={"sentence": sentence[:2000], "confidence": confidence}
+            )
+    except IntegrityError:
+        pass  # the same article's evidence, stored by a concurrent worker
+    return proposal
+
+
+class ProposalNotApplicable(Exception):
+    """The proposal cannot be applied as it stands; the message says why."""
+
+
+def _cite(mission: Mission | None, proposal: ProposedUpdate) -> list[str]:
+    urls = [url for url in proposal.articles.values_list("url", flat=True) if url.startswith(("http://", "https://"))]
+    if mission is not None:
+        for url in urls:
+            citation, _ = Citation.objects.get_or_create(url=url[:1000])
+            mission.sources.add(citation)
+    return urls
+
+
+def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
+    event = "launch" if proposal.kind == ProposalKind.DELAY else proposal.kind
+    setattr(mission, f"{event}_at", _as_datetime(proposal.date))
+    setattr(mission, f"{event}_precision", proposal.precision)
+    if proposal.kind == ProposalKind.DELAY:
+        mission.status = MissionStatus.DELAYED
+    elif proposal.happened and event in ("launch", "docking", "undocking") and mission.status in UPCOMING_STATUSES:
+        mission.status = MissionStatus.IN_FLIGHT
+    elif proposal.happened and event == "landing":
+        mission.status = MissionStatus.LANDED
+    elif not proposal.happened and event == "launch" and proposal.precision in (Precision.DAY, Precision.EXACT):
+        mission.status = MissionStatus.SCHEDULED if mission.status == MissionStatus.PLANNED else mission.status
+    mission.full_clean()
+    mission.save()
+    return f"{mission}: {event} set to {proposal.date_display}; status {mission.get_status_display()}."
+
+
+def _apply_crew(proposal: ProposedUpdate) -> str:
+    for leg in (Leg.ASCENT, Leg.DESCENT):
+        seat = Seat(mission=proposal.mission, person=proposal.person, leg=leg)
+        seat._change_reason = proposal.mission._change_reason
+        seat._history_user = getattr(proposal.mission, "_history_user", None)
+        seat.full_clean()
+        seat.save()
+    return f"{proposal.person} given ascent and descent seats on {proposal.mission}."
+
+
+def _apply_agreement(proposal: ProposedUpdate, sentence: str) -> str:
+    agreement = Agreement.objects.first()
+    if agreement is None:
+        raise ProposalNotApplicable("There is no agreement in the record to extend.")
+    document = AgreementDocument(
+        agreement=agreement,
+        key=f"reported-{proposal.date:%Y-%m}-{proposal.pk}",
+        title=f"Reported {proposal.date_display}",
+        kind=DocumentKind.STATEMENT,
+        announced_on=proposal.date,
+        announced_precision=proposal.precision,
+        covers=sentence[:2000],
+    )
+    document.full_clean()
+    document.save()
+    return f"Agreement document “{document.title}” added."
+
+
+def accept_proposal(*, proposal: ProposedUpdate, user=None) -> str:
+    """Apply the proposal to the record in one transaction, citing its articles."""
+    with transaction.atomic():
+        proposal = ProposedUpdate.objects.select_for_update().select_related("mission", "person").get(pk=proposal.pk)
+        if proposal.status != ProposalStatus.PENDING:
+            raise ProposalNotApplicable(f"It was already {proposal.get_status_display()}.")
+        mission = proposal.mission
+        urls = list(proposal.articles.values_list("url", flat=True))
+        reason = f"accepted news proposal #{proposal.pk}: {proposal.summary} — " + ", ".join(urls)[:80]
+        if mission is not None:
+            mission._change_reason = reason[:100]
+            mission._history_user = user
+        try:
+            if proposal.kind == ProposalKind.CREW_ASSIGNMENT:
+                outcome = _apply_crew(proposal)
+            elif proposal.kind == ProposalKind.AGREEMENT:
+                outcome = _apply_agreement(proposal, proposal.evidence.values_list("sentence", flat=True).first() or "")
+            else:
+                outcome = _apply_event(proposal, mission)
+        except ValidationError as error:
+            raise ProposalNotApplicable(" ".join(error.messages)) from None
+        _cite(mission, proposal)
+        proposal.status, proposal.decided_at, proposal.decided_by = ProposalStatus.ACCEPTED, timezone.now(), user
+        proposal.outcome = outcome
+        proposal.save(update_fields=["status", "decided_at", "decided_by", "outcome"])
+    return outcome
+
+
+def reject_proposal(*, proposal: ProposedUpdate, user=None, reason: str = "") -> None:
+    updated = ProposedUpdate.objects.filter(pk=proposal.pk, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.REJECTED, decided_at=timezone.now(), decided_by=user, outcome=reason or "rejected"
+    )
+    if not updated:
+        raise ProposalNotApplicable("Only a proposal waiting for review can be rejected.")

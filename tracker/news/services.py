@@ -1,0 +1,233 @@
+"""The ingestion pipeline: fetch → parse → store → extract → propose.
+
+Plain functions; the Celery tasks and the `ingest`/`poll_sources` commands call these."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.record.models import Mission, Person
+
+from .extract import Event, Extraction, detect_language, extract, find_publication_date
+from .fetch import FetchError, FetchResult, fetch
+from .models import Article, Mention, MentionKind, NewsSource, ProposalStatus, ProposedUpdate, SourceKind
+from .parse import Entry, ParseError, parse_feed, parse_page
+from .proposals import ProposalNotApplicable, accept_proposal, candidate_for, record_proposal
+from .record_index import IndexedRecord, current_record_index
+from .store import upsert_article
+
+logger = logging.getLogger(__name__)
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+FEED_TYPES = ("rss", "atom", "xml")
+LINKED_PAGE_MIN_TEXT = 500  # feed text shorter than this is a teaser: read the linked page
+
+
+@dataclass
+class IngestedArticle:
+    article: Article
+    status: str  # created / updated / unchanged
+    extraction: Extraction
+    proposals: list[ProposedUpdate] = field(default_factory=list)
+
+
+@dataclass
+class PollResult:
+    source: str
+    not_modified: bool = False
+    articles: list[IngestedArticle] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.articles if item.status == status)
+
+    def describe(self) -> str:
+        if self.not_modified:
+            return f"{self.source}: not modified since the last poll."
+        proposals = sum(len(item.proposals) for item in self.articles)
+        return (
+            f"{self.source}: {len(self.articles)} entries, {self.count('created')} new, {self.count('updated')} updated, "
+            f"{self.count('unchanged')} unchanged, {proposals} proposals."
+        )
+
+
+# --- extract and propose ---------------------------------------------------------------
+
+
+def _infer_mission(event: Event, record: IndexedRecord, published: dt.datetime | None) -> Mission | None:
+    """A crew assignment that names a vehicle but no mission ("will fly on Crew Dragon"):
+    the first flight of that vehicle after the article, if the record has one."""
+    if event.mission:
+        return Mission.objects.filter(pk=record.missions.get(event.mission)).first()
+    if event.type != "crew_assignment" or published is None:
+        return None
+    families = [pk for name, pk in record.vehicles.items() if name.lower() in event.evidence.lower()]
+    if not families:
+        return None
+    return (
+        Mission.objects.filter(family_id__in=families, launch_at__gte=published)
+        .order_by("launch_at")
+        .first()
+    )
+
+
+def save_mentions(article: Article, extraction: Extraction, record: IndexedRecord) -> None:
+    article.mentions.all().delete()
+    rows = []
+    for mention in extraction.mentions:
+        if mention.kind == MentionKind.MISSION and mention.name in record.missions:
+            rows.append(Mention(article=article, kind=mention.kind, mission_id=record.missions[mention.name], evidence=mention.evidence))
+        elif mention.kind == MentionKind.PERSON and mention.name in record.people:
+            rows.append(Mention(article=article, kind=mention.kind, person_id=record.people[mention.name], evidence=mention.evidence))
+        elif mention.kind == MentionKind.VEHICLE and mention.name in record.vehicles:
+            rows.append(Mention(article=article, kind=mention.kind, vehicle_id=record.vehicles[mention.name], evidence=mention.evidence))
+    Mention.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def propose(article: Article, extraction: Extraction, record: IndexedRecord) -> list[ProposedUpdate]:
+    proposals = []
+    for event in extraction.events:
+        mission = _infer_mission(event, record, article.published_at)
+        person = Person.objects.filter(pk=record.people.get(event.person)).first() if event.person else None
+        candidate = candidate_for(event, mission=mission, person=person)
+        if candidate is None:
+            continue
+        confidence = event.confidence if event.mission or not mission else min(event.confidence, 0.5)
+        proposals.append(record_proposal(candidate=candidate, article=article, sentence=event.evidence, confidence=confidence))
+    return proposals
+
+
+def auto_accept(proposals: list[ProposedUpdate], source: NewsSource | None) -> None:
+    threshold = source.auto_accept_confidence if source else None
+    if threshold is None:
+        return
+    for proposal in proposals:
+        if proposal.status == ProposalStatus.PENDING and proposal.confidence >= threshold:
+            try:
+                accept_proposal(proposal=proposal)
+            except ProposalNotApplicable as error:
+                logger.info("auto-accept of %s skipped: %s", proposal, error)
+
+
+def ingest_entry(entry: Entry, *, source: NewsSource | None, preamble: str = "") -> IngestedArticle:
+    """Store one entry and, if it is new or changed, link it to the record and propose updates."""
+    if entry.published is None and (found := find_publication_date(f"{preamble}\n{entry.text[:2000]}")):
+        entry = Entry(entry.url, entry.guid, entry.title, dt.datetime(found.year, found.month, found.day, tzinfo=dt.UTC), entry.text)
+    language = detect_language(entry.text)
+    record = current_record_index()
+    published = entry.published.date() if entry.published else None
+    extraction = extract(f"{entry.title}.\n{entry.text}", index=record.index, published=published, language=language)
+    with transaction.atomic():
+        article, status = upsert_article(entry=entry, source=source, language=language)
+        proposals = []
+        if status != "unchanged":
+            save_mentions(article, extraction, record)
+            proposals = propose(article, extraction, record)
+    auto_accept(proposals, source)
+    return IngestedArticle(article=article, status=status, extraction=extraction, proposals=proposals)
+
+
+# --- reading sources ---------------------------------------------------------------------
+
+
+def read_sample(source: NewsSource) -> FetchResult:
+    path = (SAMPLES_DIR / source.url).resolve()
+    if SAMPLES_DIR not in path.parents or not path.is_file():
+        raise FetchError(f"Sample file {source.url!r} is not in tracker/news/samples/.", transient=False)
+    return FetchResult(url=f"https://sample.invalid/{path.name}", status=200, body=path.read_bytes(),
+                       content_type="application/rss+xml", charset="utf-8", etag="", last_modified="")
+
+
+def is_feed(result: FetchResult) -> bool:
+    return any(kind in result.content_type for kind in FEED_TYPES) or result.body.lstrip()[:200].lower().startswith((b"<?xml", b"<rss", b"<feed"))
+
+
+def entries_of(source: NewsSource, result: FetchResult) -> list[Entry]:
+    if source.kind == SourceKind.PAGE:
+        return [parse_page(result.body, url=result.url, charset=result.charset)]
+    entries = parse_feed(result.body, base_url=result.url)
+    if source.fetch_linked_pages and source.kind == SourceKind.FEED:
+        entries = [with_linked_page(entry, source) for entry in entries]
+    return entries
+
+
+def with_linked_page(entry: Entry, source: NewsSource) -> Entry:
+    """A teaser entry gets its page's main text (new stories only: known ones are not re-read)."""
+    if len(entry.text) >= LINKED_PAGE_MIN_TEXT or not entry.url or Article.objects.filter(url=entry.url).exists():
+        return entry
+    try:
+        page = parse_page(fetch(entry.url, allow_private=source.allow_private_network).body, url=entry.url)
+    except (FetchError, ParseError) as error:
+        logger.info("kept the feed text of %s: %s", entry.url, error)
+        return entry
+    return Entry(entry.url, entry.guid, entry.title, entry.published or page.published, page.text)
+
+
+def record_failure(source: NewsSource, message: str, now: dt.datetime) -> None:
+    NewsSource.objects.filter(pk=source.pk).update(
+        last_checked_at=now, last_error=message[:2000], consecutive_failures=source.consecutive_failures + 1
+    )
+
+
+def record_success(source: NewsSource, result: FetchResult | None, stored: int, now: dt.datetime) -> None:
+    changes = {"last_checked_at": now, "last_success_at": now, "last_error": "", "consecutive_failures": 0}
+    if result is not None:
+        changes.update(etag=result.etag[:500], last_modified=result.last_modified[:100])
+    if stored:
+        from django.db.models import F
+
+        changes["articles_found"] = F("articles_found") + stored
+    NewsSource.objects.filter(pk=source.pk).update(**changes)
+
+
+def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollResult:
+    """One poll of one source. Records the outcome on the source row; re-raises a
+    transient FetchError so the caller may retry."""
+    now = now or timezone.now()
+    outcome = PollResult(source=source.name)
+    try:
+        if source.kind == SourceKind.SAMPLE:
+            result = read_sample(source)
+        else:
+            result = fetch(source.url, etag=source.etag, last_modified=source.last_modified, allow_private=source.allow_private_network)
+        if result.status == 304:
+            outcome.not_modified = True
+            record_success(source, None, 0, now)
+            return outcome
+        for entry in entries_of(source, result):
+            outcome.articles.append(ingest_entry(entry, source=source))
+    except FetchError as error:
+        record_failure(source, str(error), now)
+        raise
+    except ParseError as error:
+        record_failure(source, f"{source.url}: {error}", now)
+        raise
+    record_success(source, result, outcome.count("created"), now)
+    return outcome
+
+
+def poll_sources_now(*, name: str | None = None) -> list[str]:
+    """Poll enabled sources (or the one named) synchronously, holding each source's lock
+    as a worker would, for the `poll_sources` command."""
+    from django.db.models import F
+
+    from tracker.lib.locks import exclusive
+
+    from .tasks import POLL_LOCK_SECONDS
+
+    sources = NewsSource.objects.filter(enabled=True) if name is None else NewsSource.objects.filter(name=name)
+    results = []
+    for source in sources:
+        with exclusive(f"news:poll:{source.pk}", timeout=POLL_LOCK_SECONDS) as held:
+            if not held:
+                results.append(f"{source.name}: another worker is polling it")
+                continue
+            try:
+                results.append(poll_source(source).describe())
+            except (FetchError, ParseError) as error:
+                results.append(f"{source.name}: failed: {error}")
+        NewsSource.objects.filter(pk=source.pk).update(next_poll_at=timezone.now() + F("poll_interval"))
+    return results

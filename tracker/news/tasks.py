@@ -1,0 +1,64 @@
+"""Celery tasks: thin. Take ids, load the row, call the pipeline, decide on retry."""
+
+import logging
+import random
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.lib.locks import exclusive
+
+from . import services
+from .fetch import FetchError
+from .models import NewsSource
+from .parse import ParseError
+
+logger = logging.getLogger(__name__)
+
+# Longer than any poll may take (fetch deadlines × redirects × linked pages); a worker
+# killed while holding it frees the source when it expires.
+POLL_LOCK_SECONDS = 15 * 60
+MAX_RETRIES = 4
+
+
+@shared_task(name="news.dispatch_due_sources", ignore_result=True)
+def dispatch_due_sources() -> int:
+    """Every minute (beat): claim each due source for one interval and enqueue its poll."""
+    now = timezone.now()
+    enqueued = 0
+    for source in NewsSource.objects.due(now).only("pk", "poll_interval", "next_poll_at"):
+        # The claim is a conditional UPDATE: two dispatchers (or a slow previous round)
+        # cannot both enqueue the same source for the same slot.
+        claimed = NewsSource.objects.due(now).filter(pk=source.pk).update(next_poll_at=now + source.poll_interval)
+        if claimed:
+            transaction.on_commit(lambda pk=source.pk: poll_source.delay(pk))
+            enqueued += 1
+    return enqueued
+
+
+@shared_task(
+    name="news.poll_source",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    ignore_result=True,
+)
+def poll_source(self, source_id: int) -> str:
+    source = NewsSource.objects.filter(pk=source_id).first()
+    if source is None:
+        return f"source {source_id} no longer exists"
+    with exclusive(f"news:poll:{source_id}", timeout=POLL_LOCK_SECONDS) as held:
+        if not held:
+            return f"{source.name}: another worker is polling it"
+        try:
+            return services.poll_source(source).describe()
+        except FetchError as error:
+            if error.transient and self.request.retries < MAX_RETRIES:
+                # Exponential backoff with full jitter, so failing sources do not retry in step.
+                countdown = random.uniform(0, 30 * 2**self.request.retries)
+                raise self.retry(exc=error, countdown=countdown) from None
+            return f"{source.name}: {error}"
+        except ParseError as error:
+            return f"{source.name}: {error}"
