@@ -67,3 +67,11 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def feed_server():
+    from tests.http_server import FeedServer
+
+    with FeedServer() as server:
+        yield server

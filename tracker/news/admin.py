@@ -16,14 +16,27 @@ from .proposals import ProposalNotApplicable, accept_proposal, reject_proposal
 @admin.register(NewsSource)
 class NewsSourceAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "kind", "enabled", "poll_interval", "last_checked_at", "last_success_at",
-        "consecutive_failures", "articles_found", "health",
+        "name",
+        "kind",
+        "enabled",
+        "poll_interval",
+        "last_checked_at",
+        "last_success_at",
+        "consecutive_failures",
+        "articles_found",
+        "health",
     ]
     list_filter = ["enabled", "kind"]
     search_fields = ["name", "url"]
     readonly_fields = [
-        "last_checked_at", "last_success_at", "last_error", "consecutive_failures", "articles_found",
-        "etag", "last_modified", "next_poll_at",
+        "last_checked_at",
+        "last_success_at",
+        "last_error",
+        "consecutive_failures",
+        "articles_found",
+        "etag",
+        "last_modified",
+        "next_poll_at",
     ]
     fieldsets = [
         (None, {"fields": ["name", "url", "kind", "enabled", "poll_interval", "fetch_linked_pages"]}),
@@ -84,7 +97,18 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["source", "language"]
     search_fields = ["title", "url", "text"]
     date_hierarchy = "published_at"
-    readonly_fields = ["source", "url", "guid", "title", "published_at", "language", "text", "content_hash", "fetched_at", "updated_at"]
+    readonly_fields = [
+        "source",
+        "url",
+        "guid",
+        "title",
+        "published_at",
+        "language",
+        "text",
+        "content_hash",
+        "fetched_at",
+        "updated_at",
+    ]
     inlines = [MentionInline]
 
     def get_queryset(self, request):
@@ -104,8 +128,19 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["summary", "mission__name", "person__name"]
     readonly_fields = [
-        "kind", "mission", "person", "date", "precision", "happened", "summary", "confidence",
-        "status", "created_at", "decided_at", "decided_by", "outcome",
+        "kind",
+        "mission",
+        "person",
+        "date",
+        "precision",
+        "happened",
+        "summary",
+        "confidence",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "outcome",
     ]
     fields = readonly_fields
     inlines = [EvidenceInline]
@@ -113,7 +148,9 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
     change_form_template = "admin/news/proposedupdate/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("mission", "person").annotate(articles_total=Count("evidence"))
+        return (
+            super().get_queryset(request).select_related("mission", "person").annotate(articles_total=Count("evidence"))
+        )
 
     @admin.display(description="articles", ordering="articles_total")
     def source_count(self, proposal):
@@ -127,8 +164,16 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         urls = [
-            path("<int:pk>/accept/", self.admin_site.admin_view(require_POST(self.accept_view)), name="news_proposedupdate_accept"),
-            path("<int:pk>/reject/", self.admin_site.admin_view(require_POST(self.reject_view)), name="news_proposedupdate_reject"),
+            path(
+                "<int:pk>/accept/",
+                self.admin_site.admin_view(require_POST(self.accept_view)),
+                name="news_proposedupdate_accept",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(require_POST(self.reject_view)),
+                name="news_proposedupdate_reject",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -149,7 +194,9 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
 
     def reject_view(self, request, pk):
         reason = request.POST.get("reason", "")[:500]
-        return self._decide(request, pk, lambda p: reject_proposal(proposal=p, user=request.user, reason=reason), "rejected")
+        return self._decide(
+            request, pk, lambda p: reject_proposal(proposal=p, user=request.user, reason=reason), "rejected"
+        )
 
     @admin.action(description="Accept the selected proposals (apply them to the record)")
     def accept_selected(self, request, queryset):

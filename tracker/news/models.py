@@ -124,9 +124,7 @@ class Mention(models.Model):
     kind = models.CharField(max_length=10, choices=MentionKind.choices)
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
-    vehicle = models.ForeignKey(
-        VehicleFamily, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
-    )
+    vehicle = models.ForeignKey(VehicleFamily, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
     evidence = models.TextField()
 
     class Meta:

@@ -43,7 +43,9 @@ def canonical_url(url: str, base: str = "") -> str:
     parts = urlsplit(urljoin(base, url.strip()))
     if parts.scheme.lower() not in ("http", "https"):
         raise ParseError(f"{url[:200]!r} is not an http(s) link.")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)]
+    )
     host = (parts.hostname or "").lower() + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
 
@@ -67,9 +69,10 @@ def _entry_time(entry) -> dt.datetime | None:
 
 
 def _entry_text(entry) -> str:
+    """The entry's fullest text, with any page furniture pasted into the feed cut away."""
     contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
     best = max(contents, key=len) if contents else entry.get("summary", "")
-    return plain_text(best)
+    return main_text(plain_text(re.sub(r"</(p|div|li|h[1-6])>|<br\s*/?>", "\n", best, flags=re.I)))
 
 
 def parse_feed(body: bytes, *, base_url: str) -> list[Entry]:
@@ -113,7 +116,9 @@ def parse_page(body: bytes, *, url: str, charset: str | None = None) -> Entry:
     if b"\x00" in body[:2048]:
         raise ParseError("The page is binary data, not HTML.")
     markup = decode(body, charset)
-    document = trafilatura.bare_extraction(markup, url=url, with_metadata=True, include_comments=False, include_tables=False)
+    document = trafilatura.bare_extraction(
+        markup, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
     if document is None or not (document.text or "").strip():
         raise ParseError("No article text could be found on the page.")
     published = None
@@ -156,8 +161,19 @@ def main_text_span(lines: list[str]) -> tuple[int, int]:
     return best
 
 
+def main_text(text: str) -> str:
+    """The article part of a text; a short text without clear paragraphs is kept whole."""
+    lines = [line for line in text.split("\n") if line]
+    if not any(_is_prose(line) for line in lines):
+        return text
+    start, end = main_text_span(lines)
+    return "\n".join(lines[start:end])
+
+
 def _headline(lines: list[str]) -> str:
-    candidates = [line for line in lines if 20 <= len(line) <= 200 and not BYLINE.search(line) and not line.endswith(".")]
+    candidates = [
+        line for line in lines if 20 <= len(line) <= 200 and not BYLINE.search(line) and not line.endswith(".")
+    ]
     return max(candidates, key=len) if candidates else ""
 
 

@@ -89,7 +89,11 @@ def _record_agrees(mission: Mission, event: str, day: dt.date, precision: str, h
 def candidate_for(event: Event, *, mission: Mission | None, person: Person | None) -> Candidate | None:
     """The change this event asks of the record, or None if it changes nothing or cannot be applied."""
     if event.type in TIMED_EVENTS:
-        if mission is None or event.date is None or _record_agrees(mission, event.type, event.date, event.precision, event.happened):
+        if (
+            mission is None
+            or event.date is None
+            or _record_agrees(mission, event.type, event.date, event.precision, event.happened)
+        ):
             return None
         return Candidate(event.type, mission, None, event.date, event.precision, event.happened)
     if event.type == "delay":

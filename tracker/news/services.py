@@ -67,11 +67,7 @@ def _infer_mission(event: Event, record: IndexedRecord, published: dt.datetime |
     families = [pk for name, pk in record.vehicles.items() if name.lower() in event.evidence.lower()]
     if not families:
         return None
-    return (
-        Mission.objects.filter(family_id__in=families, launch_at__gte=published)
-        .order_by("launch_at")
-        .first()
-    )
+    return Mission.objects.filter(family_id__in=families, launch_at__gte=published).order_by("launch_at").first()
 
 
 def save_mentions(article: Article, extraction: Extraction, record: IndexedRecord) -> None:
@@ -79,11 +75,29 @@ def save_mentions(article: Article, extraction: Extraction, record: IndexedRecor
     rows = []
     for mention in extraction.mentions:
         if mention.kind == MentionKind.MISSION and mention.name in record.missions:
-            rows.append(Mention(article=article, kind=mention.kind, mission_id=record.missions[mention.name], evidence=mention.evidence))
+            rows.append(
+                Mention(
+                    article=article,
+                    kind=mention.kind,
+                    mission_id=record.missions[mention.name],
+                    evidence=mention.evidence,
+                )
+            )
         elif mention.kind == MentionKind.PERSON and mention.name in record.people:
-            rows.append(Mention(article=article, kind=mention.kind, person_id=record.people[mention.name], evidence=mention.evidence))
+            rows.append(
+                Mention(
+                    article=article, kind=mention.kind, person_id=record.people[mention.name], evidence=mention.evidence
+                )
+            )
         elif mention.kind == MentionKind.VEHICLE and mention.name in record.vehicles:
-            rows.append(Mention(article=article, kind=mention.kind, vehicle_id=record.vehicles[mention.name], evidence=mention.evidence))
+            rows.append(
+                Mention(
+                    article=article,
+                    kind=mention.kind,
+                    vehicle_id=record.vehicles[mention.name],
+                    evidence=mention.evidence,
+                )
+            )
     Mention.objects.bulk_create(rows, ignore_conflicts=True)
 
 
@@ -96,7 +110,9 @@ def propose(article: Article, extraction: Extraction, record: IndexedRecord) -> 
         if candidate is None:
             continue
         confidence = event.confidence if event.mission or not mission else min(event.confidence, 0.5)
-        proposals.append(record_proposal(candidate=candidate, article=article, sentence=event.evidence, confidence=confidence))
+        proposals.append(
+            record_proposal(candidate=candidate, article=article, sentence=event.evidence, confidence=confidence)
+        )
     return proposals
 
 
@@ -115,7 +131,13 @@ def auto_accept(proposals: list[ProposedUpdate], source: NewsSource | None) -> N
 def ingest_entry(entry: Entry, *, source: NewsSource | None, preamble: str = "") -> IngestedArticle:
     """Store one entry and, if it is new or changed, link it to the record and propose updates."""
     if entry.published is None and (found := find_publication_date(f"{preamble}\n{entry.text[:2000]}")):
-        entry = Entry(entry.url, entry.guid, entry.title, dt.datetime(found.year, found.month, found.day, tzinfo=dt.UTC), entry.text)
+        entry = Entry(
+            entry.url,
+            entry.guid,
+            entry.title,
+            dt.datetime(found.year, found.month, found.day, tzinfo=dt.UTC),
+            entry.text,
+        )
     language = detect_language(entry.text)
     record = current_record_index()
     published = entry.published.date() if entry.published else None
@@ -137,12 +159,21 @@ def read_sample(source: NewsSource) -> FetchResult:
     path = (SAMPLES_DIR / source.url).resolve()
     if SAMPLES_DIR not in path.parents or not path.is_file():
         raise FetchError(f"Sample file {source.url!r} is not in tracker/news/samples/.", transient=False)
-    return FetchResult(url=f"https://sample.invalid/{path.name}", status=200, body=path.read_bytes(),
-                       content_type="application/rss+xml", charset="utf-8", etag="", last_modified="")
+    return FetchResult(
+        url=f"https://sample.invalid/{path.name}",
+        status=200,
+        body=path.read_bytes(),
+        content_type="application/rss+xml",
+        charset="utf-8",
+        etag="",
+        last_modified="",
+    )
 
 
 def is_feed(result: FetchResult) -> bool:
-    return any(kind in result.content_type for kind in FEED_TYPES) or result.body.lstrip()[:200].lower().startswith((b"<?xml", b"<rss", b"<feed"))
+    return any(kind in result.content_type for kind in FEED_TYPES) or result.body.lstrip()[:200].lower().startswith(
+        (b"<?xml", b"<rss", b"<feed")
+    )
 
 
 def entries_of(source: NewsSource, result: FetchResult) -> list[Entry]:
@@ -192,7 +223,12 @@ def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollRe
         if source.kind == SourceKind.SAMPLE:
             result = read_sample(source)
         else:
-            result = fetch(source.url, etag=source.etag, last_modified=source.last_modified, allow_private=source.allow_private_network)
+            result = fetch(
+                source.url,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                allow_private=source.allow_private_network,
+            )
         if result.status == 304:
             outcome.not_modified = True
             record_success(source, None, 0, now)

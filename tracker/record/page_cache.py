@@ -14,6 +14,7 @@ import functools
 import hashlib
 import threading
 import time
+import uuid
 from collections import OrderedDict
 
 from django.conf import settings
@@ -30,14 +31,20 @@ def record_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh cache (restart, eviction) starts a new version: never an old page.
-        version = str(time.time_ns())
+        version = _fresh_version()
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
     return str(version)
 
 
+def _fresh_version() -> str:
+    # Not the clock alone: two versions made at the same instant (a frozen test clock, two
+    # processes) must still differ, or a page of the older record would pass for current.
+    return uuid.uuid4().hex
+
+
 def _new_version() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    cache.set(VERSION_KEY, _fresh_version(), timeout=None)
 
 
 def bump_record_version(**kwargs) -> None:

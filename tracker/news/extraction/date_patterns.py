@@ -5,7 +5,20 @@ from dataclasses import dataclass
 
 DAY, MONTH, QUARTER, HALF, YEAR = "day", "month", "quarter", "half", "year"  # tracker.lib.fuzzy_dates.Precision
 
-_EN_MONTHS = "January February March April May June July August September October November December".split()
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _EN_MONTH = (
     "(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![a-z])\.?"
@@ -14,9 +27,9 @@ _RU_MONTH = (
     r"(?:январ[ьяе]|феврал[ьяе]|март[аеу]?|апрел[ьяе]|ма[йяею]|июн[ьяе]|июл[ьяе]|август[аеу]?"
     r"|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])(?!\w)"
 )
-_RU_MONTH_KEYS = "янв фев мар апр ма июн июл авг сен окт ноя дек".split()
-_WEEKDAYS_EN = "monday tuesday wednesday thursday friday saturday sunday".split()
-_WEEKDAYS_RU = "понедельник вторник среду четверг пятницу субботу воскресенье".split()
+_RU_MONTH_KEYS = ["янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
+_WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAYS_RU = ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"]
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _RU_ORDINALS = {"перв": 1, "втор": 2, "трет": 3, "четв": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR_OFFSET = {"this": 0, "next": 1, "last": -1, "этого": 0, "текущего": 0, "следующего": 1, "будущего": 1}
@@ -80,7 +93,7 @@ _CONTEXT = {
 
 # The word before a date says what the date is to the event: the new date of a delay
 # ("postponed to July 14", "перенесен на 14 июля"), the end of a term ("through 2027").
-LEAD = re.compile(r"(?i:\b(to|until|till|through|for|from|on|in|by|на|до|по|с|в|к)\s+(?:the\s+)?$)")
+LEAD = re.compile(r"(?i:\b(to|until|till|through|for|from|on|in|by|на|до|по|с|в|к)\s+(?:(?:the|its|their|a)\s+)?$)")
 
 
 @dataclass(frozen=True)
@@ -114,7 +127,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None, language: str 
 
 def lead(text: str, expr: DateExpr) -> str:
     """The preposition right before a date: "to", "until", "на", or ""."""
-    match = LEAD.search(text, max(0, expr.start - 12), expr.start)
+    match = LEAD.search(text, max(0, expr.start - 20), expr.start)
     return match[1].lower() if match else ""
 
 
@@ -129,7 +142,9 @@ def _build(match: re.Match, language: str, context: str) -> DateExpr | None:
 def _month(word: str, language: str) -> int:
     word = word.lower().rstrip(".")
     if language == "ru":
-        return next(i for i, key in enumerate(_RU_MONTH_KEYS, 1) if word.startswith(key) and (key != "ма" or word[2:3] != "р"))
+        return next(
+            i for i, key in enumerate(_RU_MONTH_KEYS, 1) if word.startswith(key) and (key != "ма" or word[2:3] != "р")
+        )
     return next(i for i, name in enumerate(_EN_MONTHS, 1) if name.lower().startswith(word[:3]))
 
 
@@ -195,7 +210,7 @@ def _qh(m, language, context):
 
 
 def _yr(m, language, context):
-    """"in 2027"; "early 2026" is its first half, "late 2026" its second, "mid-2026" the year."""
+    """ "in 2027"; "early 2026" is its first half, "late 2026" its second, "mid-2026" the year."""
     year = int(m["yr_y"])
     if context.startswith(("early", "beginning", "начал")):
         return DateExpr(m.start(), m.end(), "absolute", HALF, year, 1, confidence=0.8)
@@ -227,7 +242,9 @@ def _direction(word: str | None) -> int:
 def _wd(m, language, context):
     names = _WEEKDAYS_RU if language == "ru" else _WEEKDAYS_EN
     weekday = names.index(m["wd_d"].lower())
-    return DateExpr(m.start(), m.end(), "weekday", DAY, offset=_direction(m["wd_dir"]), weekday=weekday, confidence=0.85)
+    return DateExpr(
+        m.start(), m.end(), "weekday", DAY, offset=_direction(m["wd_dir"]), weekday=weekday, confidence=0.85
+    )
 
 
 def _span(m, language, context):

@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from .date_patterns import DAY, HALF, MONTH, QUARTER, YEAR, DateExpr, find_dates
 from .text import normalise
 
-__all__ = ["DAY", "HALF", "MONTH", "QUARTER", "YEAR", "DateExpr", "Resolved", "find_dates", "find_publication_date", "resolve"]
+__all__ = [
+    "DAY",
+    "HALF",
+    "MONTH",
+    "QUARTER",
+    "YEAR",
+    "DateExpr",
+    "Resolved",
+    "find_dates",
+    "find_publication_date",
+    "resolve",
+]
 
 PAST, FUTURE = "past", "future"
 _MONTHS_IN = {MONTH: 1, QUARTER: 3, HALF: 6, YEAR: 12}
@@ -86,7 +97,7 @@ def _yearless(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None
 
 
 def _this_year(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None:
-    """"July this year", "second half of next year": `offset` years from publication."""
+    """ "July this year", "second half of next year": `offset` years from publication."""
     return _absolute(published.year + expr.offset, expr.month, expr.day, expr.precision, expr.confidence)
 
 

@@ -34,6 +34,8 @@ _AGREEMENT_CONTEXT = re.compile(
 )
 _STATION = re.compile(r"\b(?:ISS|station|orbit|space)\b|(?<!\w)(?:МКС|станци\w*|орбит\w*|космос\w*)", re.IGNORECASE)
 _BACKUP = re.compile(r"\b(?:backup|back-up|reserve)\b|(?<!\w)(?:дублир\w*|резервн\w*)", re.IGNORECASE)
+# Between two clauses of one sentence: "… on October 5, and docking will follow on October 6".
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s-\s|, а\b|, но\b")
 _NOT_A_TERM_START = frozenset({"through", "until", "till", "до", "по"})
 _NEW_DATE_LEAD = frozenset({"to", "until", "till", "for", "into", "на", "до"})
 _BASE_CONFIDENCE = {
@@ -71,7 +73,9 @@ class _Found:
 
 def find_events(page: Page) -> list[Event]:
     candidates = set(page.by_sentence)
-    candidates |= {page.sentences.index_at(m.start()) for m in AGREEMENT_WORD.finditer(page.lower) if _word_start(page, m)}
+    candidates |= {
+        page.sentences.index_at(m.start()) for m in AGREEMENT_WORD.finditer(page.lower) if _word_start(page, m)
+    }
     events: list[Event] = []
     for index in sorted(candidates):
         events += _sentence_events(page, index)
@@ -87,7 +91,7 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
     missions = [occ for occ in occurrences if occ.kind == MISSION]
     dates = find_dates(page.text, *span, language=page.language)
     events, agreed = [], False
-    for trigger in found_triggers:
+    for trigger in _reports(page, span, found_triggers):
         found = _Found(trigger, span, missions, _nearest(missions, trigger), dates)
         if trigger.type == "agreement":
             if not agreed and _is_agreement(page, span, trigger):
@@ -98,6 +102,17 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
         elif missions or _has(occurrences, VEHICLE) and _has(occurrences, PERSON):
             events += _events(page, found, [None])
     return events
+
+
+def _reports(page: Page, span: tuple[int, int], found: list[tr.Trigger]) -> list[tr.Trigger]:
+    """Drop the event nouns that only qualify a reported event: "the launch of X was postponed
+    to July 14" (the launch is what slipped), "X docked three hours after launch"."""
+    nouns = {t for t in found if not t.assigns and t.type != "agreement" and tr.is_noun(t, page.text, span)}
+    if any(t.type == "delay" for t in found):
+        return [t for t in found if t.type == "delay" or t not in nouns]
+    if any(t not in nouns and not t.assigns and t.type != "agreement" for t in found):
+        return [t for t in found if t not in nouns]
+    return found
 
 
 def _word_start(page: Page, match: re.Match) -> bool:
@@ -135,7 +150,7 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
     trigger = found.trigger
     tense = tr.tense(trigger, page.text, found.span, page.language)
     expr = _pick_date(page.text, found.dates, trigger)
-    if tense == "noun" and expr is None:
+    if tense == tr.UNSAID and expr is None:
         return []
     resolved = resolve(expr, page.published, _tense_for_date(trigger, tense)) if expr else None
     happened = _happened(trigger, tense, resolved, page.published)
@@ -151,18 +166,21 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
         evidence=evidence(page.original, found.span, (min(f.start for f in focus), max(f.end for f in focus))),
         confidence=round(confidence, 2),
     )
-    return [replace(base, person=person) for person in people]
+    return [base] if people == [None] else [replace(base, person=person) for person in people]
 
 
 def _pick_date(text: str, dates: list[DateExpr], trigger: tr.Trigger) -> DateExpr | None:
     if trigger.type == "agreement":
         dates = [d for d in dates if lead(text, d) not in _NOT_A_TERM_START]
     if trigger.type == "delay":
-        new = [d for d in dates if d.start >= trigger.end and lead(text, d) in _NEW_DATE_LEAD]
-        if new:
-            return new[0]
-        dates = [d for d in dates if lead(text, d) != "from"]
-    return _nearest(dates, trigger)
+        # The new date follows the verb ("postponed to July 14"); one before it or after
+        # "from" is the date that was given up.
+        later = [d for d in dates if d.start >= trigger.end and lead(text, d) != "from"]
+        return next((d for d in later if lead(text, d) in _NEW_DATE_LEAD), later[0] if later else None)
+    same_clause = [
+        d for d in dates if not _CLAUSE_BREAK.search(text, min(d.end, trigger.end), max(d.start, trigger.start))
+    ]
+    return _nearest(same_clause or dates, trigger)
 
 
 def _tense_for_date(trigger: tr.Trigger, tense: str) -> str:
@@ -179,10 +197,12 @@ def _happened(trigger: tr.Trigger, tense: str, resolved: Resolved | None, publis
         return tense == tr.PAST
     if resolved is not None and published is not None and trigger.type != "delay":
         return resolved.date <= published
-    return True  # a present-tense report: "Crew-5 lands", "Soyuz MS-29 launch delays"
+    return True  # a present-tense report without a date: "Crew-5 lands", "Soyuz MS-29 launch delayed"
 
 
-def _confidence(found: _Found, tense: str, resolved: Resolved | None, happened: bool, published) -> float:
+def _confidence(
+    found: _Found, tense: str, resolved: Resolved | None, happened: bool, published: dt.date | None
+) -> float:
     confidence = _BASE_CONFIDENCE[found.trigger.type]
     if found.mission is None and found.trigger.type != "agreement":
         confidence *= 0.75
@@ -206,5 +226,5 @@ def _deduplicate(events: list[Event]) -> list[Event]:
         key = (event.type, event.mission, event.person, event.date, event.precision, event.happened)
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
-    dated = {(e.type, e.mission, e.person, e.happened) for e in best.values() if e.date is not None}
-    return [e for e in best.values() if e.date is not None or (e.type, e.mission, e.person, e.happened) not in dated]
+    dated = {(e.type, e.mission, e.person) for e in best.values() if e.date is not None}
+    return [e for e in best.values() if e.date is not None or (e.type, e.mission, e.person) not in dated]

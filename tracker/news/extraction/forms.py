@@ -28,7 +28,32 @@ MISSION, PERSON, VEHICLE = "mission", "person", "vehicle"
 
 SPACE = r"[\s-]+"  # "Soyuz MS", "Soyuz-MS"
 HYPHEN = r"[-\s]"  # "Crew-5", "Crew 5"
-_ENDINGS = "ого его ому ему ая ую ою ой ей ом ем ым им ий ый а я у ю е ы и й ь".split()
+_ENDINGS = [
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ая",
+    "ую",
+    "ою",
+    "ой",
+    "ей",
+    "ом",
+    "ем",
+    "ым",
+    "им",
+    "ий",
+    "ый",
+    "а",
+    "я",
+    "у",
+    "ю",
+    "е",
+    "ы",
+    "и",
+    "й",
+    "ь",
+]
 ENDING = "(?:" + "|".join(_ENDINGS) + ")?"
 ENDINGS = frozenset(_ENDINGS)
 

@@ -35,10 +35,14 @@ _TITLE_BEFORE = re.compile(
     r"(?i:\b(?:cosmonauts?|astronauts?|commander|flight\s+engineer|космонавт\w*|астронавт\w*|командир\w*|бортинженер\w*))"
     r"[\s,]+(?:[A-ZА-Я][\w.'-]*\s+)?$"
 )
-_CRAFT_NOUN_AFTER = re.compile(r"""\s*"?\s+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
+_CRAFT_NOUN_AFTER = re.compile(r"""[\s"]+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
 _CRAFT_NOUN_BEFORE = re.compile(r"""(?i:\b(?:spacecraft|capsule|корабл\w*|капсул\w*))\s+"?$""")
-_NOT_THE_CRAFT_AFTER = re.compile(r"""-\w|"?\s+(?:rockets?|boosters?|launchers?|launch\s+vehicles?|carrier\s+rockets?)\b""")
-_NOT_THE_CRAFT_BEFORE = re.compile(r"""(?i:\b(?:cargo|soviet|european|грузов\w*|советск\w*|европейск\w*|ракет\w*))\s+"?$""")
+_NOT_THE_CRAFT_AFTER = re.compile(
+    r"""-\w|[\s"]+(?:rockets?|boosters?|launchers?|launch\s+vehicles?|carrier\s+rockets?)\b"""
+)
+_NOT_THE_CRAFT_BEFORE = re.compile(
+    r"""(?i:\b(?:cargo|soviet|european|грузов\w*|советск\w*|европейск\w*|ракет\w*))\s+"?$"""
+)
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,9 @@ class NameMatcher:
                 by_kind[entry.kind].add(entry.name)
         found = [Occurrence(start, end, kind, names.pop()) for kind, names in by_kind.items() if len(names) == 1]
         return found + [
-            Occurrence(start, end, VEHICLE, self._families_of[occ.name]) for occ in found if occ.name in self._families_of
+            Occurrence(start, end, VEHICLE, self._families_of[occ.name])
+            for occ in found
+            if occ.name in self._families_of
         ]
 
     def _short(self, text: str, start: int, end: int, entries: set[Entry], named: set) -> list[Occurrence]:

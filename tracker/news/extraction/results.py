@@ -24,7 +24,7 @@ class Event:
 
     @property
     def date_iso(self) -> str | None:
-        """"2022-09-21", "2026-07", "2026-Q3", "2026-H2", "2027" — the date at its precision."""
+        """ "2022-09-21", "2026-07", "2026-Q3", "2026-H2", "2027" — the date at its precision."""
         if self.date is None:
             return None
         if self.precision == "day":

@@ -39,8 +39,53 @@ _BOUNDARY = re.compile(
 )
 # "Sept. 21", "Dr. Kikina", "K.E. Tsiolkovsky", "U.S. astronaut", "2022 г. в": not an end.
 _ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st jr sr gen col lt capt cmdr "
-    "gov sen rep no vs etc inc corp co approx est u.s u.k u.n г гг им т.е т.д т.п ул".split()
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "cmdr",
+        "gov",
+        "sen",
+        "rep",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "co",
+        "approx",
+        "est",
+        "u.s",
+        "u.k",
+        "u.n",
+        "г",
+        "гг",
+        "им",
+        "т.е",
+        "т.д",
+        "т.п",
+        "ул",
+    ]
 )
 _WORD_BEFORE_DOT = re.compile(r"([\w.]+)\.[\"')\]]*\s*$")
 
@@ -124,6 +169,6 @@ _LATIN = re.compile(r"[a-zA-Z]")
 
 
 def detect_language(text: str) -> str:
-    """"ru" when most letters are Cyrillic, else "en"."""
+    """ "ru" when most letters are Cyrillic, else "en"."""
     cyrillic = len(_CYRILLIC.findall(text))
     return "ru" if cyrillic > len(_LATIN.findall(text)) else "en"

@@ -16,11 +16,15 @@ import re
 from dataclasses import dataclass
 
 PAST, FUTURE, VERB, NOUN, ASSIGN, FLEW = "past", "future", "verb", "noun", "assign", "flew"
+PRESENT, UNSAID = "present", "unsaid"  # the other answers of tense()
 _STATION = r"(?:iss|station|international\s+space\s+station|orbital\s+(?:outpost|lab(?:oratory)?))"
 
 EN_TRIGGERS = {
     ("launch", PAST): r"launched|lifted\s+off|blasted\s+off|took\s+off|roared\s+(?:off|into\s+(?:space|orbit))",
-    ("launch", VERB): r"launch(?:es|ing)?(?!\s+(?:vehicles?|sites?|pads?|complex|escape|abort|tower|services?|providers?|control|contracts?)\b)"
+    (
+        "launch",
+        VERB,
+    ): r"launch(?:es|ing)?(?!\s+(?:vehicles?|sites?|pads?|complex|escape|abort|tower|services?|providers?|control|contracts?)\b)"
     r"|lift(?:s|ing)?\s+off|blast(?:s|ing)?\s+off",
     ("launch", NOUN): r"lift-?off|blast-?off",
     ("docking", PAST): rf"docked|arrived\s+at\s+the\s+{_STATION}",
@@ -30,7 +34,10 @@ EN_TRIGGERS = {
     ("undocking", VERB): rf"undock(?:s|ing)?|depart(?:s|ing)?\s+(?:from\s+)?the\s+{_STATION}",
     ("landing", PAST): r"landed|touched\s+down|splashed\s+down|returned\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)"
     r"|came\s+(?:back\s+)?(?:to\s+earth|home)",
-    ("landing", VERB): r"land(?:s|ing)?(?!\s+(?:sites?|zones?|areas?)\b)|touch(?:es|ing)?\s+down|splash(?:es|ing)?\s+down"
+    (
+        "landing",
+        VERB,
+    ): r"land(?:s|ing)?(?!\s+(?:sites?|zones?|areas?)\b)|touch(?:es|ing)?\s+down|splash(?:es|ing)?\s+down"
     r"|return(?:s|ing)?\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)",
     ("landing", NOUN): r"splashdown|touchdown",
     ("delay", PAST): r"delayed|postponed|pushed\s+back|slipped|rescheduled|scrubbed|moved\s+back|pushed\s+(?:to|into)",
@@ -99,18 +106,31 @@ _PAST_AROUND_NOUN = {
         r"|was\s+carried\s+out|completed)\b",
         re.IGNORECASE,
     ),
-    "ru": re.compile(r"(?<!\w)(?:состоял\w*|прошел|прошла|прошло|успешн\w*|произош\w*|осуществлен\w*|завершил\w*)", re.I),
+    "ru": re.compile(
+        r"(?<!\w)(?:состоял\w*|прошел|прошла|прошло|успешн\w*|произош\w*|осуществлен\w*|завершил\w*)", re.I
+    ),
 }
 _PASSIVE_FUTURE = {
-    "en": re.compile(r"\b(?:will|would|shall|to|could|might|may|must|should)\s+(?:not\s+)?(?:be|have(?:\s+been)?)\s+(?:\w+\s+)?$", re.I),
+    "en": re.compile(
+        r"\b(?:will|would|shall|to|could|might|may|must|should)\s+(?:not\s+)?(?:be|have(?:\s+been)?)\s+(?:\w+\s+)?$",
+        re.I,
+    ),
     "ru": re.compile(r"(?<!\w)(?:будет|будут|может\s+быть|должн\w*\s+быть)\s+(?:\w+\s+)?$", re.IGNORECASE),
 }
-_MODAL_BEFORE = re.compile(r"(?:'ll|\b(?:will|shall|would|could|might|may|must|should|can|to))\s+(?:not\s+)?(?:\w+\s+)?$", re.I)
+_MODAL_BEFORE = re.compile(
+    r"(?:'ll|\b(?:will|shall|would|could|might|may|must|should|can|to))\s+(?:not\s+)?(?:\w+\s+)?$", re.I
+)
+# "the launch", "Crew-5's launch", "the Soyuz MS-22 launch", "after launch": a noun.
 _DETERMINER_BEFORE = re.compile(
     r"(?:'s|\b(?:the|a|an|its|their|his|her|this|that|next|first|second|successful|planned|upcoming|scheduled|crewed"
-    r"|uncrewed|latest|after|before|since|during|for|of|whose))\s+$",
+    r"|uncrewed|latest|after|before|since|during|for|of|whose))\s+(?:(?-i:[A-Z0-9])[\w.'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
+# "Crew-5 launch", "July launch": a bare base form right after a name is a noun (the verb
+# would be "Crew-5 launches").
+_NAME_BEFORE = re.compile(r"(?-i:[A-Z0-9])[\w.'-]*\s+$")
+# "docking will follow", "after landing": an -ing form is a noun unless a form of "be" makes it a verb.
+_PROGRESSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -135,23 +155,37 @@ def find_triggers(lower: str, start: int, end: int, language: str) -> list[Trigg
     return found
 
 
+def is_noun(trigger: Trigger, text: str, sentence: tuple[int, int]) -> bool:
+    """ "liftoff", "запуск", "the launch" — a name for the event rather than a report of it."""
+    if trigger.form == NOUN:
+        return True
+    if trigger.form != VERB:
+        return False
+    start, word = max(sentence[0], trigger.start - 60), text[trigger.start : trigger.end].lower()
+    if word.endswith("ing"):
+        return not _PROGRESSIVE_BEFORE.search(text, start, trigger.start)
+    if _DETERMINER_BEFORE.search(text, start, trigger.start):
+        return True
+    return not word.endswith("s") and bool(_NAME_BEFORE.search(text, start, trigger.start))
+
+
 def tense(trigger: Trigger, text: str, sentence: tuple[int, int], language: str) -> str:
-    """"past", "future" or "" (not said: the date, if any, decides)."""
+    """PAST, FUTURE, PRESENT ("Crew-5 lands") or UNSAID (a bare noun: only a date can say)."""
     language = language if language in _FUTURE else "en"
     before_start = max(sentence[0], trigger.start - 60)
     if trigger.form in (FUTURE, ASSIGN):
         return FUTURE
     if trigger.form in (PAST, FLEW):
-        return FUTURE if _PASSIVE_FUTURE[language].search(text, before_start, trigger.start) else "past"
-    if trigger.form == VERB and not _DETERMINER_BEFORE.search(text, before_start, trigger.start):
-        return FUTURE if _MODAL_BEFORE.search(text, before_start, trigger.start) else ""
+        return FUTURE if _PASSIVE_FUTURE[language].search(text, before_start, trigger.start) else PAST
+    if not is_noun(trigger, text, sentence):
+        return FUTURE if _MODAL_BEFORE.search(text, before_start, trigger.start) else PRESENT
     return _tense_around_noun(trigger, text, sentence, language)
 
 
 def _tense_around_noun(trigger: Trigger, text: str, sentence: tuple[int, int], language: str) -> str:
     window = (max(sentence[0], trigger.start - 60), min(sentence[1], trigger.end + 80))
     if _PAST_AROUND_NOUN[language].search(text, *window):
-        return "past"
+        return PAST
     if _FUTURE[language].search(text, *window):
         return FUTURE
-    return "noun"  # neither: an event only if a date says when
+    return UNSAID

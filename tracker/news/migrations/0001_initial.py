@@ -8,159 +8,404 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('record', '0002_editor_group'),
+        ("record", "0002_editor_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NewsSource',
+            name="NewsSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('url', models.CharField(help_text='http(s) URL of the feed or page; for a sample source, a file name in tracker/news/samples/.', max_length=1000)),
-                ('kind', models.CharField(choices=[('feed', 'RSS/Atom feed'), ('page', 'single HTML page'), ('sample', 'bundled sample file (works offline)')], default='feed', max_length=10)),
-                ('enabled', models.BooleanField(default=False)),
-                ('poll_interval', models.DurationField(default=datetime.timedelta(seconds=1800), help_text='Time between polls.')),
-                ('fetch_linked_pages', models.BooleanField(default=True, help_text="For feed entries with only a short summary, fetch the linked page's main text.")),
-                ('allow_private_network', models.BooleanField(default=False, help_text='Allow loopback, private and link-local addresses. Only for sources you run yourself.')),
-                ('auto_accept_confidence', models.FloatField(blank=True, help_text='Apply proposals from this source without review when their confidence is at least this (0–1). Blank: every proposal waits for an editor.', null=True)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('articles_found', models.PositiveIntegerField(default=0, help_text='Articles stored from this source so far.')),
-                ('etag', models.CharField(blank=True, max_length=500)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('next_poll_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "url",
+                    models.CharField(
+                        help_text="http(s) URL of the feed or page; for a sample source, a file name in tracker/news/samples/.",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("feed", "RSS/Atom feed"),
+                            ("page", "single HTML page"),
+                            ("sample", "bundled sample file (works offline)"),
+                        ],
+                        default="feed",
+                        max_length=10,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=False)),
+                (
+                    "poll_interval",
+                    models.DurationField(default=datetime.timedelta(seconds=1800), help_text="Time between polls."),
+                ),
+                (
+                    "fetch_linked_pages",
+                    models.BooleanField(
+                        default=True,
+                        help_text="For feed entries with only a short summary, fetch the linked page's main text.",
+                    ),
+                ),
+                (
+                    "allow_private_network",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Allow loopback, private and link-local addresses. Only for sources you run yourself.",
+                    ),
+                ),
+                (
+                    "auto_accept_confidence",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Apply proposals from this source without review when their confidence is at least this (0–1). Blank: every proposal waits for an editor.",
+                        null=True,
+                    ),
+                ),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                (
+                    "articles_found",
+                    models.PositiveIntegerField(default=0, help_text="Articles stored from this source so far."),
+                ),
+                ("etag", models.CharField(blank=True, max_length=500)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                ("next_poll_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['enabled', 'next_poll_at'], name='news_source_due_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['feed', 'page', 'sample'])), name='news_source_kind_valid'), models.CheckConstraint(condition=models.Q(('poll_interval__gte', datetime.timedelta(seconds=60))), name='news_source_interval_at_least_a_minute'), models.CheckConstraint(condition=models.Q(('auto_accept_confidence__isnull', True), models.Q(('auto_accept_confidence__gte', 0), ('auto_accept_confidence__lte', 1)), _connector='OR'), name='news_source_auto_accept_between_0_and_1')],
+                "ordering": ["name"],
+                "indexes": [models.Index(fields=["enabled", "next_poll_at"], name="news_source_due_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["feed", "page", "sample"])), name="news_source_kind_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("poll_interval__gte", datetime.timedelta(seconds=60))),
+                        name="news_source_interval_at_least_a_minute",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("auto_accept_confidence__isnull", True),
+                            models.Q(("auto_accept_confidence__gte", 0), ("auto_accept_confidence__lte", 1)),
+                            _connector="OR",
+                        ),
+                        name="news_source_auto_accept_between_0_and_1",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(help_text='Canonical URL, tracking parameters removed.', max_length=1000, unique=True)),
-                ('guid', models.CharField(blank=True, help_text="The feed's id for the entry.", max_length=500)),
-                ('title', models.CharField(max_length=500)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('text', models.TextField(help_text='Main text only: page boilerplate and markup removed.')),
-                ('content_hash', models.CharField(max_length=64)),
-                ('fetched_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='news.newssource')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "url",
+                    models.CharField(
+                        help_text="Canonical URL, tracking parameters removed.", max_length=1000, unique=True
+                    ),
+                ),
+                ("guid", models.CharField(blank=True, help_text="The feed's id for the entry.", max_length=500)),
+                ("title", models.CharField(max_length=500)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("text", models.TextField(help_text="Main text only: page boilerplate and markup removed.")),
+                ("content_hash", models.CharField(max_length=64)),
+                ("fetched_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="news.newssource",
+                    ),
+                ),
             ],
             options={
-                'ordering': [models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), '-pk'],
+                "ordering": [models.OrderBy(models.F("published_at"), descending=True, nulls_last=True), "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalEvidence',
+            name="ProposalEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sentence', models.TextField()),
-                ('confidence', models.FloatField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='news.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sentence", models.TextField()),
+                ("confidence", models.FloatField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="news.article"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'proposal evidence',
+                "verbose_name_plural": "proposal evidence",
             },
         ),
         migrations.CreateModel(
-            name='ProposedUpdate',
+            name="ProposedUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('launch', 'launch'), ('docking', 'docking'), ('undocking', 'undocking'), ('landing', 'landing'), ('delay', 'delay / new launch date'), ('crew_assignment', 'crew assignment'), ('agreement', 'agreement signing / extension')], max_length=20)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('precision', models.CharField(blank=True, choices=[('exact', 'exact time'), ('day', 'day'), ('month', 'month'), ('quarter', 'quarter'), ('half', 'half-year'), ('year', 'year')], max_length=10)),
-                ('happened', models.BooleanField(default=False)),
-                ('summary', models.CharField(max_length=300)),
-                ('fact_key', models.CharField(max_length=300, unique=True)),
-                ('confidence', models.FloatField()),
-                ('status', models.CharField(choices=[('pending', 'waiting for review'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True, help_text='What accepting it changed, or why it was rejected.')),
-                ('articles', models.ManyToManyField(related_name='proposals', through='news.ProposalEvidence', to='news.article')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('mission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='record.mission')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='record.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("launch", "launch"),
+                            ("docking", "docking"),
+                            ("undocking", "undocking"),
+                            ("landing", "landing"),
+                            ("delay", "delay / new launch date"),
+                            ("crew_assignment", "crew assignment"),
+                            ("agreement", "agreement signing / extension"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True)),
+                (
+                    "precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "exact time"),
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("quarter", "quarter"),
+                            ("half", "half-year"),
+                            ("year", "year"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("happened", models.BooleanField(default=False)),
+                ("summary", models.CharField(max_length=300)),
+                ("fact_key", models.CharField(max_length=300, unique=True)),
+                ("confidence", models.FloatField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "waiting for review"), ("accepted", "accepted"), ("rejected", "rejected")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.TextField(blank=True, help_text="What accepting it changed, or why it was rejected."),
+                ),
+                (
+                    "articles",
+                    models.ManyToManyField(
+                        related_name="proposals", through="news.ProposalEvidence", to="news.article"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "mission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="record.mission",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="record.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', '-created_at'],
+                "ordering": ["status", "-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='proposalevidence',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='news.proposedupdate'),
+            model_name="proposalevidence",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="news.proposedupdate"
+            ),
         ),
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mission', 'mission'), ('person', 'person'), ('vehicle', 'vehicle')], max_length=10)),
-                ('evidence', models.TextField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='news.article')),
-                ('mission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='record.mission')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='record.person')),
-                ('vehicle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='record.vehiclefamily')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("mission", "mission"), ("person", "person"), ("vehicle", "vehicle")], max_length=10
+                    ),
+                ),
+                ("evidence", models.TextField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="mentions", to="news.article"
+                    ),
+                ),
+                (
+                    "mission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="record.mission",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="record.person",
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="record.vehiclefamily",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'mission'), ('mission__isnull', False), ('person__isnull', True), ('vehicle__isnull', True)), models.Q(('kind', 'person'), ('mission__isnull', True), ('person__isnull', False), ('vehicle__isnull', True)), models.Q(('kind', 'vehicle'), ('mission__isnull', True), ('person__isnull', True), ('vehicle__isnull', False)), _connector='OR'), name='news_mention_one_target'), models.UniqueConstraint(fields=('article', 'mission'), name='news_mention_mission_once'), models.UniqueConstraint(fields=('article', 'person'), name='news_mention_person_once'), models.UniqueConstraint(fields=('article', 'vehicle'), name='news_mention_vehicle_once')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind", "mission"),
+                                ("mission__isnull", False),
+                                ("person__isnull", True),
+                                ("vehicle__isnull", True),
+                            ),
+                            models.Q(
+                                ("kind", "person"),
+                                ("mission__isnull", True),
+                                ("person__isnull", False),
+                                ("vehicle__isnull", True),
+                            ),
+                            models.Q(
+                                ("kind", "vehicle"),
+                                ("mission__isnull", True),
+                                ("person__isnull", True),
+                                ("vehicle__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="news_mention_one_target",
+                    ),
+                    models.UniqueConstraint(fields=("article", "mission"), name="news_mention_mission_once"),
+                    models.UniqueConstraint(fields=("article", "person"), name="news_mention_person_once"),
+                    models.UniqueConstraint(fields=("article", "vehicle"), name="news_mention_vehicle_once"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['source', 'title'], name='news_article_source_title_idx'),
+            model_name="article",
+            index=models.Index(fields=["source", "title"], name="news_article_source_title_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-published_at'], name='news_article_published_idx'),
+            model_name="article",
+            index=models.Index(fields=["-published_at"], name="news_article_published_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('guid', ''), _negated=True), fields=('source', 'guid'), name='news_article_guid_unique_per_source'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("guid", ""), _negated=True),
+                fields=("source", "guid"),
+                name="news_article_guid_unique_per_source",
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposedupdate',
-            index=models.Index(fields=['status', '-created_at'], name='news_proposal_review_idx'),
+            model_name="proposedupdate",
+            index=models.Index(fields=["status", "-created_at"], name="news_proposal_review_idx"),
         ),
         migrations.AddConstraint(
-            model_name='proposedupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['launch', 'docking', 'undocking', 'landing', 'delay', 'crew_assignment', 'agreement'])), name='news_proposal_kind_valid'),
+            model_name="proposedupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["launch", "docking", "undocking", "landing", "delay", "crew_assignment", "agreement"])
+                ),
+                name="news_proposal_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'rejected'])), name='news_proposal_status_valid'),
+            model_name="proposedupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "accepted", "rejected"])),
+                name="news_proposal_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__gte', 0), ('confidence__lte', 1)), name='news_proposal_confidence_between_0_and_1'),
+            model_name="proposedupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("confidence__gte", 0), ("confidence__lte", 1)),
+                name="news_proposal_confidence_between_0_and_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedupdate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date__isnull', True), ('precision', '')), models.Q(('date__isnull', False), models.Q(('precision', ''), _negated=True)), _connector='OR'), name='news_proposal_precision_iff_date'),
+            model_name="proposedupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("date__isnull", True), ("precision", "")),
+                    models.Q(("date__isnull", False), models.Q(("precision", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="news_proposal_precision_iff_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedupdate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'crew_assignment'), _negated=True), models.Q(('mission__isnull', False), ('person__isnull', False)), _connector='OR'), name='news_proposal_crew_assignment_names_person_and_mission'),
+            model_name="proposedupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "crew_assignment"), _negated=True),
+                    models.Q(("mission__isnull", False), ("person__isnull", False)),
+                    _connector="OR",
+                ),
+                name="news_proposal_crew_assignment_names_person_and_mission",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['crew_assignment', 'agreement']), models.Q(('date__isnull', False), ('mission__isnull', False)), _connector='OR'), name='news_proposal_event_names_mission_and_date'),
+            model_name="proposedupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["crew_assignment", "agreement"]),
+                    models.Q(("date__isnull", False), ("mission__isnull", False)),
+                    _connector="OR",
+                ),
+                name="news_proposal_event_names_mission_and_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposalevidence',
-            constraint=models.UniqueConstraint(fields=('proposal', 'article'), name='news_evidence_once_per_article'),
+            model_name="proposalevidence",
+            constraint=models.UniqueConstraint(fields=("proposal", "article"), name="news_evidence_once_per_article"),
         ),
     ]

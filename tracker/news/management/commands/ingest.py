@@ -23,7 +23,14 @@ def describe(item: IngestedArticle) -> dict:
         "people": [m.name for m in extraction.mentions if m.kind == "person"],
         "vehicles": [m.name for m in extraction.mentions if m.kind == "vehicle"],
         "events": [
-            {"type": e.type, "mission": e.mission, "person": e.person, "date": e.date_iso, "happened": e.happened, "evidence": e.evidence}
+            {
+                "type": e.type,
+                "mission": e.mission,
+                "person": e.person,
+                "date": e.date_iso,
+                "happened": e.happened,
+                "evidence": e.evidence,
+            }
             for e in extraction.events
         ],
         "proposals": [proposal.summary for proposal in item.proposals],
