@@ -76,27 +76,31 @@ def _entry_text(entry) -> str:
 
 
 def parse_feed(body: bytes, *, base_url: str) -> list[Entry]:
-    """Entries of an RSS or Atom feed. Raises ParseError when it is not a feed at all."""
+    """Entries of an RSS or Atom feed. Raises ParseError when nothing usable can be read:
+    feedparser is lenient with broken XML, so a broken feed with readable entries still
+    yields them, and one without is an error an operator sees."""
     feed = feedparser.parse(body, response_headers={"content-location": base_url})
-    if not feed.entries:
-        if feed.bozo:
-            raise ParseError(f"The feed could not be read: {feed.bozo_exception}.")
-        if not feed.get("feed"):
-            raise ParseError("The response is not an RSS or Atom feed.")
-        return []
-    entries = []
-    for item in feed.entries:
-        link = item.get("link") or ""
-        try:
-            url = canonical_url(link, base_url) if link else ""
-        except ParseError:
-            url = ""  # a javascript:/data: link is not a link; the GUID may still identify it
-        title = plain_text(item.get("title", ""), MAX_TITLE)
-        guid = (item.get("id") or "")[:500]
-        if not (url or guid) or not title:
-            continue
-        entries.append(Entry(url=url, guid=guid, title=title, published=_entry_time(item), text=_entry_text(item)))
-    return entries
+    entries = [entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry]
+    if entries:
+        return entries
+    if feed.bozo:
+        raise ParseError(f"The feed could not be read: {feed.bozo_exception}.")
+    if not feed.get("feed") and not feed.entries:
+        raise ParseError("The response is not an RSS or Atom feed.")
+    return []
+
+
+def _entry(item, base_url: str) -> Entry | None:
+    link = item.get("link") or ""
+    try:
+        url = canonical_url(link, base_url) if link else ""
+    except ParseError:
+        url = ""  # a javascript:/data: link is not a link; the GUID may still identify it
+    title = plain_text(item.get("title", ""), MAX_TITLE)
+    guid = (item.get("id") or "")[:500]
+    if not (url or guid) or not title:
+        return None
+    return Entry(url=url, guid=guid, title=title, published=_entry_time(item), text=_entry_text(item))
 
 
 def decode(body: bytes, charset: str | None) -> str:
