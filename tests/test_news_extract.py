@@ -7,7 +7,6 @@ aliases, catalog aliases added, craft named with their family)."""
 import datetime as dt
 import functools
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from tracker.news.extract import (
 )
 from tracker.record.reference_data import REFERENCE_DIR, split_nickname
 
-SEED = Path("/work/shared/seeds/000_c1fbf78071392ec2.txt")
+SEED = Path(__file__).resolve().parent / "data" / "seed-urdupoint-2022-09-29.txt"  # copy of the seed page
 SEED_PUBLISHED = dt.date(2022, 9, 29)  # a Thursday
 
 
@@ -143,17 +142,6 @@ def test_the_seed_page_says_when_it_was_published_and_is_in_english():
     text = SEED.read_text()
     assert find_publication_date(text) == SEED_PUBLISHED
     assert detect_language(text) == "en"
-
-
-def test_two_thousand_seed_articles_take_well_under_two_milliseconds_each():
-    text, index = SEED.read_text(), reference_index()
-    extract(text, index=index, published=SEED_PUBLISHED)  # compiles the index's matcher once
-    started = time.perf_counter()
-    for _ in range(2000):
-        extract(text, index=index, published=SEED_PUBLISHED)
-    per_call = (time.perf_counter() - started) / 2000
-    print(f"extract() on the seed page: {per_call * 1000:.3f} ms per call")
-    assert per_call < 0.005  # measured ~0.9 ms; generous for a loaded CI machine
 
 
 # --- missions --------------------------------------------------------------------------
