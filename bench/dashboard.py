@@ -187,7 +187,10 @@ def run_load(port, endpoints, *, concurrency, processes, warmup, duration, round
     processes = max(1, min(processes, concurrency))
     shares = [concurrency // processes + (1 if i < concurrency % processes else 0) for i in range(processes)]
     loadavg = os.getloadavg()[0]
-    procs = [ctx.Process(target=_client_process, args=(port, endpoints, phases, share, queue)) for share in shares]
+    procs = [
+        ctx.Process(target=_client_process, args=(port, endpoints, phases, share, queue), daemon=True)
+        for share in shares
+    ]
     for proc in procs:
         proc.start()
     server_cpu = [0.0] * len(endpoints)

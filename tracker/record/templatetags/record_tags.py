@@ -59,3 +59,13 @@ def flight_days(mission, now: dt.datetime) -> str:
 def script_lang(text: str) -> str:
     """'ru' for Cyrillic spellings, so screen readers pronounce them in Russian."""
     return "ru" if any("\u0400" <= char <= "\u04ff" for char in text) else "en"
+
+
+@register.filter
+def linkable(url: str) -> bool:
+    """Is this an address a reader can open? (Not a GUID-only urn:, nor a reserved .invalid
+    host such as the offline sample feed's.)"""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return parts.scheme in ("http", "https") and not (parts.hostname or "").endswith(".invalid")
