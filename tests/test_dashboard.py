@@ -256,3 +256,14 @@ def test_completed_flights_are_paginated(client):
 
 def test_the_dashboard_url_name(client):
     assert reverse("record:dashboard") == "/"
+
+
+def test_a_browser_that_accepts_gzip_gets_the_cached_page_compressed(client):
+    import gzip
+
+    plain = client.get("/").content
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content) == plain
+    assert len(response.content) < len(plain) / 3

@@ -11,6 +11,7 @@ Redis and unpickled on every request (see bench/dashboard.py and docs/benchmarks
 """
 
 import functools
+import gzip
 import hashlib
 import threading
 import time
@@ -58,27 +59,27 @@ def bump_record_version(**kwargs) -> None:
 
 
 # Page bodies this process served, for the version it last saw: key -> (expires, content,
-# content type), least recently used first, at most LOCAL_MAX_BYTES of content.
+# gzipped content, content type), least recently used first, at most LOCAL_MAX_BYTES.
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
-_local: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
+_local: OrderedDict[str, tuple[float, bytes, bytes, str]] = OrderedDict()
 _local_state = {"version": None, "bytes": 0}
 _local_lock = threading.Lock()
 
 
-def _local_get(key: str) -> tuple[bytes, str] | None:
+def _local_get(key: str) -> tuple[bytes, bytes, str] | None:
     with _local_lock:
         entry = _local.get(key)
         if entry is None:
             return None
         if entry[0] <= time.time():
             del _local[key]
-            _local_state["bytes"] -= len(entry[1])
+            _local_state["bytes"] -= len(entry[1]) + len(entry[2])
             return None
         _local.move_to_end(key)
-        return entry[1], entry[2]
+        return entry[1], entry[2], entry[3]
 
 
-def _local_put(key: str, expires: float, content: bytes, content_type: str) -> None:
+def _local_put(key: str, expires: float, content: bytes, compressed: bytes, content_type: str) -> None:
     version = key.split(":", 2)[1]
     with _local_lock:
         if version != _local_state["version"]:  # the record changed: drop every older page
@@ -86,11 +87,11 @@ def _local_put(key: str, expires: float, content: bytes, content_type: str) -> N
             _local_state.update(version=version, bytes=0)
         if key in _local or len(content) > LOCAL_MAX_BYTES // 4:
             return
-        _local[key] = (expires, content, content_type)
-        _local_state["bytes"] += len(content)
+        _local[key] = (expires, content, compressed, content_type)
+        _local_state["bytes"] += len(content) + len(compressed)
         while _local_state["bytes"] > LOCAL_MAX_BYTES:
             _, dropped = _local.popitem(last=False)
-            _local_state["bytes"] -= len(dropped[1])
+            _local_state["bytes"] -= len(dropped[1]) + len(dropped[2])
 
 
 def _key(request) -> str:
@@ -100,8 +101,28 @@ def _key(request) -> str:
     return f"page:{record_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+def _stored(key: str) -> tuple[bytes, bytes, str] | None:
+    stored = _local_get(key)
+    if stored is None and (shared := cache.get(key)) is not None and len(shared) == 4:
+        content, compressed, content_type, expires = shared
+        _local_put(key, expires, content, compressed, content_type)
+        stored = content, compressed, content_type
+    return stored
+
+
+def _store(key: str, response, timeout: int) -> tuple[bytes, bytes, str]:
+    # Compressed once per page and version, not per request: a browser gets a few dozen
+    # KiB instead of the whole dashboard, and the server spends no CPU on it again.
+    compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+    expires = time.time() + timeout
+    cache.set(key, (response.content, compressed, response["Content-Type"], expires), timeout)
+    _local_put(key, expires, response.content, compressed, response["Content-Type"])
+    return response.content, compressed, response["Content-Type"]
+
+
 def cached_public_page(view):
-    """Cache a public GET view's 200 responses (full page and htmx fragments alike)."""
+    """Cache a public GET view's 200 responses (full page and htmx fragments alike),
+    served gzipped to clients that accept it."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -109,27 +130,23 @@ def cached_public_page(view):
         if request.method not in ("GET", "HEAD") or not timeout:
             return view(request, *args, **kwargs)
         key = _key(request)
-        stored = _local_get(key)
-        if stored is None and (shared := cache.get(key)) is not None:
-            # (content, content type, expiry); entries written before the expiry was stored
-            # have none and are kept locally for a full timeout from now.
-            content, content_type, *expires = shared
-            _local_put(key, expires[0] if expires else time.time() + timeout, content, content_type)
-            stored = content, content_type
-        if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-        else:
+        stored = _stored(key)
+        if stored is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
             if hasattr(response, "render"):
                 response.render()
-            expires = time.time() + timeout
-            cache.set(key, (response.content, response["Content-Type"], expires), timeout)
-            _local_put(key, expires, response.content, response["Content-Type"])
-        # Fragments and full pages share URLs, and the theme comes from a cookie.
-        patch_vary_headers(response, ["HX-Request", "HX-Target", "Cookie"])
+            stored = _store(key, response, timeout)
+        content, compressed, content_type = stored
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(compressed, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(content, content_type=content_type)
+        # Fragments and full pages share URLs, the theme comes from a cookie, and the body
+        # may be compressed.
+        patch_vary_headers(response, ["HX-Request", "HX-Target", "Cookie", "Accept-Encoding"])
         patch_cache_control(response, public=True, max_age=timeout)
         return response
 
