@@ -3,20 +3,23 @@
 The worker runs in this process (celery.contrib.testing), so what each task returned is
 read from Celery's task_success signal: the poll tasks ignore their results, and a result
 backend would only test the backend. transaction=True: the worker's threads use their own
-database connections and must see committed rows, so each test loads the record itself.
+database connections and must see committed rows, so each test puts the record back.
 """
 
 import contextlib
 import datetime as dt
 import os
 import time
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 import redis
 from celery import signals
 from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from tests.http_server import Route, rss
@@ -25,6 +28,7 @@ from tracker.lib.locks import exclusive
 from tracker.news import tasks
 from tracker.news.models import Article, Mention, NewsSource, ProposalEvidence, ProposedUpdate
 from tracker.news.tasks import dispatch_due_sources, poll_source
+from tracker.record.models import Mission
 from tracker.record.reference_data import load_reference_data
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -72,10 +76,25 @@ def broker():
     client.close()
 
 
+_REFERENCE_ROWS: dict = {}
+
+
 @pytest.fixture
 def record():
-    """transaction=True starts from an empty database: the extractor needs the record."""
-    load_reference_data()
+    """transaction=True leaves each test an empty database, and the extractor needs the
+    record. The loader validates every row (thousands of queries), so it runs once; later
+    tests get the same rows back with one bulk insert per table."""
+    present = Mission.objects.exists()  # the session's record lasts until the first flush
+    if _REFERENCE_ROWS and not present:
+        with transaction.atomic():  # foreign keys are checked at commit: any table order
+            for model, rows in _REFERENCE_ROWS.items():
+                model._base_manager.bulk_create(rows)
+        return
+    if not present:
+        load_reference_data()
+    if not _REFERENCE_ROWS:
+        models = apps.get_app_config("record").get_models(include_auto_created=True)
+        _REFERENCE_ROWS.update({model: list(model._base_manager.all()) for model in models})
 
 
 @pytest.fixture
@@ -105,7 +124,12 @@ def worker(*, pool: str = "solo", concurrency: int = 1):
 
 
 def polls(done, source_id: int | None = None) -> list[object]:
-    return [result for name, args, result in done if name == "news.poll_source" and source_id in (None, *args[:1])]
+    """What the poll tasks returned, in the order they finished (of one source, if given)."""
+    return [
+        result
+        for name, args, result in done
+        if name == "news.poll_source" and (source_id is None or args[:1] == (source_id,))
+    ]
 
 
 def wait_for(condition, *, timeout: float = 20.0, what: str):
@@ -143,9 +167,7 @@ def snapshot() -> dict:
     }
 
 
-def test_a_polling_round_stores_each_entry_once_with_its_mentions_and_proposals(
-    broker, record, feed_server, finished
-):
+def test_a_polling_round_stores_each_entry_once_with_its_mentions_and_proposals(broker, record, feed_server, finished):
     source = make_source(feed_server)
     with worker():
         poll_source.delay(source.pk)
@@ -155,9 +177,13 @@ def test_a_polling_round_stores_each_entry_once_with_its_mentions_and_proposals(
     assert Article.objects.count() == ENTRIES
     assert set(Article.objects.values_list("guid", flat=True)) == {f"station-report-{n}" for n in range(ENTRIES)}
     assert set(Article.objects.values_list("source", flat=True)) == {source.pk}
-    # Every story names a mission and a person of the record.
-    assert Mention.objects.filter(kind="mission").count() == ENTRIES
-    assert Mention.objects.filter(kind="person").count() == ENTRIES
+    # Every story names its crew's mission and one of its people, and Soyuz MS-29.
+    missions = Counter(Mention.objects.filter(kind="mission").values_list("mission__name", flat=True))
+    assert missions == {"Soyuz MS-28": 25, "SpaceX Crew-12": 25, "Soyuz MS-29": 50, "SpaceX Crew-13": 10}
+    people = Counter(Mention.objects.filter(kind="person").values_list("person__name", flat=True))
+    assert people == {
+        person: ENTRIES // len(CREWS) + (index < ENTRIES % len(CREWS)) for index, (_, person) in enumerate(CREWS)
+    }
     launch = ProposedUpdate.objects.get(mission__name="Soyuz MS-29")
     assert launch.summary == "Soyuz MS-29 launch: 2026-07-14, planned"
     assert launch.evidence.count() == ENTRIES
@@ -218,7 +244,9 @@ def test_concurrent_polls_of_one_source_store_no_duplicates(broker, record, feed
     assert ProposalEvidence.objects.count() == ENTRIES + ENTRIES // 5
     # One poll stored the feed; those that started while it ran found the lock taken, and
     # any that started after it were told the feed had not changed.
-    assert [r for r in results if "50 new" in r] == ["Station feed: 50 entries, 50 new, 0 updated, 0 unchanged, 60 proposals."]
+    assert [r for r in results if "50 new" in r] == [
+        "Station feed: 50 entries, 50 new, 0 updated, 0 unchanged, 60 proposals."
+    ]
     assert any(BUSY in r for r in results), results
     others = [r for r in results if "50 new" not in r]
     assert all(r in (f"Station feed: {BUSY}", "Station feed: not modified since the last poll.") for r in others)
@@ -277,9 +305,7 @@ def test_a_poll_of_a_deleted_source_ends_cleanly_and_the_worker_goes_on(broker, 
     assert feed_server.hits("/gone.xml") == 0
 
 
-def test_a_503_is_retried_with_backoff_then_recorded_on_the_source(
-    broker, record, feed_server, finished, monkeypatch
-):
+def test_a_503_is_retried_with_backoff_then_recorded_on_the_source(broker, record, feed_server, finished, monkeypatch):
     source = make_source(feed_server)
     countdowns = []
 
@@ -311,11 +337,12 @@ def test_a_503_is_retried_with_backoff_then_recorded_on_the_source(
 
 def test_the_lock_of_a_crashed_poller_expires(broker, record, feed_server, finished):
     source = make_source(feed_server)
-    # A holder that dies without releasing: entered, never exited.
-    crashed = exclusive(f"news:poll:{source.pk}", timeout=1)
-    assert crashed.__enter__() is True
-    taken_at = time.monotonic()
     with worker():
+        # A holder that dies without releasing: entered, never exited.
+        crashed = exclusive(f"news:poll:{source.pk}", timeout=1)
+        assert crashed.__enter__() is True
+        taken_at = time.monotonic()
+        assert 0 < broker.pttl(f"lock:news:poll:{source.pk}") <= 1000
         poll_source.delay(source.pk)
         assert wait_for_polls(finished, 1) == [f"Station feed: {BUSY}"]
         assert feed_server.hits("/feed.xml") == 0
@@ -325,3 +352,31 @@ def test_the_lock_of_a_crashed_poller_expires(broker, record, feed_server, finis
         second = wait_for_polls(finished, 2)[1]
     assert second.startswith("Station feed: 50 entries, 50 new")
     assert Article.objects.count() == ENTRIES
+
+
+def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, feed_server, finished, monkeypatch):
+    """A task loads its source, then waits for the lock; the poll that held it may have
+    stored a new ETag meanwhile, which this poll must send."""
+    source = make_source(feed_server)
+    real_exclusive = tasks.exclusive
+
+    @contextlib.contextmanager
+    def exclusive_after_another_poll(name, *, timeout):
+        # The row as the task first read it had no ETag; the other poll stores it now.
+        NewsSource.objects.filter(pk=source.pk).update(etag=ETAG)
+        with real_exclusive(name, timeout=timeout) as held:
+            yield held
+
+    with worker():
+        poll_source.delay(source.pk)
+        wait_for_polls(finished, 1)
+        before = snapshot()
+        NewsSource.objects.filter(pk=source.pk).update(etag="")
+        monkeypatch.setattr(tasks, "exclusive", exclusive_after_another_poll)
+
+        poll_source.delay(source.pk)
+        second = wait_for_polls(finished, 2)[1]
+
+    assert second == "Station feed: not modified since the last poll."
+    assert feed_server.requests[-1][1]["If-None-Match"] == ETAG
+    assert snapshot() == before

@@ -49,7 +49,7 @@ class NewsSourceAdmin(admin.ModelAdmin):
     def health(self, source):
         return source.last_error[:120] if source.last_error else "ok" if source.last_success_at else "not polled yet"
 
-    @admin.action(description="Poll the selected sources now")
+    @admin.action(description="Poll the selected sources now", permissions=["change"])
     def poll_now(self, request, queryset):
         from .tasks import poll_source
 
@@ -198,7 +198,9 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
             request, pk, lambda p: reject_proposal(proposal=p, user=request.user, reason=reason), "rejected"
         )
 
-    @admin.action(description="Accept the selected proposals (apply them to the record)")
+    # permissions: like the accept and reject views, only for those who may change proposals
+    # (without it an admin action is offered to anyone who may view the list).
+    @admin.action(description="Accept the selected proposals (apply them to the record)", permissions=["change"])
     def accept_selected(self, request, queryset):
         done = 0
         for proposal in queryset.filter(status=ProposalStatus.PENDING):
@@ -209,10 +211,13 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
                 self.message_user(request, f"“{proposal}” not accepted: {error}", messages.ERROR)
         self.message_user(request, f"{done} proposal(s) accepted.", messages.SUCCESS)
 
-    @admin.action(description="Reject the selected proposals")
+    @admin.action(description="Reject the selected proposals", permissions=["change"])
     def reject_selected(self, request, queryset):
         done = 0
         for proposal in queryset.filter(status=ProposalStatus.PENDING):
-            reject_proposal(proposal=proposal, user=request.user)
-            done += 1
+            try:
+                reject_proposal(proposal=proposal, user=request.user)
+                done += 1
+            except ProposalNotApplicable as error:  # another editor decided it meanwhile
+                self.message_user(request, f"“{proposal}” not rejected: {error}", messages.ERROR)
         self.message_user(request, f"{done} proposal(s) rejected.", messages.SUCCESS)

@@ -208,7 +208,13 @@ def _apply_agreement(proposal: ProposedUpdate, sentence: str) -> str:
 def accept_proposal(*, proposal: ProposedUpdate, user=None) -> str:
     """Apply the proposal to the record in one transaction, citing its articles."""
     with transaction.atomic():
-        proposal = ProposedUpdate.objects.select_for_update().select_related("mission", "person").get(pk=proposal.pk)
+        # of=("self",): mission and person are nullable, so they are outer-joined, and
+        # PostgreSQL cannot lock the nullable side of an outer join.
+        proposal = (
+            ProposedUpdate.objects.select_for_update(of=("self",))
+            .select_related("mission", "person")
+            .get(pk=proposal.pk)
+        )
         if proposal.status != ProposalStatus.PENDING:
             raise ProposalNotApplicable(f"It was already {proposal.get_status_display()}.")
         mission = proposal.mission

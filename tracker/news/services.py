@@ -70,8 +70,9 @@ def _infer_mission(event: Event, record: IndexedRecord, published: dt.datetime |
     return Mission.objects.filter(family_id__in=families, launch_at__gte=published).order_by("launch_at").first()
 
 
-def save_mentions(article: Article, extraction: Extraction, record: IndexedRecord) -> None:
-    article.mentions.all().delete()
+def save_mentions(article: Article, extraction: Extraction, record: IndexedRecord, *, replace: bool = True) -> None:
+    if replace:  # a new article has no mentions to replace: no DELETE for it
+        article.mentions.all().delete()
     rows = []
     for mention in extraction.mentions:
         if mention.kind == MentionKind.MISSION and mention.name in record.missions:
@@ -146,7 +147,7 @@ def ingest_entry(entry: Entry, *, source: NewsSource | None, preamble: str = "")
         article, status = upsert_article(entry=entry, source=source, language=language)
         proposals = []
         if status != "unchanged":
-            save_mentions(article, extraction, record)
+            save_mentions(article, extraction, record, replace=status == "updated")
             proposals = propose(article, extraction, record)
     auto_accept(proposals, source)
     return IngestedArticle(article=article, status=status, extraction=extraction, proposals=proposals)
@@ -256,14 +257,16 @@ def poll_sources_now(*, name: str | None = None) -> list[str]:
 
     sources = NewsSource.objects.filter(enabled=True) if name is None else NewsSource.objects.filter(name=name)
     results = []
-    for source in sources:
-        with exclusive(f"news:poll:{source.pk}", timeout=POLL_LOCK_SECONDS) as held:
-            if not held:
-                results.append(f"{source.name}: another worker is polling it")
+    for pk, label in sources.values_list("pk", "name"):
+        with exclusive(f"news:poll:{pk}", timeout=POLL_LOCK_SECONDS) as held:
+            # Read the row only once the lock is held: the last holder may have moved its ETag on.
+            source = NewsSource.objects.filter(pk=pk).first() if held else None
+            if source is None:
+                results.append(f"{label}: another worker is polling it" if not held else f"{label}: deleted")
                 continue
             try:
                 results.append(poll_source(source).describe())
             except (FetchError, ParseError) as error:
-                results.append(f"{source.name}: failed: {error}")
-        NewsSource.objects.filter(pk=source.pk).update(next_poll_at=timezone.now() + F("poll_interval"))
+                results.append(f"{label}: failed: {error}")
+        NewsSource.objects.filter(pk=pk).update(next_poll_at=timezone.now() + F("poll_interval"))
     return results

@@ -31,7 +31,9 @@ def article_url(entry: Entry, source: NewsSource | None) -> str:
 def find_existing(entry: Entry, *, source: NewsSource | None, url: str) -> Article | None:
     match = Q(url=url)
     if source is not None and entry.guid:
-        match |= Q(source=source, guid=entry.guid)
+        # The (source, guid) index is partial (WHERE NOT guid = ''): SQLite uses it only when
+        # the query repeats that condition, else it scans every article of the source.
+        match |= Q(source=source, guid=entry.guid) & ~Q(guid="")
     if source is not None and entry.published is not None:
         match |= Q(
             source=source,

@@ -52,6 +52,11 @@ def poll_source(self, source_id: int) -> str:
     with exclusive(f"news:poll:{source_id}", timeout=POLL_LOCK_SECONDS) as held:
         if not held:
             return f"{source.name}: another worker is polling it"
+        # Read the row again under the lock: the poll that held it until a moment ago may
+        # have stored a new ETag and failure count, or the source may have gone since.
+        source = NewsSource.objects.filter(pk=source_id).first()
+        if source is None:
+            return f"source {source_id} no longer exists"
         try:
             return services.poll_source(source).describe()
         except FetchError as error:
