@@ -5,6 +5,9 @@ from tracker.admin_site import EDITOR_GROUP
 from tracker.record.models import Mission, Person, Seat
 from tracker.record.reference_data import load_reference_data
 
+# The browser suites' fixtures (Chromium, the record put back after a flush).
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -2,7 +2,6 @@
 pytest-django's live server, so the admin's JavaScript (select2 autocompletes, the inline
 formset's rows, prepopulated slugs) is part of what is tested."""
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -12,42 +11,13 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 
 from tracker.record.models import Leg, Mission, Seat  # noqa: E402
-from tracker.record.reference_data import load_reference_data  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PASSWORD = "correct horse battery"  # the personas' password (tests/conftest.py)
 SCREENSHOT = Path("/tmp/admin-missions.png")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium."
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} CI must install it (apt-get install -y chromium).", pytrace=False)
-        pytest.skip(f"{message} Install it with: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -93,16 +63,6 @@ def page(browser, live_server):
     context.close()
     if problems:
         pytest.fail("The page reported problems:\n" + "\n".join(problems), pytrace=False)
-
-
-@pytest.fixture
-def record():
-    """transaction=True tests start from a flushed database (the session's reference record
-    and migration 0002's editor group are gone once any such test has run): put both back."""
-    executor = MigrationExecutor(connection)
-    migration_apps = executor.loader.project_state(("record", "0002_editor_group")).apps
-    importlib.import_module("tracker.record.migrations.0002_editor_group").create_editor_group(migration_apps, None)
-    load_reference_data()
 
 
 @pytest.fixture

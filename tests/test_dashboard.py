@@ -226,8 +226,8 @@ def test_a_second_request_is_served_from_the_cache(client, django_assert_num_que
 
 
 # Query counts: the same bound with the 17 reference flights + 3 and with + 2,000.
-DASHBOARD_QUERIES = 17  # 15 for the record + latest news and its missions
-FRAGMENT_QUERIES = {"crossflights": 6, "aboard-now": 4, "next-crossflight": 4}
+DASHBOARD_QUERIES = 19  # 17 for the record + latest news and its missions
+FRAGMENT_QUERIES = {"crossflights": 9, "aboard-now": 4, "next-crossflight": 4}
 
 
 @pytest.mark.parametrize("extra", [3, 2000])
@@ -267,3 +267,18 @@ def test_a_browser_that_accepts_gzip_gets_the_cached_page_compressed(client):
     assert "Accept-Encoding" in response["Vary"]
     assert gzip.decompress(response.content) == plain
     assert len(response.content) < len(plain) / 3
+
+
+def test_a_long_upcoming_list_shows_the_soonest_and_says_how_many_there_are(client):
+    make_cross_flights(30, status=MissionStatus.PLANNED)
+    upcoming = section(htmx(client, "/", "crossflights").content.decode(), "upcoming")
+    assert '<span class="count">32</span>' in upcoming  # 30 + MS-29 and Crew-13
+    assert "Showing the soonest 20 of 32" in upcoming
+    assert upcoming.count('<tr id="mission-') == 20
+
+
+def test_the_dashboard_shows_a_documents_first_flights_and_links_the_rest(client):
+    make_cross_flights(30)
+    html = client.get("/").content.decode()
+    agreement = html[html.index('id="agreement-progress"') : html.index('aria-labelledby="flights-heading"')]
+    assert "and 25 more</a>" in agreement  # the original covers 7 + 30 flights; 12 are shown

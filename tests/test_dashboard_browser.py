@@ -6,7 +6,6 @@ URL, the countdown ticks, the pages work with JavaScript off, themes, and a phon
 Screenshots are kept in test-artifacts/ (git-ignored) for a person to look at."""
 
 import datetime as dt
-import importlib
 import os
 import re
 from pathlib import Path
@@ -16,26 +15,12 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tracker.record.models import Mission, MissionStatus  # noqa: E402
-from tracker.record.reference_data import load_reference_data  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -51,31 +36,6 @@ DASHBOARD_SECTIONS = [
 DASHBOARD_URL = re.compile(r"^https?://[^/]+/$")
 # The completed cross-flights' vehicle names, as the mission tables show them.
 VEHICLES_IN_COMPLETED = "#completed table.missions tbody .vehicle"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium."
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} CI must install it (apt-get install -y chromium).", pytrace=False)
-        pytest.skip(f"{message} Install it with: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def record():
-    """transaction=True tests start from a flushed database (the session's reference record
-    and migration 0002's editor group are gone once any such test has run): put both back."""
-    executor = MigrationExecutor(connection)
-    migration_apps = executor.loader.project_state(("record", "0002_editor_group")).apps
-    importlib.import_module("tracker.record.migrations.0002_editor_group").create_editor_group(migration_apps, None)
-    load_reference_data()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 
 from .forms import CrossFlightFilterForm
@@ -12,6 +12,8 @@ from .models import Agreement, AgreementDocument, Mission, MissionStatus, Seat
 from .models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 
 COMPLETED_PER_PAGE = 20
+LIVE_LIMIT = 20
+CHIPS_PER_DOCUMENT = 12
 
 
 @dataclass
@@ -20,6 +22,8 @@ class CrossFlightSections:
     in_flight: list[Mission]
     completed: Page
     filtered: bool
+    upcoming_total: int
+    in_flight_total: int
 
 
 def launch_years() -> list[int]:
@@ -51,14 +55,22 @@ def filtered_cross_flights(filters: dict):
 
 
 def cross_flight_sections(filters: dict, *, page: int, now: dt.datetime) -> CrossFlightSections:
-    missions = filtered_cross_flights(filters).for_listing(now)
-    live = list(missions.filter(status__in=[*UPCOMING_STATUSES, MissionStatus.IN_FLIGHT]))
-    completed = missions.completed().order_by("-launch_at", "-name")
+    """Upcoming and in-flight cross-flights (the soonest LIVE_LIMIT of each: in practice a
+    handful, but a big record must not make the dashboard unbounded) and a page of completed ones."""
+    missions = filtered_cross_flights(filters)
+    totals = missions.aggregate(
+        upcoming=Count("pk", filter=Q(status__in=UPCOMING_STATUSES)),
+        in_flight=Count("pk", filter=Q(status=MissionStatus.IN_FLIGHT)),
+    )
+    listed = missions.for_listing(now)
+    completed = listed.completed().order_by("-launch_at", "-name")
     return CrossFlightSections(
-        upcoming=[m for m in live if m.status != MissionStatus.IN_FLIGHT],
-        in_flight=[m for m in live if m.status == MissionStatus.IN_FLIGHT],
+        upcoming=list(listed.upcoming()[:LIVE_LIMIT]) if totals["upcoming"] else [],
+        in_flight=list(listed.in_flight()[:LIVE_LIMIT]) if totals["in_flight"] else [],
         completed=Paginator(completed, COMPLETED_PER_PAGE).get_page(page),
         filtered=bool(filters),
+        upcoming_total=totals["upcoming"],
+        in_flight_total=totals["in_flight"],
     )
 
 
@@ -97,7 +109,13 @@ def agreement_progress(*, with_sources: bool = False) -> tuple[Agreement | None,
     documents = agreement.documents.prefetch_related(Prefetch("missions", queryset=in_launch_order))
     documents = list(documents.prefetch_related("sources") if with_sources else documents)
     for document in documents:
-        document.flown_count = sum(1 for mission in document.missions.all() if mission.status in FLOWN_STATUSES)
+        covered = document.missions.all()
+        document.flown_count = sum(1 for mission in covered if mission.status in FLOWN_STATUSES)
+        # The dashboard shows a document's first flights; the agreement page shows them all.
+        document.first_missions, document.more_missions = (
+            covered[:CHIPS_PER_DOCUMENT],
+            max(0, len(covered) - CHIPS_PER_DOCUMENT),
+        )
     return agreement, documents
 
 
