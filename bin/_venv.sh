@@ -28,6 +28,8 @@ ensure_venv() {
         echo "creating .venv"
         rm -rf .venv
         create_venv
+        # The pip that venv bundles is old; a current one resolves extras and wheels as tested.
+        .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
     fi
     # Reinstalling on every start costs seconds; the stamp records what was last installed.
     local stamp=".venv/.${requirements}.sha256" want
