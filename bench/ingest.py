@@ -9,7 +9,7 @@
    article texts of 600-1500 characters in English and (about a quarter) Russian that report
    launches, dockings, landings, planned launches, delays, crew assignments and agreement news
    of the record's real missions and people, with dates (absolute, yearless and relative) and
-   page-like HTML (paragraphs, links, entities). About one entry in six reports something the
+   page-like HTML (paragraphs, links, entities). About one entry in four reports something the
    record does not say yet (a shifted date, a planned date, a new crew member, an agreement
    extension), so extraction and proposals do real work.
 3. Measures on the same bytes:
@@ -701,7 +701,7 @@ def measure_polls(record: dict, args, seed: int) -> dict:
             allow_private_network=True, fetch_linked_pages=False,
         )  # fmt: skip
         articles_before = Article.objects.count()
-        for label, honour in (("first poll", True), ("second poll (unchanged)", True),
+        for label, honour in (("first poll", True), ("second poll of the unchanged feed", True),
                               ("third poll, server ignores If-None-Match", False)):  # fmt: skip
             server.honour_etag = honour
             source = NewsSource.objects.get(pk=source.pk)  # as the Celery task loads it
