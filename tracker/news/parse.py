@@ -148,17 +148,17 @@ def _is_prose(line: str) -> bool:
 def main_text_span(lines: list[str]) -> tuple[int, int]:
     """The densest run of prose paragraphs (allowing two short lines inside it, such as a
     subheading), as [start, end) line indexes: the article, without the page around it."""
+    prose = [_is_prose(line) for line in lines]
     best, best_size = (0, len(lines)), 0
-    start = None
-    gap = 0
-    for index, line in enumerate([*lines, ""]):
-        if index < len(lines) and _is_prose(line):
+    start, end, gap = None, 0, 0
+    for index in range(len(lines) + 1):
+        if index < len(lines) and prose[index]:
             start = index if start is None else start
             gap, end = 0, index + 1
             continue
         gap += 1
         if start is not None and (gap > 2 or index == len(lines)):
-            size = sum(len(item) for item in lines[start:end] if _is_prose(item))
+            size = sum(len(lines[i]) for i in range(start, end) if prose[i])
             if size > best_size:
                 best, best_size = (start, end), size
             start = None
@@ -168,10 +168,10 @@ def main_text_span(lines: list[str]) -> tuple[int, int]:
 def main_text(text: str) -> str:
     """The article part of a text; a short text without clear paragraphs is kept whole."""
     lines = [line for line in text.split("\n") if line]
-    if not any(_is_prose(line) for line in lines):
-        return text
+    if len(lines) < 3:
+        return text  # nothing around it to cut away
     start, end = main_text_span(lines)
-    return "\n".join(lines[start:end])
+    return "\n".join(lines[start:end]) if end > start else text
 
 
 def _headline(lines: list[str]) -> str:

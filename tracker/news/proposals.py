@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
@@ -117,34 +117,52 @@ def candidate_for(event: Event, *, mission: Mission | None, person: Person | Non
     return None
 
 
+def _unsaved_proposal(candidate: Candidate, confidence: float) -> ProposedUpdate:
+    return ProposedUpdate(
+        fact_key=candidate.fact_key,
+        kind=candidate.kind,
+        mission=candidate.mission,
+        person=candidate.person,
+        date=candidate.date,
+        precision=candidate.precision if candidate.date else "",
+        happened=candidate.happened,
+        summary=candidate.summary[:300],
+        confidence=confidence,
+    )
+
+
 def record_proposal(*, candidate: Candidate, article: Article, sentence: str, confidence: float) -> ProposedUpdate:
     """Create the proposal or add this article's evidence to it (safe under concurrency)."""
-    defaults = {
-        "kind": candidate.kind,
-        "mission": candidate.mission,
-        "person": candidate.person,
-        "date": candidate.date,
-        "precision": candidate.precision if candidate.date else "",
-        "happened": candidate.happened,
-        "summary": candidate.summary[:300],
-        "confidence": confidence,
-    }
-    try:
-        with transaction.atomic():
-            proposal, created = ProposedUpdate.objects.get_or_create(fact_key=candidate.fact_key, defaults=defaults)
-    except IntegrityError:
-        proposal, created = ProposedUpdate.objects.get(fact_key=candidate.fact_key), False
-    if not created and confidence > proposal.confidence:
-        ProposedUpdate.objects.filter(pk=proposal.pk, confidence__lt=confidence).update(confidence=confidence)
-        proposal.confidence = confidence
-    try:
-        with transaction.atomic():
-            ProposalEvidence.objects.get_or_create(
-                proposal=proposal, article=article, defaults={"sentence": sentence[:2000], "confidence": confidence}
-            )
-    except IntegrityError:
-        pass  # the same article's evidence, stored by a concurrent worker
+    (proposal,) = record_proposals([(candidate, article, sentence, confidence)])
     return proposal
+
+
+def record_proposals(supports: list[tuple[Candidate, Article, str, float]]) -> list[ProposedUpdate]:
+    """Many articles' support for many facts in a handful of statements: the new facts in
+    one INSERT (a fact another worker recorded meanwhile is skipped, not duplicated), all of
+    them read back in one SELECT, the evidence in one INSERT. Returns each support's proposal."""
+    if not supports:
+        return []
+    best: dict[str, float] = {}
+    for candidate, _, _, confidence in supports:
+        best[candidate.fact_key] = max(confidence, best.get(candidate.fact_key, 0.0))
+    first = {candidate.fact_key: candidate for candidate, *_ in reversed(supports)}
+    ProposedUpdate.objects.bulk_create(
+        [_unsaved_proposal(first[key], confidence) for key, confidence in best.items()], ignore_conflicts=True
+    )
+    proposals = ProposedUpdate.objects.select_related("mission", "person").in_bulk(list(best), field_name="fact_key")
+    for key, confidence in best.items():
+        if confidence > proposals[key].confidence:  # a more confident report than any before
+            ProposedUpdate.objects.filter(pk=proposals[key].pk, confidence__lt=confidence).update(confidence=confidence)
+            proposals[key].confidence = confidence
+    ProposalEvidence.objects.bulk_create(
+        [
+            ProposalEvidence(proposal=proposals[c.fact_key], article=a, sentence=s[:2000], confidence=conf)
+            for c, a, s, conf in supports
+        ],
+        ignore_conflicts=True,  # the same article's evidence, stored by a concurrent worker
+    )
+    return [proposals[candidate.fact_key] for candidate, *_ in supports]
 
 
 class ProposalNotApplicable(Exception):

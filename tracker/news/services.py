@@ -14,24 +14,33 @@ from tracker.record.models import Mission, Person
 
 from .extract import Event, Extraction, detect_language, extract, find_publication_date
 from .fetch import FetchError, FetchResult, fetch
-from .models import Article, Mention, MentionKind, NewsSource, ProposalStatus, ProposedUpdate, SourceKind
+from .models import (
+    Article,
+    Mention,
+    MentionKind,
+    NewsSource,
+    ProposalStatus,
+    ProposedUpdate,
+    SourceKind,
+)
 from .parse import Entry, ParseError, parse_feed, parse_page
-from .proposals import ProposalNotApplicable, accept_proposal, candidate_for, record_proposal
+from .proposals import ProposalNotApplicable, accept_proposal, candidate_for, record_proposals
 from .record_index import IndexedRecord, current_record_index
-from .store import upsert_article
+from .store import upsert_article, upsert_articles
 
 logger = logging.getLogger(__name__)
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 FEED_TYPES = ("rss", "atom", "xml")
 LINKED_PAGE_MIN_TEXT = 500  # feed text shorter than this is a teaser: read the linked page
+INGEST_BATCH = 100
 
 
 @dataclass
 class IngestedArticle:
     article: Article
     status: str  # created / updated / unchanged
-    extraction: Extraction
+    extraction: Extraction | None  # None: an unchanged entry that was not read again
     proposals: list[ProposedUpdate] = field(default_factory=list)
 
 
@@ -57,64 +66,82 @@ class PollResult:
 # --- extract and propose ---------------------------------------------------------------
 
 
-def _infer_mission(event: Event, record: IndexedRecord, published: dt.datetime | None) -> Mission | None:
+@dataclass
+class IngestContext:
+    """What one polling round reads once rather than once per entry: the record's index and
+    the missions and people its events name."""
+
+    record: IndexedRecord = field(default_factory=current_record_index)
+    _missions: dict[int, Mission | None] = field(default_factory=dict)
+    _people: dict[int, Person | None] = field(default_factory=dict)
+
+    def mission(self, name: str | None) -> Mission | None:
+        pk = self.record.missions.get(name)
+        if pk is not None and pk not in self._missions:
+            self._missions[pk] = Mission.objects.filter(pk=pk).first()
+        return self._missions.get(pk)
+
+    def person(self, name: str | None) -> Person | None:
+        pk = self.record.people.get(name)
+        if pk is not None and pk not in self._people:
+            self._people[pk] = Person.objects.filter(pk=pk).first()
+        return self._people.get(pk)
+
+
+def _infer_mission(event: Event, context: IngestContext, published: dt.datetime | None) -> Mission | None:
     """A crew assignment that names a vehicle but no mission ("will fly on Crew Dragon"):
     the first flight of that vehicle after the article, if the record has one."""
     if event.mission:
-        return Mission.objects.filter(pk=record.missions.get(event.mission)).first()
+        return context.mission(event.mission)
     if event.type != "crew_assignment" or published is None:
         return None
-    families = [pk for name, pk in record.vehicles.items() if name.lower() in event.evidence.lower()]
+    families = [pk for name, pk in context.record.vehicles.items() if name.lower() in event.evidence.lower()]
     if not families:
         return None
     return Mission.objects.filter(family_id__in=families, launch_at__gte=published).order_by("launch_at").first()
 
 
+def mention_rows(article: Article, extraction: Extraction, record: IndexedRecord) -> list[Mention]:
+    """The article's mentions of things in the record, as unsaved rows."""
+    targets = {
+        MentionKind.MISSION: ("mission_id", record.missions),
+        MentionKind.PERSON: ("person_id", record.people),
+        MentionKind.VEHICLE: ("vehicle_id", record.vehicles),
+    }
+    rows = []
+    for mention in extraction.mentions:
+        field_name, pks = targets[mention.kind]
+        if mention.name in pks:
+            rows.append(
+                Mention(
+                    article=article, kind=mention.kind, evidence=mention.evidence, **{field_name: pks[mention.name]}
+                )
+            )
+    return rows
+
+
 def save_mentions(article: Article, extraction: Extraction, record: IndexedRecord, *, replace: bool = True) -> None:
     if replace:  # a new article has no mentions to replace: no DELETE for it
         article.mentions.all().delete()
-    rows = []
-    for mention in extraction.mentions:
-        if mention.kind == MentionKind.MISSION and mention.name in record.missions:
-            rows.append(
-                Mention(
-                    article=article,
-                    kind=mention.kind,
-                    mission_id=record.missions[mention.name],
-                    evidence=mention.evidence,
-                )
-            )
-        elif mention.kind == MentionKind.PERSON and mention.name in record.people:
-            rows.append(
-                Mention(
-                    article=article, kind=mention.kind, person_id=record.people[mention.name], evidence=mention.evidence
-                )
-            )
-        elif mention.kind == MentionKind.VEHICLE and mention.name in record.vehicles:
-            rows.append(
-                Mention(
-                    article=article,
-                    kind=mention.kind,
-                    vehicle_id=record.vehicles[mention.name],
-                    evidence=mention.evidence,
-                )
-            )
-    Mention.objects.bulk_create(rows, ignore_conflicts=True)
+    Mention.objects.bulk_create(mention_rows(article, extraction, record), ignore_conflicts=True)
 
 
-def propose(article: Article, extraction: Extraction, record: IndexedRecord) -> list[ProposedUpdate]:
-    proposals = []
+def supports_for(article: Article, extraction: Extraction, context: IngestContext) -> list[tuple]:
+    """(candidate, article, sentence, confidence) for each event that would change the record."""
+    supports = []
     for event in extraction.events:
-        mission = _infer_mission(event, record, article.published_at)
-        person = Person.objects.filter(pk=record.people.get(event.person)).first() if event.person else None
+        mission = _infer_mission(event, context, article.published_at)
+        person = context.person(event.person) if event.person else None
         candidate = candidate_for(event, mission=mission, person=person)
-        if candidate is None:
-            continue
-        confidence = event.confidence if event.mission or not mission else min(event.confidence, 0.5)
-        proposals.append(
-            record_proposal(candidate=candidate, article=article, sentence=event.evidence, confidence=confidence)
-        )
-    return proposals
+        if candidate is not None:
+            # A mission inferred from the vehicle alone is a guess: never more than even odds.
+            confidence = event.confidence if event.mission or not mission else min(event.confidence, 0.5)
+            supports.append((candidate, article, event.evidence, confidence))
+    return supports
+
+
+def propose(article: Article, extraction: Extraction, context: IngestContext) -> list[ProposedUpdate]:
+    return record_proposals(supports_for(article, extraction, context))
 
 
 def auto_accept(proposals: list[ProposedUpdate], source: NewsSource | None) -> None:
@@ -129,28 +156,80 @@ def auto_accept(proposals: list[ProposedUpdate], source: NewsSource | None) -> N
                 logger.info("auto-accept of %s skipped: %s", proposal, error)
 
 
-def ingest_entry(entry: Entry, *, source: NewsSource | None, preamble: str = "") -> IngestedArticle:
-    """Store one entry and, if it is new or changed, link it to the record and propose updates."""
+def ingest_entry(
+    entry: Entry,
+    *,
+    source: NewsSource | None,
+    preamble: str = "",
+    context: IngestContext | None = None,
+    explain_unchanged: bool = True,
+) -> IngestedArticle:
+    """Store one entry and, if it is new or changed, link it to the record and propose
+    updates. An unchanged entry is not read again (its `extraction` is None) unless
+    `explain_unchanged`, for callers that report on every article."""
     if entry.published is None and (found := find_publication_date(f"{preamble}\n{entry.text[:2000]}")):
-        entry = Entry(
-            entry.url,
-            entry.guid,
-            entry.title,
-            dt.datetime(found.year, found.month, found.day, tzinfo=dt.UTC),
-            entry.text,
-        )
+        published_at = dt.datetime(found.year, found.month, found.day, tzinfo=dt.UTC)
+        entry = Entry(entry.url, entry.guid, entry.title, published_at, entry.text)
+    context = context or IngestContext()
     language = detect_language(entry.text)
-    record = current_record_index()
-    published = entry.published.date() if entry.published else None
-    extraction = extract(f"{entry.title}.\n{entry.text}", index=record.index, published=published, language=language)
     with transaction.atomic():
         article, status = upsert_article(entry=entry, source=source, language=language)
+        extraction = _extract(entry, context, language) if status != "unchanged" or explain_unchanged else None
         proposals = []
         if status != "unchanged":
-            save_mentions(article, extraction, record, replace=status == "updated")
-            proposals = propose(article, extraction, record)
+            save_mentions(article, extraction, context.record, replace=status == "updated")
+            proposals = propose(article, extraction, context)
     auto_accept(proposals, source)
     return IngestedArticle(article=article, status=status, extraction=extraction, proposals=proposals)
+
+
+def _extract(entry: Entry, context: IngestContext, language: str) -> Extraction:
+    published = entry.published.date() if entry.published else None
+    text = f"{entry.title}.\n{entry.text}"
+    return extract(text, index=context.record.index, published=published, language=language)
+
+
+def ingest_entries(entries: list[Entry], *, source: NewsSource) -> list[IngestedArticle]:
+    """A polling round's entries, a batch per transaction: each batch is looked up and its
+    new articles inserted in one statement each, and its mentions in one more. A commit per
+    entry would cost PostgreSQL a log flush each; one transaction for a whole feed would
+    hold SQLite's write lock against the web for too long."""
+    context = IngestContext()
+    results = []
+    for start in range(0, len(entries), INGEST_BATCH):
+        batch = entries[start : start + INGEST_BATCH]
+        with transaction.atomic():
+            stored = upsert_articles(batch, source=source, languages=[detect_language(e.text) for e in batch])
+            if stored is None:  # a story told twice in the batch, or a race: one by one
+                results += [ingest_entry(e, source=source, context=context, explain_unchanged=False) for e in batch]
+                continue
+            results += _link_batch(batch, stored, source=source, context=context)
+    return results
+
+
+def _link_batch(batch: list[Entry], stored, *, source: NewsSource, context: IngestContext) -> list[IngestedArticle]:
+    """Mentions and proposals for the new and changed articles of a stored batch, written
+    in one statement each (plus one to read the proposals back)."""
+    results, rows, supports, owners = [], [], [], []
+    for entry, (article, status) in zip(batch, stored, strict=True):
+        item = IngestedArticle(article=article, status=status, extraction=None)
+        results.append(item)
+        if status == "unchanged":
+            continue
+        item.extraction = _extract(entry, context, article.language)
+        if status == "updated":
+            article.mentions.all().delete()
+        rows += mention_rows(article, item.extraction, context.record)
+        found = supports_for(article, item.extraction, context)
+        supports += found
+        owners += [item] * len(found)
+    Mention.objects.bulk_create(rows, ignore_conflicts=True)
+    for item, proposal in zip(owners, record_proposals(supports), strict=True):
+        item.proposals.append(proposal)
+    # Auto-accept once the batch's evidence is in, so an accepted change cites every article.
+    met = {proposal.pk: proposal for item in results for proposal in item.proposals}
+    auto_accept(list(met.values()), source)
+    return results
 
 
 # --- reading sources ---------------------------------------------------------------------
@@ -234,8 +313,7 @@ def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollRe
             outcome.not_modified = True
             record_success(source, None, 0, now)
             return outcome
-        for entry in entries_of(source, result):
-            outcome.articles.append(ingest_entry(entry, source=source))
+        outcome.articles = ingest_entries(entries_of(source, result), source=source)
     except FetchError as error:
         record_failure(source, str(error), now)
         raise

@@ -86,3 +86,76 @@ def _update(article: Article, *, entry: Entry, digest: str, language: str) -> tu
         article.published_at = entry.published
     article.save(update_fields=["title", "text", "content_hash", "language", "published_at", "updated_at"])
     return article, "updated"
+
+
+def _identity_rank(article: Article, entry: Entry, url: str) -> int | None:
+    """How surely `article` is the story `entry` tells: 0 same URL, 1 same GUID, 2 same title
+    within a day; None if it is another story."""
+    if article.url == url:
+        return 0
+    if entry.guid and article.guid == entry.guid:
+        return 1
+    if (
+        entry.published is not None
+        and article.title == entry.title
+        and article.published_at is not None
+        and abs(article.published_at - entry.published) <= SAME_STORY_WINDOW
+    ):
+        return 2
+    return None
+
+
+def _batch_keys_repeat(entries: list[Entry], urls: list[str]) -> bool:
+    guids = [entry.guid for entry in entries if entry.guid]
+    titles = [entry.title for entry in entries if entry.published is not None]
+    return len(set(urls)) < len(urls) or len(set(guids)) < len(guids) or len(set(titles)) < len(titles)
+
+
+def upsert_articles(
+    entries: list[Entry], *, source: NewsSource, languages: list[str]
+) -> list[tuple[Article, str]] | None:
+    """upsert_article for a batch in two statements: one lookup, one INSERT of the new ones.
+
+    Returns None, having written nothing, when the batch cannot be stored that way (two
+    entries of the batch tell the same story, or another worker stored one meanwhile): the
+    caller then stores its entries one by one."""
+    urls = [article_url(entry, source) for entry in entries]
+    if _batch_keys_repeat(entries, urls):
+        return None
+    match = Q(url__in=urls)
+    if guids := [entry.guid for entry in entries if entry.guid]:
+        match |= Q(source=source, guid__in=guids) & ~Q(guid="")
+    if titles := [entry.title for entry in entries if entry.published is not None]:
+        match |= Q(source=source, title__in=titles)
+    candidates = list(Article.objects.filter(match))
+    results: list[tuple[Article, str] | None] = []
+    new: list[tuple[int, Article]] = []
+    for index, (entry, url, language) in enumerate(zip(entries, urls, languages, strict=True)):
+        ranked = [(rank, a.pk, a) for a in candidates if (rank := _identity_rank(a, entry, url)) is not None]
+        if ranked:
+            results.append(_update(min(ranked)[2], entry=entry, digest=content_hash(entry), language=language))
+            continue
+        results.append(None)
+        new.append(
+            (
+                index,
+                Article(
+                    source=source,
+                    url=url,
+                    guid=entry.guid,
+                    title=entry.title,
+                    published_at=entry.published,
+                    language=language,
+                    text=entry.text,
+                    content_hash=content_hash(entry),
+                ),
+            )
+        )
+    try:
+        with transaction.atomic():
+            Article.objects.bulk_create([article for _, article in new])
+    except IntegrityError:
+        return None
+    for index, article in new:
+        results[index] = (article, "created")
+    return results
