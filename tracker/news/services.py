@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 FEED_TYPES = ("rss", "atom", "xml")
 LINKED_PAGE_MIN_TEXT = 500  # feed text shorter than this is a teaser: read the linked page
-INGEST_BATCH = 100
+INGEST_BATCH = 250
 
 
 @dataclass
