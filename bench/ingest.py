@@ -667,7 +667,7 @@ def run_pipeline(body: bytes, source, *, profile: cProfile.Profile | None = None
 
 def measure_extraction(body: bytes) -> dict:
     """Language detection and extraction alone (what ingest_entry does before the database)."""
-    from tracker.news.extract import detect_language, extract
+    from tracker.news.extraction import detect_language, extract
     from tracker.news.parse import parse_feed
     from tracker.news.record_index import current_record_index
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tracker.lib.fuzzy_dates import Precision
-from tracker.news.extract import (
+from tracker.news.extraction import (
     Event,
     Named,
     RecordIndex,

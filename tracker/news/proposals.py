@@ -24,7 +24,7 @@ from tracker.record.models import (
 )
 from tracker.record.models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 
-from .extract import Event
+from .extraction import Event
 from .models import Article, ProposalEvidence, ProposalKind, ProposalStatus, ProposedUpdate
 
 TIMED_EVENTS = ("launch", "docking", "undocking", "landing")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tracker.record.models import Mission, Person, Spacecraft, VehicleFamily
 from tracker.record.page_cache import record_version
 
-from .extract import Named, RecordIndex
+from .extraction import Named, RecordIndex
 
 
 @dataclass(frozen=True)

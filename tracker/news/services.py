@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tracker.record.models import Mission, Person
 
-from .extract import Event, Extraction, detect_language, extract, find_publication_date
+from .extraction import Event, Extraction, detect_language, extract, find_publication_date
 from .fetch import FetchError, FetchResult, fetch
 from .models import (
     Article,
