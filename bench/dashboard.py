@@ -32,7 +32,6 @@ import gzip
 import http.client
 import multiprocessing
 import os
-import platform
 import random
 import re
 import shlex
@@ -46,10 +45,18 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from common import (
+    HOST,
+    REPO,
+    database_version,
+    drop_database,
+    fresh_database_url,
+    log,
+    machine,
+    use_production_settings,
+)
+
 DOCS = REPO / "docs" / "benchmarks.md"
-HOST = "127.0.0.1"
-PG_URL = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "bench_tracker"
 # bin/test picks Redis databases 1-14 at random for its runs; 15 is never one of them.
 DEFAULT_REDIS_DB = 15
@@ -61,10 +68,6 @@ TARGET_RATIO = 0.5
 CHECK_EVERY = 20
 BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
 FRAGMENT_HEADERS = {**BROWSER_HEADERS, "HX-Request": "true", "HX-Target": "crossflights"}
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 # --- load generator (runs in child processes; imports nothing from Django) -------------------
@@ -272,46 +275,17 @@ def free_port() -> int:
 
 def prepare_environment(args, workdir: Path) -> dict:
     """Environment for this process (ORM work) and gunicorn alike."""
-    if args.database == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        database_url = f"{PG_URL}/{PG_DATABASE}"
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-
     import redis
 
+    database_url = fresh_database_url(args.database, workdir, pg_name=PG_DATABASE)
     redis_url = f"redis://{HOST}:6379/{args.redis_db}"
     redis.Redis.from_url(redis_url, socket_timeout=5).flushdb()
-
-    # STATIC_ROOT is not an environment setting: a two-line settings module on top of the
-    # product's puts the collected files (whitenoise's manifest) in the temporary directory.
+    # STATIC_ROOT is not an environment setting: the settings module puts the collected
+    # files (whitenoise's manifest) in the temporary directory.
     static_root = workdir / "static"
-    (workdir / "bench_settings.py").write_text(
-        f"from tracker.settings import *  # noqa: F403\n\nSTATIC_ROOT = {str(static_root)!r}\n"
+    return use_production_settings(
+        workdir, database_url=database_url, redis_url=redis_url, settings_tail=f"STATIC_ROOT = {str(static_root)!r}\n"
     )
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(workdir), str(REPO)]),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "TRACKER_DATA_DIR": str(workdir / "data"),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + os.urandom(16).hex(),
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    sys.path[:0] = [str(workdir), str(REPO)]
-    return env
-
-
-# --- the synthetic record -----------------------------------------------------------------------
 
 
 def crew_sizes(args, families) -> list[tuple]:
@@ -681,35 +655,6 @@ def invalidation_check(port, args, *, in_transaction: bool):
 # --- report -------------------------------------------------------------------------------------
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    import django
-
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "kernel": platform.release(),
-    }
-
-
-def database_version(args) -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if args.database == "postgres":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("select sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
-
-
 def render_section(ctx) -> str:
     args, rows, ratio = ctx["args"], ctx["rows"], ctx["ratio"]
     counts, cold, checks, mach = ctx["counts"], ctx["cold"], ctx["checks"], ctx["machine"]
@@ -878,7 +823,7 @@ def main(argv=None):
         redis_client = redis.Redis.from_url(env["REDIS_URL"])
         redis_client.flushdb()  # the bulk inserts sent no signals: start from an empty cache
         redis_version = redis_client.info("server")["redis_version"]
-        db_version = database_version(args)
+        db_version = database_version(args.database)
         from django.db import connections
 
         connections.close_all()
@@ -942,15 +887,7 @@ def main(argv=None):
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-            if args.database == "postgres":
-                with contextlib.suppress(Exception):
-                    from django.db import connections
-
-                    connections.close_all()
-                    import psycopg
-
-                    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
-                        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+            drop_database(args.database, pg_name=PG_DATABASE)
             with contextlib.suppress(Exception):
                 import redis
 

@@ -45,7 +45,6 @@ import html
 import http.server
 import inspect
 import os
-import platform
 import pstats
 import random
 import re
@@ -58,63 +57,46 @@ import time
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from common import (
+    HOST,
+    REPO,
+    database_version,
+    drop_database,
+    fresh_database_url,
+    log,
+    machine,
+    use_production_settings,
+)
+
 DOCS = REPO / "docs" / "benchmarks.md"
-HOST = "127.0.0.1"
-PG_URL = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "bench_ingest"  # bench/dashboard.py uses bench_tracker
 DEFAULT_REDIS_DB = 15
 TARGET_RATIO = 0.3
 FEED_BASE = "https://news.bench.invalid/"
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
 # --- the environment ---------------------------------------------------------------------------
 
 
 def prepare_environment(args, workdir: Path) -> dict:
-    if args.database == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        database_url = f"{PG_URL}/{PG_DATABASE}"
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-
     import redis
 
+    database_url = fresh_database_url(args.database, workdir, pg_name=PG_DATABASE)
     redis_url = f"redis://{HOST}:6379/{args.redis_db}"
     try:
         redis.Redis.from_url(redis_url, socket_timeout=5).ping()
     except redis.RedisError as error:
         raise SystemExit(f"Redis at {redis_url} does not answer ({error}); the page cache needs it.") from None
     key_prefix = f"bench-ingest-{os.urandom(4).hex()}"
-    # The product's settings with the cache under a prefix of this run's own: the record
-    # version key (read once per article) is ours, and no other run's keys are touched.
-    (workdir / "bench_settings.py").write_text(
-        "from tracker.settings import *  # noqa: F403\n\n"
-        f"CACHES = {{'default': {{'BACKEND': 'django.core.cache.backends.redis.RedisCache', "
-        f"'LOCATION': {redis_url!r}, 'KEY_PREFIX': {key_prefix!r}}}}}\n"
+    # The cache under a prefix of this run's own: the record version key is ours, and no
+    # other run's keys are touched.
+    use_production_settings(
+        workdir,
+        database_url=database_url,
+        redis_url=redis_url,
+        settings_tail=f"CACHES = {{'default': {{'BACKEND': 'django.core.cache.backends.redis.RedisCache', "
+        f"'LOCATION': {redis_url!r}, 'KEY_PREFIX': {key_prefix!r}}}}}\n",
     )
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "TRACKER_DATA_DIR": str(workdir / "data"),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + os.urandom(16).hex(),
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    sys.path[:0] = [str(workdir), str(REPO)]
     return {"redis_url": redis_url, "key_prefix": key_prefix}
 
 
@@ -729,33 +711,6 @@ def measure_polls(record: dict, args, seed: int) -> dict:
 # --- report --------------------------------------------------------------------------------------
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    import django
-    import feedparser
-
-    return {
-        "nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "django": django.get_version(),
-        "kernel": platform.release(), "feedparser": feedparser.__version__,
-    }  # fmt: skip
-
-
-def database_version(args) -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if args.database == "postgres":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("select sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
-
-
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("nan")
 
@@ -1013,7 +968,7 @@ def main(argv=None):
         polls = measure_polls(record, args, seed=args.seed + 1)
 
         ctx = {
-            "args": args, "command": command, "machine": machine(), "db_version": database_version(args),
+            "args": args, "command": command, "machine": machine(feedparser=__import__("feedparser").__version__), "db_version": database_version(args.database),
             "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "parse": parse, "first": first, "second": second, "extraction": extraction, "polls": polls,
             "feed": {"entries": count, "bytes": len(body), "stats": stats},
@@ -1033,15 +988,7 @@ def main(argv=None):
                 forget_cache_keys(cache["redis_url"], cache["key_prefix"])
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-            if args.database == "postgres":
-                with contextlib.suppress(Exception):
-                    from django.db import connections
-
-                    connections.close_all()
-                    import psycopg
-
-                    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
-                        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+            drop_database(args.database, pg_name=PG_DATABASE)
 
 
 if __name__ == "__main__":
