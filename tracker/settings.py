@@ -44,8 +44,14 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "simple_history",
+    # Serves Swagger UI from our own static files (without it, ninja's docs use a CDN).
+    "ninja",
+    "axes",
     "tracker.record",
     "tracker.news",
+    "tracker.feeds",
+    "tracker.search",
+    "tracker.api",
     "tracker.core",
 ]
 
@@ -62,6 +68,14 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records which user made each change in the record's history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout signalled by its backend into a response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username/address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tracker.urls"

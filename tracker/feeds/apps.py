@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FeedsConfig(AppConfig):
+    name = "tracker.feeds"
+    verbose_name = "Calendar and Atom feeds"
