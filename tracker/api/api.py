@@ -1,10 +1,44 @@
-"""The read-only JSON API: one NinjaAPI, routers by domain."""
+"""The read-only JSON API: one NinjaAPI, a router per domain. Schema at /api/openapi.json,
+interactive docs at /api/docs (Swagger UI from our own static files)."""
 
+from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
+
+from .news_routes import router as news_router
+from .record_routes import router as record_router
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Cyrillic names as themselves, not \u escapes: readable, and a third smaller.
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="ISS crew rotation tracker API",
     version="1",
-    description="Read-only access to the Roscosmos–NASA integrated crew flights record.",
+    description=(
+        "Read-only access to the record of ISS crew rotations and the Roscosmos–NASA integrated crew "
+        "flights (seat-swap) agreement. Lists are paginated (`limit`, `offset`) in a stable order; list "
+        "filters take comma-separated values. Every response carries an ETag and Last-Modified; send "
+        "If-None-Match or If-Modified-Since to get 304 Not Modified. Instants are UTC; an instant known "
+        "only roughly comes with its precision and is the start of its window."
+    ),
     urls_namespace="api",
 )
+api.add_router("", record_router)
+api.add_router("", news_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc: ValidationError):
+    # One error shape for every 400: {"detail": "<parameter>: <problem>"}.
+    problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', [])[1:])}: {e.get('msg')}" for e in exc.errors)
+    return api.create_response(request, {"detail": problems or "invalid parameters"}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return api.create_response(request, {"detail": "Not found."}, status=404)

@@ -1,0 +1,110 @@
+"""The record's endpoints: missions, cross-flights, people, vehicles, the agreement, who is aboard."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.decorators import decorate_view
+
+from tracker.record import dashboard
+
+from . import filters, representations
+from .caching import conditional_cached
+from .schemas import (
+    AboardOut,
+    AgreementOut,
+    CrossFlightPage,
+    ErrorOut,
+    MissionDetailOut,
+    MissionPage,
+    PersonOut,
+    PersonPage,
+    VehicleOut,
+    VehiclePage,
+)
+
+router = Router(tags=["record"])
+# 400: a malformed parameter; 404: a filter names something the record does not have.
+ERRORS = {400: ErrorOut, 404: ErrorOut}
+NOT_FOUND = {404: ErrorOut}
+
+
+@router.get("/missions", response={200: MissionPage, **ERRORS}, url_name="missions")
+@decorate_view(conditional_cached(filters.MissionFilters))
+def list_missions(request, params: Query[filters.MissionFilters]):
+    """Every mission in launch order (undated last), with seats by leg and cross-flight flags."""
+    missions = filters.filter_missions(representations.missions(timezone.now()), params)
+    return representations.paginate(
+        request, missions, params, lambda rows: [representations.mission(request, row) for row in rows]
+    )
+
+
+@router.get("/missions/{slug}", response={200: MissionDetailOut, **NOT_FOUND}, url_name="mission")
+@decorate_view(conditional_cached())
+def get_mission(request, slug: str):
+    """One mission, with its agreement documents and sources."""
+    mission = get_object_or_404(representations.missions_detail_queryset(timezone.now()), slug=slug)
+    return representations.mission_detail(request, mission)
+
+
+@router.get("/crossflights", response={200: CrossFlightPage, **ERRORS}, url_name="crossflights")
+@decorate_view(conditional_cached(filters.CrossFlightFilters))
+def list_cross_flights(request, params: Query[filters.CrossFlightFilters]):
+    """Missions that carry a cross-flight seat, each with its state: upcoming, in_flight,
+    completed (or cancelled)."""
+    missions = representations.missions(timezone.now()).filter(is_cross_flight=True)
+    missions = filters.filter_cross_flights(missions, params)
+    return representations.paginate(
+        request, missions, params, lambda rows: [representations.cross_flight(request, row) for row in rows]
+    )
+
+
+@router.get("/people", response={200: PersonPage, **ERRORS}, url_name="people")
+@decorate_view(conditional_cached(filters.PersonFilters))
+def list_people(request, params: Query[filters.PersonFilters]):
+    """Crew members by name, with days in space and every flight."""
+    now = timezone.now()
+    people = filters.filter_people(representations.people(), params)
+    return representations.paginate(
+        request, people, params, lambda rows: representations.people_page(request, rows, now)
+    )
+
+
+@router.get("/people/{slug}", response={200: PersonOut, **NOT_FOUND}, url_name="person")
+@decorate_view(conditional_cached())
+def get_person(request, slug: str):
+    person = get_object_or_404(representations.people(), slug=slug)
+    return representations.people_page(request, [person], timezone.now())[0]
+
+
+@router.get("/vehicles", response={200: VehiclePage, **ERRORS}, url_name="vehicles")
+@decorate_view(conditional_cached(filters.VehicleFilters))
+def list_vehicles(request, params: Query[filters.VehicleFilters]):
+    """Vehicle families (Soyuz MS, Crew Dragon...), their operators and flown craft."""
+    families = filters.filter_vehicles(representations.vehicles(), params)
+    return representations.paginate(
+        request, families, params, lambda rows: [representations.vehicle(request, row) for row in rows]
+    )
+
+
+@router.get("/vehicles/{slug}", response={200: VehicleOut, **NOT_FOUND}, url_name="vehicle")
+@decorate_view(conditional_cached())
+def get_vehicle(request, slug: str):
+    return representations.vehicle(request, get_object_or_404(representations.vehicles(), slug=slug))
+
+
+@router.get("/agreement", response={200: AgreementOut, **NOT_FOUND}, url_name="agreement")
+@decorate_view(conditional_cached())
+def get_agreement(request):
+    """The seat-swap agreement, its documents (original and addenda) and the flights each covers."""
+    agreement = representations.agreement(request)
+    if agreement is None:
+        return 404, {"detail": "No agreement is recorded yet."}
+    return agreement
+
+
+@router.get("/aboard-now", response=list[AboardOut], url_name="aboard-now")
+@decorate_view(conditional_cached())
+def list_aboard_now(request):
+    """Who is aboard the ISS now, by arrival."""
+    now = timezone.now()
+    return representations.aboard(dashboard.aboard_now(now), now)

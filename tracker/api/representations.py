@@ -1,0 +1,342 @@
+"""The record and the news as the API shows them: querysets that fetch a page in a fixed
+number of queries, and plain dicts shaped like the schemas in schemas.py."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, F, Prefetch
+from django.http import HttpRequest
+
+from tracker.news.models import Article, Mention, ProposalEvidence, ProposalStatus, ProposedUpdate
+from tracker.record.models import EVENTS, Agreement, Leg, Mission, Person, Seat, Spacecraft, VehicleFamily
+from tracker.record.models.missions import FLOWN_STATUSES
+
+from .filters import PageParams, cross_flight_state
+
+EXCERPT_CHARS = 300
+
+
+def paginate(request: HttpRequest, queryset, params: PageParams, serialize) -> dict:
+    """One page of `queryset` (already in a stable order) with links to its neighbours."""
+    count = queryset.count()
+    rows = list(queryset[params.offset : params.offset + params.limit])
+
+    def link(offset: int) -> str:
+        query = request.GET.copy()
+        query["offset"], query["limit"] = str(offset), str(params.limit)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    has_next = params.offset + params.limit < count
+    return {
+        "count": count,
+        "limit": params.limit,
+        "offset": params.offset,
+        "next": link(params.offset + params.limit) if has_next else None,
+        "previous": link(max(0, params.offset - params.limit)) if params.offset else None,
+        "items": serialize(rows),
+    }
+
+
+def ref(obj) -> dict:
+    return {"slug": obj.slug, "name": obj.name}
+
+
+def _ref_or_none(name: str | None, slug: str | None) -> dict | None:
+    return {"slug": slug, "name": name} if slug else None
+
+
+def _events(mission: Mission) -> dict:
+    return {
+        event: {
+            "at": getattr(mission, f"{event}_at"),
+            "precision": getattr(mission, f"{event}_precision") or None,
+            "display": mission.describe(event),
+        }
+        for event in EVENTS
+    }
+
+
+def _seat(seat: Seat) -> dict:
+    if seat.leg == Leg.ASCENT:
+        other = _ref_or_none(seat.returned_on, seat.returned_on_slug)
+    else:
+        other = _ref_or_none(seat.launched_on, seat.launched_on_slug)
+    if other and other["slug"] == seat.mission.slug:
+        other = None
+    return {
+        "person": ref(seat.person),
+        "agency": ref(seat.person.agency),
+        "role": seat.get_role_display() if seat.role else None,
+        "cross_flight": seat.is_cross_flight,
+        "other_mission": other,
+    }
+
+
+# --- Missions and cross-flights ----------------------------------------------------------
+
+
+def missions(now: dt.datetime):
+    """Missions in launch order (undated last), each with seats, flags and its family."""
+    return (
+        Mission.objects.for_listing(now)
+        .with_cross_flight()
+        .select_related("family__operator")
+        .order_by(F("launch_at").asc(nulls_last=True), "name")
+    )
+
+
+def mission(request: HttpRequest, mission: Mission) -> dict:
+    seats = mission.seats.all()
+    return {
+        "slug": mission.slug,
+        "name": mission.name,
+        "url": request.build_absolute_uri(mission.get_absolute_url()),
+        "vehicle_family": ref(mission.family),
+        "operator": ref(mission.family.operator),
+        "spacecraft": mission.spacecraft.name if mission.spacecraft else None,
+        "launch_vehicle": mission.launch_vehicle or None,
+        "launch_site": mission.launch_site or None,
+        "status": mission.status,
+        "is_cross_flight": mission.is_cross_flight,
+        "stale": mission.is_stale,
+        "events": _events(mission),
+        "seats": {
+            "ascent": [_seat(seat) for seat in seats if seat.leg == Leg.ASCENT],
+            "descent": [_seat(seat) for seat in seats if seat.leg == Leg.DESCENT],
+        },
+    }
+
+
+def mission_detail(request: HttpRequest, mission_row: Mission) -> dict:
+    landed_days = (
+        (mission_row.landing_at - mission_row.launch_at).days
+        if mission_row.launch_at and mission_row.landing_at
+        else None
+    )
+    return {
+        **mission(request, mission_row),
+        "flight_days": landed_days,
+        "notes": mission_row.notes,
+        "agreement_documents": [{"key": d.key, "title": d.title} for d in mission_row.agreement_documents.all()],
+        "sources": [{"url": c.url, "title": c.title} for c in mission_row.sources.all()],
+    }
+
+
+def missions_detail_queryset(now: dt.datetime):
+    return missions(now).prefetch_related("agreement_documents", "sources")
+
+
+def cross_flight(request: HttpRequest, mission_row: Mission) -> dict:
+    return {**mission(request, mission_row), "state": cross_flight_state(mission_row.status)}
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def people():
+    return Person.objects.select_related("agency").prefetch_related("aliases").order_by("name", "pk")
+
+
+def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> list[dict]:
+    """People with their days in space and each stay, in two queries for the whole page."""
+    ids = [person.pk for person in rows]
+    totals = Seat.objects.filter(person__in=ids).total_days_by_person(now)
+    stays = (
+        Seat.objects.filter(person__in=ids)
+        .stays(now)
+        .with_cross_flight()
+        .with_connections()
+        .select_related("mission")
+        .order_by(F("mission__launch_at").asc(nulls_last=True), "mission__name")
+    )
+    descent_cross = set(
+        Seat.objects.filter(person__in=ids, leg=Leg.DESCENT).cross_flight().values_list("person_id", "mission__slug")
+    )
+    flights = defaultdict(list)
+    for stay in stays:
+        returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
+        flights[stay.person_id].append(
+            {
+                "launched_on": ref(stay.mission),
+                "returned_on": returned,
+                "launch_at": stay.mission.launch_at,
+                "return_landing_at": stay.stay_end,
+                "days": stay.stay_duration.days if stay.stay_duration is not None else None,
+                "cross_flight": stay.is_cross_flight
+                or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
+            }
+        )
+    return [
+        {
+            "slug": person.slug,
+            "name": person.name,
+            "url": request.build_absolute_uri(person.get_absolute_url()),
+            "agency": ref(person.agency),
+            "nationality": person.nationality or None,
+            "aliases": [alias.alias for alias in person.aliases.all()],
+            "days_in_space": totals[person.pk].days if totals.get(person.pk) is not None else 0,
+            "flights": flights[person.pk],
+        }
+        for person in rows
+    ]
+
+
+# --- Vehicles and the agreement ------------------------------------------------------------
+
+
+def vehicles():
+    craft = Spacecraft.objects.annotate(flights=Count("missions")).order_by("name")
+    return (
+        VehicleFamily.objects.select_related("operator")
+        .annotate(mission_count=Count("missions", distinct=True))
+        .prefetch_related(Prefetch("craft", queryset=craft))
+        .order_by("name", "pk")
+    )
+
+
+def vehicle(request: HttpRequest, family: VehicleFamily) -> dict:
+    return {
+        "slug": family.slug,
+        "name": family.name,
+        "url": request.build_absolute_uri(family.get_absolute_url()),
+        "operator": ref(family.operator),
+        "builder": family.builder or None,
+        "seats": family.seats,
+        "typical_stay_days": family.typical_stay.days if family.typical_stay is not None else None,
+        "missions": family.mission_count,
+        "craft": [{"name": craft.name, "flights": craft.flights} for craft in family.craft.all()],
+    }
+
+
+def agreement(request: HttpRequest) -> dict | None:
+    in_launch_order = Mission.objects.order_by(F("launch_at").asc(nulls_last=True), "name")
+    row = (
+        Agreement.objects.prefetch_related(
+            "parties",
+            "sources",
+            Prefetch("documents__missions", queryset=in_launch_order),
+            "documents__sources",
+        )
+        .order_by("pk")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "slug": row.slug,
+        "name": row.name,
+        "short_name": row.short_name,
+        "url": request.build_absolute_uri(row.get_absolute_url()),
+        "parties": [ref(party) for party in row.parties.all()],
+        "terms_summary": row.terms_summary,
+        "notes": row.notes,
+        "documents": [
+            {
+                "key": document.key,
+                "title": document.title,
+                "kind": document.kind,
+                "signed_on": document.signed_on,
+                "signed_precision": document.signed_precision or None,
+                "announced_on": document.announced_on,
+                "announced_precision": document.announced_precision or None,
+                "covers": document.covers,
+                "crew_changes": document.crew_changes,
+                "notes": document.notes,
+                "missions": [ref(m) for m in document.missions.all()],
+                "flown": sum(1 for m in document.missions.all() if m.status in FLOWN_STATUSES),
+                "sources": [{"url": c.url, "title": c.title} for c in document.sources.all()],
+            }
+            for document in row.documents.all()
+        ],
+        "sources": [{"url": c.url, "title": c.title} for c in row.sources.all()],
+    }
+
+
+def aboard(stays: list[Seat], now: dt.datetime) -> list[dict]:
+    """dashboard.aboard_now() rows as the API shows them, with the mission each person is
+    booked to return on (one query for all of them)."""
+    returning = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
+    rows = []
+    for stay in stays:
+        arrived_at = stay.mission.docking_at or stay.mission.launch_at
+        returns_on = returning.get(stay.return_mission_id)
+        rows.append(
+            {
+                "person": ref(stay.person),
+                "agency": ref(stay.person.agency),
+                "arrived_on": ref(stay.mission),
+                "launched_at": stay.mission.launch_at,
+                "arrived_at": arrived_at,
+                "days_aboard": (now - arrived_at).days,
+                "returns_on": ref(returns_on) if returns_on else None,
+                "cross_flight": stay.is_cross_flight,
+                "mission_stale": stay.mission_is_stale,
+            }
+        )
+    return rows
+
+
+# --- News ---------------------------------------------------------------------------------------
+
+
+def articles():
+    mentions = Mention.objects.filter(kind__in=["mission", "person"]).select_related("mission", "person")
+    return (
+        Article.objects.select_related("source")
+        .prefetch_related(Prefetch("mentions", queryset=mentions.order_by("pk"), to_attr="linked"))
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def article(row: Article) -> dict:
+    return {
+        "id": row.pk,
+        "title": row.title,
+        "url": row.url,
+        "source": row.source.name if row.source else None,
+        "published_at": row.published_at,
+        "language": row.language or None,
+        "excerpt": _excerpt(row.text),
+        "missions": sorted((ref(m.mission) for m in row.linked if m.mission), key=lambda r: r["name"]),
+        "people": sorted((ref(m.person) for m in row.linked if m.person), key=lambda r: r["name"]),
+    }
+
+
+def accepted_updates():
+    evidence = ProposalEvidence.objects.select_related("article").order_by("pk")
+    return (
+        ProposedUpdate.objects.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("mission", "person")
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        .order_by(F("decided_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def update(row: ProposedUpdate) -> dict:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "summary": row.summary,
+        "mission": ref(row.mission) if row.mission else None,
+        "person": ref(row.person) if row.person else None,
+        "date": row.date,
+        "precision": row.precision or None,
+        "accepted_at": row.decided_at,
+        "outcome": row.outcome,
+        "sources": [
+            {
+                "article_id": item.article_id,
+                "title": item.article.title,
+                "url": item.article.url,
+                "sentence": item.sentence,
+            }
+            for item in row.evidence.all()
+        ],
+    }

@@ -1,0 +1,235 @@
+"""What the API returns, as typed schemas: the OpenAPI document is generated from these.
+
+Every instant is UTC ISO 8601. An instant known only roughly comes with its precision
+("day", "month", "quarter", ...) and is the start of that window: "2026-07-01T00:00:00Z"
+with precision "month" means "July 2026", not the first of July."""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+Precision = Literal["exact", "day", "month", "quarter", "half", "year"]
+MissionStatus = Literal["planned", "scheduled", "delayed", "in_flight", "landed", "cancelled"]
+CrossFlightState = Literal["upcoming", "in_flight", "completed", "cancelled"]
+
+
+class Ref(Schema):
+    """A link to another object of the record."""
+
+    slug: str
+    name: str
+
+
+class EventOut(Schema):
+    at: dt.datetime | None = Field(description="UTC; the start of the window when known only roughly.")
+    precision: Precision | None
+    display: str = Field(description="As the pages show it: '21 Sep 2022', 'July 2026', 'unknown'.")
+
+
+class EventsOut(Schema):
+    launch: EventOut
+    docking: EventOut
+    undocking: EventOut
+    landing: EventOut
+
+
+class SeatOut(Schema):
+    person: Ref
+    agency: Ref
+    role: str | None
+    cross_flight: bool = Field(description="A party's crew member on the other party's vehicle, under the agreement.")
+    other_mission: Ref | None = Field(
+        description="For an ascent seat, the mission that brought the person home; for a descent seat, the one "
+        "they launched on — when it is another mission."
+    )
+
+
+class SeatsByLegOut(Schema):
+    ascent: list[SeatOut]
+    descent: list[SeatOut]
+
+
+class MissionOut(Schema):
+    slug: str
+    name: str
+    url: str = Field(description="The mission's page on this site.")
+    vehicle_family: Ref
+    operator: Ref
+    spacecraft: str | None
+    launch_vehicle: str | None
+    launch_site: str | None
+    status: MissionStatus
+    is_cross_flight: bool
+    stale: bool = Field(description="An expected launch or landing has passed without confirmation in the record.")
+    events: EventsOut
+    seats: SeatsByLegOut
+
+
+class CitationOut(Schema):
+    url: str
+    title: str
+
+
+class DocumentRef(Schema):
+    key: str
+    title: str
+
+
+class MissionDetailOut(MissionOut):
+    flight_days: int | None
+    notes: str
+    agreement_documents: list[DocumentRef]
+    sources: list[CitationOut]
+
+
+class CrossFlightOut(MissionOut):
+    state: CrossFlightState
+
+
+class FlightOut(Schema):
+    """One stay in space: up on one mission, home on the same or another."""
+
+    launched_on: Ref
+    returned_on: Ref | None
+    launch_at: dt.datetime | None
+    return_landing_at: dt.datetime | None
+    days: int | None = Field(description="Whole days up so far (to now while still up).")
+    cross_flight: bool = Field(description="Either leg of the stay was a cross-flight seat.")
+
+
+class PersonOut(Schema):
+    slug: str
+    name: str
+    url: str
+    agency: Ref
+    nationality: str | None
+    aliases: list[str]
+    days_in_space: int = Field(description="Whole days over every stay that has begun, to now.")
+    flights: list[FlightOut]
+
+
+class SpacecraftOut(Schema):
+    name: str
+    flights: int
+
+
+class VehicleOut(Schema):
+    slug: str
+    name: str
+    url: str
+    operator: Ref
+    builder: str | None
+    seats: int
+    typical_stay_days: int | None
+    missions: int
+    craft: list[SpacecraftOut]
+
+
+class AgreementDocumentOut(Schema):
+    key: str
+    title: str
+    kind: Literal["original", "addendum", "statement"]
+    signed_on: dt.date | None
+    signed_precision: Precision | None
+    announced_on: dt.date | None
+    announced_precision: Precision | None
+    covers: str
+    crew_changes: str
+    notes: str
+    missions: list[Ref]
+    flown: int = Field(description="How many of its missions have flown (in flight or landed).")
+    sources: list[CitationOut]
+
+
+class AgreementOut(Schema):
+    slug: str
+    name: str
+    short_name: str
+    url: str
+    parties: list[Ref]
+    terms_summary: str
+    notes: str
+    documents: list[AgreementDocumentOut]
+    sources: list[CitationOut]
+
+
+class AboardOut(Schema):
+    person: Ref
+    agency: Ref
+    arrived_on: Ref = Field(description="The mission the person launched on.")
+    launched_at: dt.datetime
+    arrived_at: dt.datetime = Field(description="Docking, or launch when the docking is not recorded.")
+    days_aboard: int
+    returns_on: Ref | None
+    cross_flight: bool
+    mission_stale: bool = Field(description="The record of the arrival mission is stale: they may have left.")
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    url: str
+    source: str | None
+    published_at: dt.datetime | None
+    language: str | None
+    excerpt: str = Field(description="The first words of the article's plain text.")
+    missions: list[Ref]
+    people: list[Ref]
+
+
+class EvidenceOut(Schema):
+    article_id: int
+    title: str
+    url: str
+    sentence: str
+
+
+class UpdateOut(Schema):
+    id: int
+    kind: Literal["launch", "docking", "undocking", "landing", "delay", "crew_assignment", "agreement"]
+    summary: str
+    mission: Ref | None
+    person: Ref | None
+    date: dt.date | None
+    precision: Precision | None
+    accepted_at: dt.datetime | None
+    outcome: str
+    sources: list[EvidenceOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class PageOut(Schema):
+    count: int = Field(description="Items matching the filters, on every page.")
+    limit: int
+    offset: int
+    next: str | None = Field(description="The next page's URL, or null on the last page.")
+    previous: str | None
+
+
+class MissionPage(PageOut):
+    items: list[MissionOut]
+
+
+class CrossFlightPage(PageOut):
+    items: list[CrossFlightOut]
+
+
+class PersonPage(PageOut):
+    items: list[PersonOut]
+
+
+class VehiclePage(PageOut):
+    items: list[VehicleOut]
+
+
+class ArticlePage(PageOut):
+    items: list[ArticleOut]
+
+
+class UpdatePage(PageOut):
+    items: list[UpdateOut]

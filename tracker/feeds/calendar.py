@@ -1,0 +1,151 @@
+"""The crew-events calendar (`/feeds/crew-events.ics`) as iCalendar, built with `icalendar`.
+
+Decisions a subscriber can rely on:
+
+- Precision: an event known to the exact time starts at that instant in UTC (`DTSTART`
+  ending in `Z`, no `DTEND`: a launch is an instant). One known only to the day is an
+  all-day event (`DTSTART;VALUE=DATE`, `DTEND` the next day). Events known only to the
+  month, quarter, half-year or year are LEFT OUT, never pinned to an invented day; they
+  appear (under the same UID) as soon as the record knows the day. Every time is UTC:
+  there are no local or floating times and no VTIMEZONE.
+- STATUS: CONFIRMED when the record says the event happened (everything of a landed
+  mission; of a mission in flight, what is past except its landing), or for the launch
+  of a mission whose status is `scheduled` (to the day or better) and not overdue.
+  CANCELLED for a cancelled mission, so calendars strike it out instead of losing it.
+  TENTATIVE otherwise: planned or delayed launches, expected dockings and landings, and
+  any date that has passed with no confirmation (the description says "overdue").
+- UID: `mission-<pk>-<event>@iss-crew-tracker.invalid`. The mission's primary key
+  survives a moved date, a renamed mission or changed slug, and a reference-data reload
+  (the loader updates missions in place by name and never recreates one). The domain is
+  fixed, not the serving host, so every address of the site gives the same UIDs; `.invalid`
+  is reserved (RFC 2606), so no one else's UIDs can collide with ours.
+- SEQUENCE counts the saves that moved the event (from the record's history); DTSTAMP and
+  LAST-MODIFIED are when the mission or its crew last changed, not the download time, so
+  an unchanged calendar is byte-identical and revalidates with a 304.
+- Every event is TRANSP:TRANSPARENT: a launch on the calendar never marks the subscriber busy.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import icalendar
+
+from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.record.models.missions import FLOWN_STATUSES
+
+from .crew_events import CrewEvent, Firmness
+
+UID_DOMAIN = "iss-crew-tracker.invalid"
+PRODID = "-//ISS crew rotation tracker//Cross-flight crew events//EN"
+CALENDAR_NAME = "ISS cross-flights"
+CALENDAR_DESCRIPTION = (
+    "Launches, dockings, undockings and landings of the Roscosmos–NASA cross-flight missions "
+    "from the ISS crew rotation tracker. All times UTC. Dates known only to the month or more "
+    "roughly are left out until the day is known; TENTATIVE marks dates that may still move."
+)
+# Subscribed calendars poll; an hour keeps a moved launch fresh without hammering the site.
+REFRESH = dt.timedelta(hours=1)
+
+LOCATIONS = {"docking": "International Space Station", "undocking": "International Space Station"}
+STATUS_TEXT = {
+    Firmness.CONFIRMED: "Confirmed by the record.",
+    Firmness.TENTATIVE: "Tentative: planned or expected, and may still move.",
+    Firmness.CANCELLED: "Cancelled.",
+}
+
+
+def event_uid(event: CrewEvent) -> str:
+    return f"mission-{event.mission.pk}-{event.event}@{UID_DOMAIN}"
+
+
+def surname(name: str) -> str:
+    """'Francisco Rubio' -> 'Rubio'; 'Tracy Caldwell Dyson' -> 'Caldwell Dyson'."""
+    parts = name.split(maxsplit=1)
+    return parts[-1] if parts else name
+
+
+def summary(event: CrewEvent) -> str:
+    """'Launch: Soyuz MS-22 (Rubio, Prokopyev, Petelin)'; an empty leg of a flown mission
+    says 'uncrewed' (MS-23 went up empty to bring MS-22's crew home)."""
+    text = f"{event.event.capitalize()}: {event.mission.name}"
+    if event.crew:
+        return f"{text} ({', '.join(surname(seat.person.name) for seat in event.crew)})"
+    if event.mission.status in FLOWN_STATUSES:
+        return f"{text} (uncrewed)"
+    return text
+
+
+def crew_line(seat) -> str:
+    parts = [f"{seat.person.name} ({seat.person.agency.name})"]
+    if seat.role:
+        parts.append(seat.get_role_display())
+    if seat.is_cross_flight:
+        parts.append("cross-flight seat")
+    return "- " + ", ".join(parts)
+
+
+def description(event: CrewEvent, mission_url: str) -> str:
+    known = "exact time" if event.precision == Precision.EXACT else "known to the day"
+    lines = [
+        f"{event.mission.name} {event.event}: {format_instant(event.at, event.precision)} ({known}).",
+        STATUS_TEXT[event.status],
+    ]
+    if event.overdue:
+        lines.append("Overdue: this date has passed and the record has not confirmed it yet.")
+    if event.event == "launch" and event.mission.launch_site:
+        lines.append(f"Launch site: {event.mission.launch_site}")
+    leg = "up (ascent)" if event.event in ("launch", "docking") else "home (descent)"
+    if event.crew:
+        lines += ["", f"Crew riding {leg}:", *(crew_line(seat) for seat in event.crew)]
+    else:
+        lines += ["", f"Nobody is recorded riding {leg}."]
+    lines += ["", f"Mission page: {mission_url}"]
+    return "\n".join(lines)
+
+
+def calendar_event(event: CrewEvent, *, mission_url: str, fallback_stamp: dt.datetime) -> icalendar.Event:
+    component = icalendar.Event()
+    stamp = (event.last_modified or fallback_stamp).astimezone(dt.UTC).replace(microsecond=0)
+    component.add("uid", event_uid(event))
+    component.add("dtstamp", stamp)
+    if event.last_modified is not None:
+        component.add("last-modified", stamp)
+    component.add("sequence", event.sequence)
+    if event.precision == Precision.EXACT:
+        component.add("dtstart", event.at.replace(microsecond=0))
+    else:
+        day = event.at.date()
+        component.add("dtstart", day)
+        component.add("dtend", day + dt.timedelta(days=1))
+    component.add("summary", summary(event))
+    component.add("description", description(event, mission_url))
+    component.add("url", mission_url)
+    component.add("status", event.status)
+    component.add("transp", "TRANSPARENT")
+    component.add("categories", [event.event.capitalize(), "Cross-flight"])
+    location = event.mission.launch_site if event.event == "launch" else LOCATIONS.get(event.event, "")
+    if location:
+        component.add("location", location)
+    return component
+
+
+def build_calendar(
+    events: list[CrewEvent], *, absolute_url: Callable[[str], str], now: dt.datetime, labels: Sequence[str] = ()
+) -> icalendar.Calendar:
+    """The calendar of these events. `absolute_url` turns a site path into a full URL;
+    `labels` name the filters in the calendar's title ('ISS cross-flights · Francisco Rubio')."""
+    calendar = icalendar.Calendar()
+    name = " · ".join([CALENDAR_NAME, *labels])
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-caldesc", CALENDAR_DESCRIPTION)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    for event in events:
+        mission_url = absolute_url(event.mission.get_absolute_url())
+        calendar.add_component(calendar_event(event, mission_url=mission_url, fallback_stamp=now))
+    return calendar

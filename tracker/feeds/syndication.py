@@ -1,0 +1,206 @@
+"""The Atom feeds, with Django's syndication framework.
+
+- `/feeds/updates.atom`: accepted changes to the record, newest first (the latest 50).
+- `/feeds/news.atom`: ingested articles linked to missions, newest first (the latest 50),
+  `?mission=<slug>` for one mission (404 for a slug the record does not know).
+
+Article titles and text come from the open web and are untrusted. They are emitted only
+as plain text: entry summaries are `type="text"` (Django's Atom writer declares every
+summary HTML, which would let a reader render an article's markup), titles are Atom's
+default text type, and the XML writer escapes `<` and `&`. So `<script>` in a title
+reaches a feed reader as the visible characters, never as markup. Characters XML 1.0
+cannot carry are dropped rather than failing the whole feed.
+
+Entry ids are tag URIs on the same fixed authority as the calendar's UIDs
+(`tag:iss-crew-tracker.invalid,2026:article/<pk>`), so they survive a changed article
+URL and are the same whichever host serves the feed.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.news.models import Article
+from tracker.record.models import Mission
+from tracker.record.templatetags.record_tags import linkable
+
+from .articles import linked_articles
+from .calendar import UID_DOMAIN
+from .updates import AcceptedUpdate, accepted_updates
+
+SUMMARY_CHARS = 500
+TAG_PREFIX = f"tag:{UID_DOMAIN},2026:"
+AUTHOR = "ISS crew rotation tracker"
+# Not allowed anywhere in an XML 1.0 document (control characters, lone surrogates, U+FFFE/F).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain(text: str) -> str:
+    return XML_ILLEGAL.sub("", text or "")
+
+
+def excerpt(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The start of a text, cut at a word boundary."""
+    text = " ".join(plain(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+class TextAtomFeed(Atom1Feed):
+    """Atom 1.0 with plain-text entry summaries and `rel="related"` links to sources."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        for href, title in item.get("related", ()):
+            handler.addQuickElement("link", "", {"rel": "related", "href": href, "title": title})
+
+    def item_attributes(self, item):
+        # A Russian article in an English feed: readers pick fonts, hyphenation and speech by it.
+        return {"xml:lang": item["language"]} if item.get("language") else {}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one request asks of a feed: its own absolute URL and an optional mission."""
+
+    self_url: str
+    mission: Mission | None = None
+
+
+class TrackerFeed(Feed):
+    feed_type = TextAtomFeed
+    language = "en"
+    author_name = AUTHOR
+    item_guid_is_permalink = False
+
+    def feed_url(self, scope: Scope) -> str:
+        return scope.self_url
+
+    def feed_guid(self, scope: Scope) -> str:
+        # Atom's feed id; without it Django uses the alternate page, the same for both feeds.
+        return scope.self_url
+
+
+class UpdatesFeed(TrackerFeed):
+    title = "ISS crew rotations: accepted updates to the record"
+    subtitle = "Changes to the flight record accepted from news reports: what changed, when, and the source articles."
+
+    def get_object(self, request):
+        return Scope(self_url=request.build_absolute_uri(reverse("feeds:updates")))
+
+    def link(self, scope: Scope) -> str:
+        return reverse("record:dashboard")
+
+    def items(self, scope: Scope) -> list[AcceptedUpdate]:
+        return accepted_updates()
+
+    def item_title(self, update: AcceptedUpdate) -> str:
+        return plain(update.proposal.summary)
+
+    def item_link(self, update: AcceptedUpdate) -> str:
+        if update.proposal.mission is not None:
+            return update.proposal.mission.get_absolute_url()
+        return reverse("record:agreement")
+
+    def item_guid(self, update: AcceptedUpdate) -> str:
+        return f"{TAG_PREFIX}proposal/{update.proposal.pk}"
+
+    def item_pubdate(self, update: AcceptedUpdate):
+        return update.accepted_at
+
+    def item_updateddate(self, update: AcceptedUpdate):
+        return update.accepted_at
+
+    def item_categories(self, update: AcceptedUpdate) -> list[str]:
+        mission = update.proposal.mission
+        return [*([mission.name] if mission else []), update.proposal.get_kind_display()]
+
+    def item_description(self, update: AcceptedUpdate) -> str:
+        lines = [f"{change.what}: {change.old} → {change.new}" for change in update.changes]
+        if not lines:
+            lines = [update.proposal.outcome or update.proposal.summary]
+        lines.append(f"Accepted {format_instant(update.accepted_at.astimezone(dt.UTC), Precision.EXACT)}.")
+        if update.evidence:
+            lines += ["", "Reported by:"]
+        for evidence in update.evidence:
+            article = evidence.article
+            source = f"{article.source.name}, " if article.source else ""
+            published = article.published_at.strftime("%Y-%m-%d") if article.published_at else "date unknown"
+            address = f" {article.url}" if linkable(article.url) else ""
+            lines.append(f"- {article.title} ({source}{published}){address}")
+            lines.append(f"  “{excerpt(evidence.sentence, 300)}”")
+        return plain("\n".join(lines))
+
+    def item_extra_kwargs(self, update: AcceptedUpdate) -> dict:
+        related = [
+            (evidence.article.url, plain(evidence.article.title))
+            for evidence in update.evidence
+            if linkable(evidence.article.url)
+        ]
+        return {"related": related}
+
+
+class NewsFeed(TrackerFeed):
+    subtitle = "News articles linked to missions in the ISS crew rotation record, newest first."
+
+    def get_object(self, request):
+        slug = request.GET.get("mission", "")
+        if not slug:
+            return Scope(self_url=request.build_absolute_uri(reverse("feeds:news")))
+        mission = get_object_or_404(Mission, slug=slug)
+        return Scope(
+            self_url=request.build_absolute_uri(f"{reverse('feeds:news')}?mission={mission.slug}"), mission=mission
+        )
+
+    def title(self, scope: Scope) -> str:
+        if scope.mission is None:
+            return "ISS crew rotations: news"
+        return f"ISS crew rotations: news about {scope.mission.name}"
+
+    def link(self, scope: Scope) -> str:
+        if scope.mission is None:
+            return f"{reverse('record:dashboard')}#latest-news"
+        return scope.mission.get_absolute_url()
+
+    def items(self, scope: Scope):
+        return linked_articles(mission=scope.mission)
+
+    def item_title(self, article: Article) -> str:
+        return plain(article.title)
+
+    def item_link(self, article: Article) -> str:
+        if linkable(article.url):
+            return article.url
+        # No address a reader can open (a GUID-only urn:, the offline sample's .invalid
+        # host): the page of the mission it is about.
+        return article.mission_mentions[0].mission.get_absolute_url()
+
+    def item_guid(self, article: Article) -> str:
+        return f"{TAG_PREFIX}article/{article.pk}"
+
+    def item_pubdate(self, article: Article):
+        return article.published_at
+
+    def item_updateddate(self, article: Article):
+        return article.updated_at
+
+    def item_author_name(self, article: Article) -> str | None:
+        return plain(article.source.name) if article.source else None
+
+    def item_categories(self, article: Article) -> list[str]:
+        return [mention.mission.name for mention in article.mission_mentions]
+
+    def item_description(self, article: Article) -> str:
+        return excerpt(article.text_start)
+
+    def item_extra_kwargs(self, article: Article) -> dict:
+        return {"language": article.language}
