@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tracker.lib.folding import search_document
 from tracker.lib.fuzzy_dates import Precision, format_instant
 from tracker.record.models import Mission, Person, VehicleFamily
 
@@ -80,6 +81,25 @@ class NewsSource(models.Model):
         return self.name
 
 
+def _with_search_text(update_fields):
+    """`update_fields` plus the search copy when title or text is among them."""
+    if update_fields is not None and {"title", "text"} & set(update_fields):
+        return [*update_fields, "search_text"]
+    return update_fields
+
+
+class ArticleQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): fill in the folded search text here too (the store
+        # step inserts a feed's new articles this way).
+        objs = list(objs)
+        for article in objs:
+            article.search_text = search_document(article.title, article.text)
+        if kwargs.get("update_fields"):
+            kwargs["update_fields"] = _with_search_text(kwargs["update_fields"])
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Article(models.Model):
     source = models.ForeignKey(NewsSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
     url = models.CharField(max_length=1000, unique=True, help_text="Canonical URL, tracking parameters removed.")
@@ -91,6 +111,12 @@ class Article(models.Model):
     content_hash = models.CharField(max_length=64)
     fetched_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title and text folded for search (tracker/lib/folding.py): SQLite's LIKE folds only
+    # ASCII, so matching "кикина" to "Кикина" needs a folded copy on both databases. Kept
+    # up to date by save() and bulk_create(); a queryset .update() of title/text must set it too.
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
@@ -109,6 +135,13 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "text"} & set(update_fields):
+            self.search_text = search_document(self.title, self.text)
+            kwargs["update_fields"] = _with_search_text(update_fields)
+        super().save(*args, **kwargs)
 
 
 class MentionKind(models.TextChoices):

@@ -1,19 +1,58 @@
 """Read-side queries other pages use to show the news."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Substr
+
+from tracker.record.models import Mission
 
 from .models import Article, Mention
+
+# Undated articles last on both databases (PostgreSQL would put NULLs first when descending).
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
+# The news page shows a short lead of each article: read only this much of its text.
+LEAD_CHARS = 600
+
+
+def with_mission_links(articles):
+    """`articles` with their source and, as `mission_mentions`, the missions each names."""
+    mission_mentions = Mention.objects.filter(mission__isnull=False).select_related("mission").order_by("mission__name")
+    return articles.select_related("source").prefetch_related(
+        Prefetch("mentions", queryset=mission_mentions, to_attr="mission_mentions")
+    )
+
+
+def _names_a_mission(mission=None) -> Exists:
+    linked = Mention.objects.filter(article=OuterRef("pk"), mission__isnull=False)
+    if mission is not None:
+        linked = linked.filter(mission=mission)
+    return Exists(linked)
 
 
 def latest_linked_articles(limit: int = 6, *, mission=None):
     """The newest articles that mention a mission (or the given one), each with its missions."""
-    linked = Mention.objects.filter(article=OuterRef("pk"), mission__isnull=False)
-    if mission is not None:
-        linked = linked.filter(mission=mission)
-    mission_mentions = Mention.objects.filter(mission__isnull=False).select_related("mission").order_by("mission__name")
+    return with_mission_links(Article.objects.filter(_names_a_mission(mission))).order_by(*NEWEST_FIRST)[:limit]
+
+
+def articles_for_news_page(*, mission: Mission | None = None, linked_only: bool = False):
+    """Every article (or those naming `mission`, or any mission), newest first, with its
+    missions and the first LEAD_CHARS of its text as `text_start` (the text itself, which
+    may be long, and its search copy are not read)."""
+    articles = Article.objects.all()
+    if mission is not None or linked_only:
+        articles = articles.filter(_names_a_mission(mission))
     return (
-        Article.objects.filter(Exists(linked))
-        .select_related("source")
-        .prefetch_related(Prefetch("mentions", queryset=mission_mentions, to_attr="mission_mentions"))
-        .order_by("-published_at", "-pk")[:limit]
+        with_mission_links(articles)
+        .defer("text", "search_text")
+        .annotate(text_start=Substr("text", 1, LEAD_CHARS))
+        .order_by(*NEWEST_FIRST)
     )
+
+
+def missions_with_article_counts(*, include_slug: str | None = None):
+    """Missions that some article names, each with `article_count`, in the record's order;
+    plus the mission `include_slug` even when no article names it (a filter may ask for it)."""
+    missions = Mission.objects.annotate(article_count=Count("mentions"))
+    keep = Q(article_count__gt=0)
+    if include_slug:
+        keep |= Q(slug=include_slug)
+    return missions.filter(keep)

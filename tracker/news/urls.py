@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "news"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.news_list_view, name="list"),
+]

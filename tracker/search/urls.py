@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "search"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.results_view, name="results"),
+]
