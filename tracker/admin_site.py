@@ -1,7 +1,18 @@
-import functools
+"""The editors' admin site: who gets in, and how a login that is being guessed is slowed down."""
 
+import functools
+import ipaddress
+import math
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from simple_history.admin import SimpleHistoryAdmin
 
 EDITOR_GROUP = "editor"
 
@@ -60,3 +71,78 @@ class TrackerAdminSite(admin.AdminSite):
 
 class TrackerAdminConfig(AdminConfig):
     default_site = "tracker.admin_site.TrackerAdminSite"
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose "revert" form saves only for those who may change the object.
+
+    django-simple-history (3.13) lets anyone who may *view* an object's history open a past
+    version, and saves whatever that form posts without asking for the change permission:
+    an editor granted only the view permission could rewrite a mission by posting to
+    /admin/record/mission/<id>/history/<version>/ (tests/test_access.py).
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# --- login throttling (django-axes; settings AXES_*) ----------------------------------------
+
+
+def _ip_or_none(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The address a login attempt is counted against (AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, unless BEHIND_TLS_PROXY says a proxy is the one way in: then the entry our
+    proxies appended to X-Forwarded-For, TRUSTED_PROXY_COUNT from the right. Never the
+    left-most entry, which the client writes itself: believing it would give a guesser a fresh
+    counter per request. An unusable header falls back to REMOTE_ADDR (and a value that is not
+    an address is never stored: the column is an inet on PostgreSQL).
+    """
+    if settings.BEHIND_TLS_PROXY:
+        hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= settings.TRUSTED_PROXY_COUNT and (
+            forwarded := _ip_or_none(hops[-settings.TRUSTED_PROXY_COUNT])
+        ):
+            return forwarded
+    return _ip_or_none(request.META.get("REMOTE_ADDR"))
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out login gets (AXES_LOCKOUT_CALLABLE): 429 with Retry-After and the
+    time the lockout ends, which is the last counted failure plus the cool-off (failures while
+    locked out are not counted: AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT is off)."""
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    now = timezone.now()
+    username = get_client_username(request, credentials) or ""
+    last_failure = AccessAttempt.objects.filter(
+        username=username, ip_address=getattr(request, "axes_ip_address", None)
+    ).aggregate(last=Max("attempt_time"))["last"]
+    ends = (last_failure or now) + settings.AXES_COOLOFF_TIME
+    retry_after = max(1, math.ceil((ends - now).total_seconds()))
+    response = render(
+        request,
+        "axes/lockout.html",
+        {
+            "username": username,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+            "ends": ends,
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    response["Retry-After"] = str(retry_after)
+    add_never_cache_headers(response)
+    return response

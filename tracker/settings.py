@@ -6,6 +6,7 @@ broker and cache. Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_K
 DEBUG=false and ALLOWED_HOSTS.
 """
 
+import datetime as dt
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that cannot be reached (a restart, a failover) answers 503 + Retry-After, not 500.
+    "tracker.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,6 +100,8 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections with CONN_HEALTH_CHECKS (env_database): a connection the server cut
+# (a restart, a failover) is replaced at the next request, without restarting the app.
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'tracker.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A threaded Celery worker and the web server write to one file: without a busy
@@ -138,7 +143,15 @@ STORAGES = {
 REDIS_URL = env_redis_url("REDIS_URL")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Fails soft: with Redis unreachable, pages are rendered from the database (no 500).
+            "BACKEND": "tracker.lib.fail_soft_cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs rather than refusing must not hang the pages with it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
@@ -165,9 +178,25 @@ else:
     CELERY_RESULT_BACKEND = None
 
 if REDIS_URL:
-    # A task not acknowledged within this window is handed to another worker: longer
-    # than any task may take, so a slow task is never run twice at once.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+    # A task not acknowledged within this window is handed to another worker. In production
+    # the default hour: longer than any task may take (a poll holds its source's lock for 15
+    # minutes at most), so a slow task is never run twice at once. The price: the task of a
+    # worker killed mid-task (SIGKILL, out of memory, a lost machine: nothing acknowledges or
+    # requeues it) comes back only after that hour, while its source is polled again at its
+    # next interval anyway. The fault tests set a few seconds, to see the redelivery happen.
+    _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        # kombu looks for tasks past their timeout every interval × throttle seconds, 10 × 10
+        # by default: a redelivery could come 100 s late. Every tenth of the timeout instead
+        # (at most 10 s; one cheap Redis query), so a task comes back within 1.1× the timeout.
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+        "unacked_restore_throttle": 1,
+        # A Redis that stops answering without closing the connection (frozen, partitioned)
+        # would otherwise hang a publish, such as the admin's "poll now", for ever.
+        "socket_connect_timeout": 5,
+        "socket_timeout": 5,
+    }
 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -182,18 +211,62 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-news-sources": {"task": "news.dispatch_due_sources", "schedule": 60.0, "options": {"expires": 50}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# A worker killed while polling a source (SIGKILL runs no cleanup) leaves the source's lock to
+# expire this long after the poll last renewed it; a live poll renews it every third of this.
+NEWS_POLL_LOCK_SECONDS = env_int("NEWS_POLL_LOCK_SECONDS", 60, minimum=1)
 
 # --- Production hardening -----------------------------------------------------------------
+# tests/test_deploy.py runs `check --deploy --fail-level WARNING` with production settings and
+# checks each header on a real response; keep the two in step.
 SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Set only when a TLS-terminating proxy that overwrites X-Forwarded-Proto (and appends to
+# X-Forwarded-For) is the one way in: otherwise a client could claim https, or any address.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+# How many proxies append to X-Forwarded-For in front of the app (the client's address is
+# that many entries from the right); read only when BEHIND_TLS_PROXY is set.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes; tests/test_login_throttle.py). After LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused (429, even with the
+# right password) for LOGIN_COOLOFF_MINUTES after the last counted failure; a success resets it.
+# Keyed by username AND address, deliberately: keyed by username alone, anyone could lock an
+# editor out from everywhere by typing their name five times; keyed by address alone, an office
+# behind one NAT would lock each other out. The price: one address may try a few passwords
+# for each of many usernames (spraying), and many addresses may each try a few for one user.
+# Editor usernames are not published, passwords pass Django's validators, and a proxy's rate
+# limit on /admin/login/ is the complement for volume.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out neither extend the lockout nor append to its row: the lockout ends
+# when the page says it does, and a script hammering a locked pair cannot grow the table.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "tracker.admin_site.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tracker.admin_site.client_ip"
+# What axes keeps: AccessAttempt rows (one per username/address/browser that failed) are
+# deleted once their cool-off has passed; AccessLog gets a row per successful login only (an
+# audit trail an attacker cannot grow without a password); the per-failure log stays off,
+# since it would grow with every guess (the lockout itself is logged as a warning).
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Log lines name the address (for an operator, or fail2ban) but not the typed username, which
+# is sometimes a password typed into the wrong field.
+AXES_SENSITIVE_PARAMETERS = ["username"]
 
 # A strict Content-Security-Policy: no inline scripts or styles anywhere, every file from
 # our own static files. Templates therefore carry no <script> bodies and no style="".

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.admin_site import HistoryAdmin
 
 from .models import (
     Agency,
@@ -88,7 +89,7 @@ class SeatInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(SimpleHistoryAdmin):
+class MissionAdmin(HistoryAdmin):
     list_display = ["name", "family", "craft", "launch", "landing", "status", "cross_flight", "stale"]
     list_filter = ["status", "family", LaunchYearFilter, "seats__person__agency", "agreement_documents"]
     search_fields = ["name", "slug", "seats__person__name", "seats__person__aliases__alias"]
@@ -143,7 +144,7 @@ class MissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(SimpleHistoryAdmin):
+class SeatAdmin(HistoryAdmin):
     list_display = ["person", "mission", "leg", "role", "cross_flight"]
     list_filter = ["leg", "role", "person__agency", "mission__family", "mission__status", SeatLaunchYearFilter]
     search_fields = ["person__name", "person__aliases__alias", "mission__name"]
@@ -179,7 +180,7 @@ class PersonSeatInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "agency", "nationality", "aliases_list", "flights"]
     list_filter = ["agency", "seats__mission__family", "nationality"]
     search_fields = ["name", "slug", "aliases__alias"]
@@ -208,7 +209,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PersonAlias)
-class PersonAliasAdmin(SimpleHistoryAdmin):
+class PersonAliasAdmin(HistoryAdmin):
     list_display = ["alias", "person"]
     search_fields = ["alias", "person__name"]
     autocomplete_fields = ["person"]
@@ -216,7 +217,7 @@ class PersonAliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ["name", "full_name", "country", "people_count"]
     search_fields = ["name", "full_name", "country"]
     prepopulated_fields = {"slug": ["name"]}
@@ -235,7 +236,7 @@ class SpacecraftInline(admin.TabularInline):
 
 
 @admin.register(VehicleFamily)
-class VehicleFamilyAdmin(SimpleHistoryAdmin):
+class VehicleFamilyAdmin(HistoryAdmin):
     list_display = ["name", "operator", "builder", "seats", "typical_stay"]
     list_filter = ["operator"]
     search_fields = ["name", "builder"]
@@ -244,7 +245,7 @@ class VehicleFamilyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Spacecraft)
-class SpacecraftAdmin(SimpleHistoryAdmin):
+class SpacecraftAdmin(HistoryAdmin):
     list_display = ["name", "family"]
     list_filter = ["family"]
     search_fields = ["name", "family__name"]
@@ -269,7 +270,7 @@ class AgreementDocumentInline(admin.StackedInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(HistoryAdmin):
     list_display = ["short_name", "name", "document_count"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -286,7 +287,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgreementDocument)
-class AgreementDocumentAdmin(SimpleHistoryAdmin):
+class AgreementDocumentAdmin(HistoryAdmin):
     list_display = ["title", "agreement", "kind", "signed_display", "announced_display", "mission_count"]
     list_filter = ["kind", "agreement"]
     search_fields = ["title", "key", "covers", "missions__name"]
@@ -310,7 +311,7 @@ class AgreementDocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(HistoryAdmin):
     # Sources typed without a scheme are web pages on https today.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["url", "title"]

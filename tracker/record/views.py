@@ -12,11 +12,14 @@ from django.views.decorators.http import require_GET
 from tracker.news.queries import latest_linked_articles
 
 from . import dashboard, detail, timeline
+from .forms import CrossFlightFilterForm
 from .models import Mission, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
 
 # Regions of the dashboard that htmx may ask for alone (HX-Target == partial name).
 LIVE_PARTIALS = {"aboard-now", "next-crossflight"}
+# The query parameters the dashboard reads: its filters and the page of completed flights.
+DASHBOARD_QUERY = (*CrossFlightFilterForm.base_fields, "page")
 
 
 def _page_number(request) -> int:
@@ -27,7 +30,7 @@ def _page_number(request) -> int:
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=DASHBOARD_QUERY)
 def dashboard_view(request):
     now = timezone.now()
     target = request.htmx.target if request.htmx else None
@@ -47,7 +50,7 @@ def dashboard_view(request):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def mission_view(request, slug):
     now = timezone.now()
     missions = Mission.objects.for_listing(now).with_cross_flight().prefetch_related("sources")
@@ -58,21 +61,21 @@ def mission_view(request, slug):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def person_view(request, slug):
     person = get_object_or_404(Person.objects.select_related("agency").prefetch_related("aliases"), slug=slug)
     return render(request, "record/person.html", detail.person_context(person, now=timezone.now()))
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def vehicle_view(request, slug):
     family = get_object_or_404(VehicleFamily.objects.select_related("operator"), slug=slug)
     return render(request, "record/vehicle.html", detail.vehicle_context(family, now=timezone.now()))
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def agreement_view(request):
     agreement, documents = dashboard.agreement_progress(with_sources=True)
     if agreement is None:
@@ -85,13 +88,13 @@ def agreement_view(request):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def timeline_view(request):
     return render(request, "record/timeline.html", {"chart": timeline.occupancy_chart(now=timezone.now())})
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def timeline_svg_view(request):
     response = render(
         request,
