@@ -132,7 +132,8 @@ def _local_put(key: str, page: Page) -> None:
 def _key(request) -> str:
     target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
     theme = request.COOKIES.get(THEME_COOKIE, "")
-    raw = f"{request.get_full_path()}|{target}|{theme}"
+    # Scheme and host too: feeds and calendars carry absolute links back to this site.
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{target}|{theme}"
     return f"page:{record_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
