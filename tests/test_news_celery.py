@@ -361,10 +361,10 @@ def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, fe
     real_exclusive = tasks.exclusive
 
     @contextlib.contextmanager
-    def exclusive_after_another_poll(name, *, timeout):
+    def exclusive_after_another_poll(name, **options):
         # The row as the task first read it had no ETag; the other poll stores it now.
         NewsSource.objects.filter(pk=source.pk).update(etag=ETAG)
-        with real_exclusive(name, timeout=timeout) as held:
+        with real_exclusive(name, **options) as held:
             yield held
 
     with worker():

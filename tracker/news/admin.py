@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import Article, Mention, NewsSource, ProposalEvidence, ProposalStatus, ProposedUpdate
 from .proposals import ProposalNotApplicable, accept_proposal, reject_proposal
@@ -58,8 +59,13 @@ class NewsSourceAdmin(admin.ModelAdmin):
             try:
                 poll_source.delay(source.pk)
                 queued += 1
-            except Exception as error:  # the broker is down: say so, do not fail the page
-                self.message_user(request, f"Could not queue {source}: {error}", messages.ERROR)
+            except KombuOperationalError as error:  # Redis is down: say so, do not fail the page
+                self.message_user(
+                    request,
+                    f"Redis unreachable, poll not queued for {source} ({error}); {queued} source(s) queued before it. "
+                    "Try again once Redis is back: the scheduler polls every enabled source at its interval anyway.",
+                    messages.ERROR,
+                )
                 return
         self.message_user(request, f"{queued} source(s) queued for polling.", messages.SUCCESS)
 

@@ -4,6 +4,7 @@ Plain functions; the Celery tasks and the `ingest`/`poll_sources` commands call 
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from tracker.record.models import Mission, Person
 
+from . import fetch as fetching
 from .extraction import Event, Extraction, detect_language, extract, find_publication_date
 from .fetch import FetchError, FetchResult, fetch
 from .models import (
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 FEED_TYPES = ("rss", "atom", "xml")
 LINKED_PAGE_MIN_TEXT = 500  # feed text shorter than this is a teaser: read the linked page
+LINKED_PAGES_SECONDS = 60  # the most one poll spends reading linked pages, all of them together
 INGEST_BATCH = 250
 
 
@@ -261,16 +264,26 @@ def entries_of(source: NewsSource, result: FetchResult) -> list[Entry]:
         return [parse_page(result.body, url=result.url, charset=result.charset)]
     entries = parse_feed(result.body, base_url=result.url)
     if source.fetch_linked_pages and source.kind == SourceKind.FEED:
-        entries = [with_linked_page(entry, source) for entry in entries]
+        # One time budget for all of a poll's linked pages: each fetch has a deadline of its
+        # own, and a feed of many teasers linking to slow pages would hold the worker for the
+        # sum of them (tests/hostile: "teasers-linking-to-trickles").
+        until = time.monotonic() + LINKED_PAGES_SECONDS
+        entries = [with_linked_page(entry, source, until=until) for entry in entries]
     return entries
 
 
-def with_linked_page(entry: Entry, source: NewsSource) -> Entry:
-    """A teaser entry gets its page's main text (new stories only: known ones are not re-read)."""
+def with_linked_page(entry: Entry, source: NewsSource, *, until: float = float("inf")) -> Entry:
+    """A teaser entry gets its page's main text (new stories only: known ones are not re-read),
+    if there is time left before `until` (a time.monotonic() value)."""
     if len(entry.text) >= LINKED_PAGE_MIN_TEXT or not entry.url or Article.objects.filter(url=entry.url).exists():
         return entry
+    if (left := until - time.monotonic()) <= 0:
+        logger.info("kept the feed text of %s: no time left for linked pages in this poll", entry.url)
+        return entry
     try:
-        page = parse_page(fetch(entry.url, allow_private=source.allow_private_network).body, url=entry.url)
+        timeout = min(left, fetching.DEFAULT_LIMITS.total_timeout)
+        fetched = fetch(entry.url, allow_private=source.allow_private_network, total_timeout=timeout)
+        page = parse_page(fetched.body, url=entry.url)
     except (FetchError, ParseError) as error:
         logger.info("kept the feed text of %s: %s", entry.url, error)
         return entry
@@ -327,6 +340,7 @@ def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollRe
 def poll_sources_now(*, name: str | None = None) -> list[str]:
     """Poll enabled sources (or the one named) synchronously, holding each source's lock
     as a worker would, for the `poll_sources` command."""
+    from django.conf import settings
     from django.db.models import F
 
     from tracker.lib.locks import exclusive
@@ -336,7 +350,8 @@ def poll_sources_now(*, name: str | None = None) -> list[str]:
     sources = NewsSource.objects.filter(enabled=True) if name is None else NewsSource.objects.filter(name=name)
     results = []
     for pk, label in sources.values_list("pk", "name"):
-        with exclusive(f"news:poll:{pk}", timeout=POLL_LOCK_SECONDS) as held:
+        lock_seconds = settings.NEWS_POLL_LOCK_SECONDS
+        with exclusive(f"news:poll:{pk}", timeout=lock_seconds, keep_for=POLL_LOCK_SECONDS) as held:
             # Read the row only once the lock is held: the last holder may have moved its ETag on.
             source = NewsSource.objects.filter(pk=pk).first() if held else None
             if source is None:

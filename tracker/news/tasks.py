@@ -4,10 +4,11 @@ import logging
 import random
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.lib.locks import exclusive
+from tracker.lib.locks import exclusive, seconds_left
 
 from . import services
 from .fetch import FetchError
@@ -16,8 +17,9 @@ from .parse import ParseError
 
 logger = logging.getLogger(__name__)
 
-# Longer than any poll may take (fetch deadlines × redirects × linked pages); a worker
-# killed while holding it frees the source when it expires.
+# Longer than any poll may take (fetch deadlines × redirects × linked pages): a live poller
+# keeps its source's lock (renewing it) for at most this long. A worker killed while holding
+# it frees the source sooner: settings.NEWS_POLL_LOCK_SECONDS after its last renewal.
 POLL_LOCK_SECONDS = 15 * 60
 MAX_RETRIES = 4
 
@@ -49,8 +51,16 @@ def poll_source(self, source_id: int) -> str:
     source = NewsSource.objects.filter(pk=source_id).first()
     if source is None:
         return f"source {source_id} no longer exists"
-    with exclusive(f"news:poll:{source_id}", timeout=POLL_LOCK_SECONDS) as held:
+    lock = f"news:poll:{source_id}"
+    with exclusive(lock, timeout=settings.NEWS_POLL_LOCK_SECONDS, keep_for=POLL_LOCK_SECONDS) as held:
         if not held:
+            if (self.request.delivery_info or {}).get("redelivered") and self.request.retries < MAX_RETRIES:
+                # A redelivered task's first run died (SIGKILL, out of memory, lost machine)
+                # and the lock may be that dead run's own, left to expire: skipping now would
+                # lose the round it began. Run again once the lock has expired. (A poll that
+                # merely meets a live one is skipped: the live one stores the feed.)
+                countdown = seconds_left(lock, default=settings.NEWS_POLL_LOCK_SECONDS) + random.uniform(0.5, 2)
+                raise self.retry(countdown=countdown) from None
             return f"{source.name}: another worker is polling it"
         # Read the row again under the lock: the poll that held it until a moment ago may
         # have stored a new ETag and failure count, or the source may have gone since.
