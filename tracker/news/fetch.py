@@ -1,23 +1,29 @@
 """Fetch step of news ingestion: one bounded, SSRF-safe HTTP GET.
 
-Everything is taken as arguments; nothing here reads settings or touches the database.
-Each call builds its own adapter and closes it, so calls share no state and are safe to run
-from several Celery threads at once.
+Everything is taken as arguments (limits left out come from DEFAULT_LIMITS); nothing here
+reads settings or touches the database. Each call builds its own adapter and closes it, so
+calls share no state and are safe to run from several Celery threads at once.
+
+What bounds a fetch: the DNS lookup, the connect and every read have timeouts of their own,
+and a hard total deadline covers all of them together, redirects included; the decoded body
+(after gzip, deflate or brotli) is capped at max_bytes. Every hop's address is checked and
+then connected to as checked (tracker/lib/pinned_http.py).
 """
 
 import contextlib
+import dataclasses
+import http.client
 import ipaddress
 import socket
-import time
+import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, HTTPError, ReadTimeoutError
+
+from tracker.lib.pinned_http import Deadline, PinnedAdapter
 
 _SCHEMES = frozenset({"http", "https"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -74,8 +80,9 @@ def resolve(host: str, port: int) -> list[str]:
 
 def check_address(host: str, port: int, allow_private: bool) -> list[str]:
     """Resolve `host` and return its addresses, refusing (AddressRefused) if ANY of them is
-    not on the public internet, unless `allow_private`."""
-    ips = resolve(host, port)
+    not on the public internet, unless `allow_private`. An IP address is judged as written,
+    without asking the resolver (which may not know a link-local zone, say)."""
+    ips = [host] if _is_ip_literal(host) else resolve(host, port)
     if allow_private:
         return ips
     for ip in ips:
@@ -121,49 +128,37 @@ def _is_ip_literal(host: str) -> bool:
     return True
 
 
-class _KeepsSocket:
-    """Keeps the socket reachable for the body reader, which shortens its timeout as the
-    deadline nears: http.client drops `sock` once a response is to end at connection close."""
-
-    def connect(self):
-        super().connect()
-        self.body_socket = self.sock
-
-
-class _HTTPConnection(_KeepsSocket, HTTPConnection):
-    pass
+@dataclass(frozen=True)
+class FetchLimits:
+    connect_timeout: float = 5.0  # DNS lookup, then TCP connect, each
+    read_timeout: float = 15.0  # any one wait for the server
+    total_timeout: float = 30.0  # everything, redirects included: a hard deadline
+    max_bytes: int = 5_000_000  # decoded body
+    max_redirects: int = 5
 
 
-class _HTTPSConnection(_KeepsSocket, HTTPSConnection):
-    pass
+# What a fetch gets for each limit its caller leaves out. A module setting rather than
+# Django settings (this module reads none); the hostile-input suite shortens the deadlines.
+DEFAULT_LIMITS = FetchLimits()
 
 
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
+class _Budget(Deadline):
+    """The fetch's deadline (see tracker/lib/pinned_http.py) with its limits, saying in an
+    operator's words when it has run out."""
 
+    def __init__(self, limits: FetchLimits):
+        super().__init__(limits.total_timeout)
+        self.limits = limits
 
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
-
-
-class _PinnedAdapter(HTTPAdapter):
-    """Connects to the address that passed the policy, not to whatever DNS answers a moment
-    later (DNS rebinding). The URL keeps its host name, so the Host header, TLS SNI and the
-    certificate check all still use the name."""
-
-    def __init__(self, ip: str):
-        self._ip = ip
-        super().__init__(max_retries=0)
-        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
-
-    def build_connection_pool_key_attributes(self, request, verify, cert=None):
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
-        hostname = host_params["host"]
-        host_params["host"] = self._ip
-        if host_params["scheme"] == "https":
-            pool_kwargs["server_hostname"] = hostname
-            pool_kwargs["assert_hostname"] = hostname
-        return host_params, pool_kwargs
+    def remaining(self, url: str) -> float:
+        """Seconds left; raises the deadline's FetchError once there are none."""
+        left = self.left()
+        if left <= 0:
+            raise FetchError(
+                f"Gave up on {url} after {self.limits.total_timeout:g} seconds (the total time allowed).",
+                transient=True,
+            )
+        return left
 
 
 # --- fetch --------------------------------------------------------------------------------
@@ -175,61 +170,53 @@ def fetch(
     etag: str = "",
     last_modified: str = "",
     allow_private: bool = False,
-    connect_timeout: float = 5.0,
-    read_timeout: float = 15.0,
-    total_timeout: float = 30.0,
-    max_bytes: int = 5_000_000,
-    max_redirects: int = 5,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    total_timeout: float | None = None,
+    max_bytes: int | None = None,
+    max_redirects: int | None = None,
     user_agent: str = "ISS-crew-tracker/1.0 (+news ingestion)",
 ) -> FetchResult:
     """GET `url`, following up to `max_redirects` redirects, each hop checked against the
     address policy. Returns a 200 with its body, or a 304 when `etag`/`last_modified` still
-    hold. Raises FetchError for everything else."""
+    hold. Raises FetchError for everything else. Limits not given come from DEFAULT_LIMITS."""
+    given = {
+        "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout,
+        "total_timeout": total_timeout,
+        "max_bytes": max_bytes,
+        "max_redirects": max_redirects,
+    }
+    limits = dataclasses.replace(DEFAULT_LIMITS, **{name: value for name, value in given.items() if value is not None})
     headers = {"User-Agent": user_agent}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    limits = _Limits(
-        deadline=time.monotonic() + total_timeout,
-        total_timeout=total_timeout,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        max_bytes=max_bytes,
-    )
     request, host, port = _prepare(url, headers)
+    deadline = _Budget(limits)
+    try:
+        return _follow(request, host, port, headers, allow_private=allow_private, deadline=deadline)
+    finally:
+        deadline.cancel()
+
+
+def _follow(request, host, port, headers, *, allow_private: bool, deadline: _Budget) -> FetchResult:
     seen: set[str] = set()
-    for _ in range(max_redirects + 1):
+    etag, last_modified = headers.get("If-None-Match", ""), headers.get("If-Modified-Since", "")
+    for _ in range(deadline.limits.max_redirects + 1):
         seen.add(request.url)
-        response = _send(request, host, port, allow_private=allow_private, limits=limits)
+        response = _send(request, host, port, allow_private=allow_private, deadline=deadline)
         try:
             if response.status_code not in _REDIRECTS:
-                return _result(request.url, response, limits, etag=etag, last_modified=last_modified)
+                return _result(request.url, response, deadline, etag=etag, last_modified=last_modified)
             target = _location(request.url, response)
         finally:
             response.close()
         request, host, port = _prepare(target, headers)
         if request.url in seen:
             raise FetchError(f"{request.url} is a redirect loop (it was already visited).")
-    raise FetchError(f"Stopped at {request.url}: too many redirects (more than {max_redirects}).")
-
-
-@dataclass(frozen=True)
-class _Limits:
-    deadline: float  # time.monotonic() value
-    total_timeout: float
-    connect_timeout: float
-    read_timeout: float
-    max_bytes: int
-
-    def remaining(self, url: str) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise FetchError(
-                f"Gave up on {url} after {self.total_timeout:g} seconds (the total time allowed).",
-                transient=True,
-            )
-        return left
+    raise FetchError(f"Stopped at {request.url}: too many redirects (more than {deadline.limits.max_redirects}).")
 
 
 def _prepare(url: str, headers: dict[str, str]) -> tuple[requests.PreparedRequest, str, int]:
@@ -254,40 +241,84 @@ def _prepare(url: str, headers: dict[str, str]) -> tuple[requests.PreparedReques
     return request, parts.hostname, port
 
 
+def _checked_addresses(host: str, port: int, *, allow_private: bool, deadline: _Budget, url: str) -> list[str]:
+    """check_address, bounded in time: getaddrinfo has no timeout of its own (the system
+    resolver's can be tens of seconds), so the lookup runs in a thread of its own and is
+    abandoned when the connect timeout or the deadline runs out. An abandoned lookup's
+    thread ends when the resolver gives up; it holds nothing but the name."""
+    if _is_ip_literal(host):
+        return check_address(host, port, allow_private)  # nothing to look up, nothing to wait for
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def look_up():
+        try:
+            outcome["ips"] = check_address(host, port, allow_private)
+        except BaseException as error:  # handed to the caller below
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=look_up, name=f"resolve {host}", daemon=True).start()
+    left = deadline.remaining(url)
+    if not done.wait(min(deadline.limits.connect_timeout, left)):
+        if left <= deadline.limits.connect_timeout:
+            deadline.remaining(url)  # it was the deadline that ran out: say so
+        raise FetchError(
+            f"Looking up {host} took longer than {deadline.limits.connect_timeout:g} seconds.", transient=True
+        )
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["ips"]
+
+
 def _send(
-    request: requests.PreparedRequest, host: str, port: int, *, allow_private: bool, limits: _Limits
+    request: requests.PreparedRequest, host: str, port: int, *, allow_private: bool, deadline: _Budget
 ) -> requests.Response:
     try:
-        ips = check_address(host, port, allow_private)
+        ips = _checked_addresses(host, port, allow_private=allow_private, deadline=deadline, url=request.url)
     except AddressRefused as refused:
         raise AddressRefused(f"Refused {request.url}: {refused.reason}", reason=refused.reason) from None
     # The request goes to ips[0], the address just checked, whatever DNS says by now. Left
-    # open: no fallback to the other addresses if ips[0] is down; getaddrinfo has no timeout
-    # of its own (the system resolver's applies); and until the headers are in, only the
-    # per-read timeout applies, so a server trickling headers can overrun total_timeout
-    # (http.client caps their size). No Session and proxies={}: no cookies, and no proxy or
-    # .netrc taken from the environment, since a proxy would connect wherever it liked.
-    remaining = limits.remaining(request.url)
+    # open: no fallback to the other addresses if ips[0] is down. No Session and
+    # proxies={}: no cookies, and no proxy or .netrc taken from the environment, since a
+    # proxy would connect wherever it liked.
+    remaining = deadline.remaining(request.url)
+    limits = deadline.limits
     timeout = (min(limits.connect_timeout, remaining), min(limits.read_timeout, remaining))
-    adapter = _PinnedAdapter(ips[0])
+    adapter = PinnedAdapter(ips[0], deadline)
     try:
-        return adapter.send(request, stream=True, timeout=timeout, verify=_CA_BUNDLE, proxies={})
-    except requests.ConnectTimeout:
-        message = f"Connecting to {request.url} timed out after {timeout[0]:g} seconds."
-    except requests.ReadTimeout:
-        message = f"{request.url} did not answer within {timeout[1]:g} seconds."
-    except requests.exceptions.SSLError as error:
-        raise FetchError(f"TLS with {request.url} failed: {_detail(error)}.") from None
-    except requests.ConnectionError as error:
-        message = f"Could not connect to {request.url}: {_detail(error)}."
+        response = adapter.send(request, stream=True, timeout=timeout, verify=_CA_BUNDLE, proxies={})
     except requests.RequestException as error:
-        raise FetchError(f"Request to {request.url} failed: {_detail(error)}.") from None
+        deadline.remaining(request.url)  # whatever failed, once past the deadline that is the news
+        raise _failure(request.url, error, timeout) from None
     finally:
         # Closing the adapter's pool manager leaves a streamed response readable; the
         # response holds its connection until it is closed.
         adapter.close()
-    limits.remaining(request.url)  # a timeout that hit the total deadline says so
-    raise FetchError(message, transient=True)
+    if deadline.expired.is_set():  # the headers were cut short: not the server's answer
+        response.close()
+        deadline.remaining(request.url)
+    return response
+
+
+def _failure(url: str, error: requests.RequestException, timeout: tuple[float, float]) -> FetchError:
+    """What a request that failed before its response came is, in an operator's words."""
+    if isinstance(error, requests.ConnectTimeout):
+        return FetchError(f"Connecting to {url} timed out after {timeout[0]:g} seconds.", transient=True)
+    if isinstance(error, requests.ReadTimeout):
+        return FetchError(f"{url} did not answer within {timeout[1]:g} seconds.", transient=True)
+    if isinstance(error, requests.exceptions.SSLError):
+        return FetchError(f"TLS with {url} failed: {_detail(error)}.")
+    if not isinstance(error, requests.ConnectionError):
+        return FetchError(f"Request to {url} failed: {_detail(error)}.")
+    not_http = _cause(error, http.client.BadStatusLine)
+    if isinstance(not_http, http.client.RemoteDisconnected):
+        return FetchError(f"{url} closed the connection without answering.", transient=True)
+    if not_http is not None:  # not worth retrying: a server that speaks something else
+        began = str(not_http.args[0] if not_http.args else "")[:60]
+        return FetchError(f"{url} did not answer in HTTP (it began {began!r}).")
+    return FetchError(f"Could not connect to {url}: {_detail(error)}.", transient=True)
 
 
 def _location(url: str, response: requests.Response) -> str:
@@ -297,7 +328,7 @@ def _location(url: str, response: requests.Response) -> str:
     return urljoin(url, location)
 
 
-def _result(url: str, response: requests.Response, limits: _Limits, *, etag: str, last_modified: str) -> FetchResult:
+def _result(url: str, response: requests.Response, deadline: _Budget, *, etag: str, last_modified: str) -> FetchResult:
     status = response.status_code
     if status == 304:
         # A 304 need not repeat the validators; the ones sent are still the current ones.
@@ -307,7 +338,7 @@ def _result(url: str, response: requests.Response, limits: _Limits, *, etag: str
     elif status == 200:
         etag = response.headers.get("ETag", "")
         last_modified = response.headers.get("Last-Modified", "")
-        body = _read_body(url, response, limits)
+        body = _read_body(url, response, deadline)
     else:
         raise _status_error(url, response)
     content_type, charset = _parse_content_type(response.headers.get("Content-Type", ""))
@@ -323,7 +354,7 @@ def _status_error(url: str, response: requests.Response) -> FetchError:
     return FetchError(f"{url} answered {_status(response)}, which is not a feed (expected 200 or 304).")
 
 
-def _read_body(url: str, response: requests.Response, limits: _Limits) -> bytes:
+def _read_body(url: str, response: requests.Response, deadline: _Budget) -> bytes:
     """Read the decoded body, stopping at max_bytes and at the total deadline.
 
     read1() makes at most one socket read per call, and before each the socket timeout is
@@ -331,6 +362,7 @@ def _read_body(url: str, response: requests.Response, limits: _Limits) -> bytes:
     on time. Decoding is incremental (urllib3 caps each decompressed chunk), so a gzip bomb
     is stopped at max_bytes of output without being inflated in memory.
     """
+    limits = deadline.limits
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits.max_bytes, declared=int(declared))
@@ -338,19 +370,22 @@ def _read_body(url: str, response: requests.Response, limits: _Limits) -> bytes:
     sock = raw.connection.body_socket
     body = bytearray()
     while True:
-        remaining = limits.remaining(url)
+        remaining = deadline.remaining(url)
         with contextlib.suppress(OSError):  # closed once the last byte is in; read1 says so
             sock.settimeout(min(limits.read_timeout, remaining))
         try:
             chunk = raw.read1(min(_CHUNK, limits.max_bytes + 1 - len(body)), decode_content=True)
         except ReadTimeoutError:
-            limits.remaining(url)
+            deadline.remaining(url)
             raise FetchError(f"{url} stopped sending for {limits.read_timeout:g} seconds.", transient=True) from None
         except DecodeError as error:
+            deadline.remaining(url)
             raise FetchError(f"{url} sent a body that could not be decoded ({_detail(error)}).") from None
         except (HTTPError, OSError) as error:
+            deadline.remaining(url)
             raise FetchError(f"{url} broke off the body: {_detail(error)}.", transient=True) from None
         if not chunk:
+            deadline.remaining(url)  # an end forced by the deadline is not the end of the body
             return bytes(body)
         body += chunk
         if len(body) > limits.max_bytes:
@@ -390,6 +425,19 @@ def _redact(url: str) -> str:
         return "the URL"
     netloc = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _cause(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of `kind` in the chain that requests and urllib3 wrap."""
+    for _ in range(10):  # chains are short; the bound only guards against a cycle
+        if isinstance(error, kind):
+            return error
+        inner = next((arg for arg in error.args if isinstance(arg, BaseException)), None)
+        inner = inner or getattr(error, "reason", None) or error.__cause__ or error.__context__
+        if not isinstance(inner, BaseException):
+            return None
+        error = inner
+    return None
 
 
 def _detail(error: BaseException) -> str:

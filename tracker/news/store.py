@@ -55,7 +55,7 @@ def upsert_article(*, entry: Entry, source: NewsSource | None, language: str) ->
     digest = content_hash(entry)
     existing = find_existing(entry, source=source, url=url)
     if existing is not None:
-        return _update(existing, entry=entry, digest=digest, language=language)
+        return _update(existing, entry=entry, digest=digest, language=language, source=source)
     article = Article(
         source=source,
         url=url,
@@ -74,12 +74,17 @@ def upsert_article(*, entry: Entry, source: NewsSource | None, language: str) ->
         existing = find_existing(entry, source=source, url=url)
         if existing is None:
             raise
-        return _update(existing, entry=entry, digest=digest, language=language)
+        return _update(existing, entry=entry, digest=digest, language=language, source=source)
     return article, "created"
 
 
-def _update(article: Article, *, entry: Entry, digest: str, language: str) -> tuple[Article, str]:
-    if article.content_hash == digest:
+def _update(
+    article: Article, *, entry: Entry, digest: str, language: str, source: NewsSource | None
+) -> tuple[Article, str]:
+    # Only the source that stored a story (or an operator's `ingest`, source None) rewrites
+    # it: another feed linking to the same URL would otherwise replace a trusted source's
+    # text, and the mentions and proposals drawn from it, with its own (tests/hostile).
+    if article.content_hash == digest or (source is not None and article.source_id != source.pk):
         return article, "unchanged"
     article.title, article.text, article.content_hash, article.language = entry.title, entry.text, digest, language
     if entry.published is not None:
@@ -133,7 +138,9 @@ def upsert_articles(
     for index, (entry, url, language) in enumerate(zip(entries, urls, languages, strict=True)):
         ranked = [(rank, a.pk, a) for a in candidates if (rank := _identity_rank(a, entry, url)) is not None]
         if ranked:
-            results.append(_update(min(ranked)[2], entry=entry, digest=content_hash(entry), language=language))
+            results.append(
+                _update(min(ranked)[2], entry=entry, digest=content_hash(entry), language=language, source=source)
+            )
             continue
         results.append(None)
         new.append(

@@ -1,0 +1,124 @@
+"""RSS and Atom feeds, through feedparser (which also survives malformed XML)."""
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+
+import feedparser
+
+from .encodings import declare_utf8, repair_decode, utf8_feed
+from .pages import main_text
+from .screen import binary_kind, refuse_crowded_tags, without_internal_dtd
+from .text import MAX_GUID, MAX_TITLE, Entry, ParseError, canonical_url, plain_text, plausible_date
+
+# Characters a GUID is kept verbatim without: markup, quotes, controls.
+UNSAFE_GUID = re.compile(r"[<>\"'`\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def parse_feed(body: bytes, *, base_url: str) -> list[Entry]:
+    """Entries of an RSS or Atom feed. Raises ParseError when nothing usable can be read:
+    feedparser is lenient with broken XML, so a broken feed with readable entries still
+    yields them, and one without is an error an operator sees."""
+    body, reencoded = utf8_feed(body)
+    body = without_internal_dtd(body)
+    refuse_crowded_tags(body, "feed")
+    feed = _feedparser(body, base_url, reencoded=reencoded)
+    if isinstance(
+        feed.get("bozo_exception"), feedparser.CharacterEncodingOverride | feedparser.CharacterEncodingUnknown
+    ):
+        # The feed is not in the encoding it declares (or declares none and is not UTF-8):
+        # feedparser then reads it as windows-1252, which garbles Cyrillic and mixed text.
+        feed = _feedparser(declare_utf8(repair_decode(body)).encode(), base_url, reencoded=True)
+    entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
+    if entries:
+        return entries
+    if problem := _unreadable(body, feed):
+        raise ParseError(f"The feed could not be read: {problem}.")
+    return []
+
+
+def _first_of_each(entries) -> list[Entry]:
+    """The entries without those that repeat an earlier one's GUID or URL. A feed that
+    lists one story twice with different text would otherwise have it rewritten twice on
+    every poll (and its mentions and proposals redone); feeds list the newest first."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for entry in entries:
+        keys = {("guid", entry.guid), ("url", entry.url)} - {("guid", ""), ("url", "")}
+        if keys & seen:
+            continue
+        seen |= keys
+        unique.append(entry)
+    return unique
+
+
+def _feedparser(body: bytes, base_url: str, *, reencoded: bool):
+    headers = {"content-location": base_url}
+    if reencoded:  # we made it UTF-8: say so with the authority of an HTTP header
+        headers["content-type"] = "application/xml; charset=utf-8"
+    # No HTML sanitising or link rewriting: every entry is reduced to plain text here and
+    # no markup is kept, so that work would be thrown away (and it is most of the parse).
+    return feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+
+
+def _unreadable(body: bytes, feed) -> str | None:
+    """Why a response with no entries is not a feed, in words for an operator; None when it
+    is a well-formed feed that simply has no entries."""
+    head = body[:1024].lstrip().lower()
+    if not head:
+        return "the response is empty"
+    if kind := binary_kind(body):
+        return f"the response is {kind}, not XML"
+    if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and b"<rss" not in head):
+        return "the response is an HTML page, not an RSS or Atom feed"
+    if not head.startswith(b"<"):
+        began = body.lstrip()[:24].decode("utf-8", "replace")
+        return f"the response is not XML (it begins {began!r})"
+    error = feed.get("bozo_exception")
+    if feed.bozo and hasattr(error, "getMessage"):  # expat's error, with where it happened
+        return f"{error.getMessage()} at line {error.getLineNumber()}, column {error.getColumnNumber()}"
+    if not feed.get("feed") and not feed.entries:
+        return "the response is not an RSS or Atom feed" + (f" ({error})" if feed.bozo and error else "")
+    return None
+
+
+def _entry(item, base_url: str) -> Entry | None:
+    link = item.get("link") or ""
+    try:
+        url = canonical_url(link, base_url) if link else ""
+    except ParseError:
+        url = ""  # a javascript:/data: link is not a link; the GUID may still identify it
+    title = plain_text(item.get("title", ""), MAX_TITLE)
+    guid = _guid(item)
+    if not (url or guid) or not title:
+        return None
+    return Entry(url=url, guid=guid, title=title, published=_entry_time(item), text=_entry_text(item))
+
+
+def _guid(item) -> str:
+    """The feed's id for the entry, kept verbatim when it is a plain identifier; one with
+    markup, quotes or controls in it, or too long for the column, is kept as its SHA-256,
+    which identifies the entry as surely and shows nothing of what was sent."""
+    raw = (item.get("id") or "").strip()
+    if len(raw) > MAX_GUID or UNSAFE_GUID.search(raw):
+        return "sha256:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    return raw
+
+
+def _entry_time(entry) -> dt.datetime | None:
+    # dict.get: feedparser's own get() answers "published" with "updated", and warns.
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    if not parsed:
+        return None
+    try:
+        return plausible_date(dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC))
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _entry_text(entry) -> str:
+    """The entry's fullest text, with any page furniture pasted into the feed cut away."""
+    contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
+    best = max(contents, key=len) if contents else entry.get("summary", "")
+    return main_text(plain_text(re.sub(r"</(p|div|li|h[1-6])>|<br\s*/?>", "\n", best, flags=re.I)))
