@@ -3,6 +3,8 @@ back for their transaction=True tests. Test modules import the fixtures they use
 
 import importlib
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,22 @@ def record():
     migration_apps = executor.loader.project_state(("record", "0002_editor_group")).apps
     importlib.import_module("tracker.record.migrations.0002_editor_group").create_editor_group(migration_apps, None)
     load_reference_data()
+    yield
+    wait_for_live_server_requests()
+
+
+def wait_for_live_server_requests(timeout: float = 10.0) -> None:
+    """Wait until the live server has finished every request it started. A closed browser
+    tab abandons a poll, but the server thread goes on serving it; on SQLite's shared
+    in-memory test database the flush that ends a transactional test then fails with
+    "database table is locked"."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        serving = [
+            thread
+            for thread in threading.enumerate()
+            if getattr(getattr(thread, "_target", None), "__name__", "") == "process_request_thread"
+        ]
+        if not serving:
+            return
+        time.sleep(0.05)
