@@ -9,6 +9,19 @@ from tracker.record.reference_data import load_reference_data
 pytest_plugins = ["tests.browser"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests about a database server run only in the PostgreSQL run of the suite: on SQLite
+    they are deselected (not skipped; in CI nothing is skipped)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    keep = [item for item in items if item.get_closest_marker("postgresql_only") is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the shipped reference record (loaded once)."""

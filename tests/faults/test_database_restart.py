@@ -9,13 +9,14 @@ from django.conf import settings
 from tests.faults import database_restart
 from tests.faults.processes import postgres_bin_dir
 
-pytestmark = pytest.mark.faults
+# SQLite has no server to restart: the SQLite run deselects this (tests/conftest.py), and
+# the PostgreSQL run of the suite executes it.
+pytestmark = [pytest.mark.faults, pytest.mark.postgresql_only]
 
 
 @pytest.fixture
 def on_postgresql():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("SQLite has no server to restart: this runs in the PostgreSQL run of the suite")
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     if postgres_bin_dir() is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI: no PostgreSQL server binaries (initdb, pg_ctl) to start a throwaway cluster with")
