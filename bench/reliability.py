@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/reliability.py            # about 10 minutes on a 2-core machine
 
+Everything runs on PostgreSQL (127.0.0.1:5432) and Redis servers of its own or 127.0.0.1:6379.
+
 1. faults    bench/faults.py   worker SIGKILLed mid-ingest x20, Redis down 60 s, PostgreSQL
                                restart, two workers on one source and a crashed lock holder
 2. hostile   bench/hostile.py  the hostile feed/page corpus through a real worker
@@ -99,8 +101,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
         workdir = Path(tmp)
         parts = {
-            "faults": [PYTHON, "bench/faults.py", "--markdown", str(workdir / "faults.md")],
-            "hostile": [PYTHON, "bench/hostile.py", "--markdown", str(workdir / "hostile.md")],
+            # PostgreSQL, as in production (and the database restart needs a server).
+            "faults": [PYTHON, "bench/faults.py", "--database", "postgres", "--markdown", str(workdir / "faults.md")],
+            "hostile": [
+                PYTHON,
+                "bench/hostile.py",
+                "--database",
+                "postgres",
+                "--markdown",
+                str(workdir / "hostile.md"),
+            ],
             "load": [PYTHON, "bench/load.py", "--markdown", str(workdir / "load.md")],
         }
         for name in ("faults", "hostile", "access", "load"):
