@@ -20,6 +20,7 @@ follow the FINDINGS marker in the existing file. Needs bench/requirements.txt (l
 import argparse
 import datetime as dt
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -39,6 +40,8 @@ def run_part(name: str, command: list[str], markdown: Path) -> str:
     log(f"{name}: {' '.join(command)}")
     result = subprocess.run(command, cwd=REPO, check=False)
     section = markdown.read_text() if markdown.exists() else f"## {name}\n"
+    # Every part is a second-level section of the report, whatever level its script writes.
+    section = re.sub(r"^#{2,} ", "## ", section, count=1)
     if result.returncode != 0:
         # A missed target still has figures worth keeping: say so above them.
         section += f"\n**`{' '.join(command)}` exited {result.returncode}**: a target was missed or the run failed.\n"
