@@ -1,6 +1,7 @@
 """What the browser suites share: Debian's Chromium under Playwright, and the record put
 back for their transaction=True tests. Test modules import the fixtures they use."""
 
+import contextlib
 import importlib
 import os
 import threading
@@ -14,6 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from tracker.record.reference_data import load_reference_data
 
 CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DESKTOP = {"width": 1400, "height": 900}
 # Headless, and nothing that reaches for the network this machine does not have.
 CHROMIUM_ARGS = [
     "--headless",
@@ -69,3 +72,59 @@ def wait_for_live_server_requests(timeout: float = 10.0) -> None:
         if not serving:
             return
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def watched_tabs(browser, base_url: str):
+    """Opens fresh browser tabs on `base_url`; any JavaScript error, console error (a
+    Content-Security-Policy violation logs one), dialog (a script that ran), failed request
+    or HTTP error fails the test that caused it."""
+    contexts = []
+    problems: list[str] = []
+
+    def open_(*, viewport=DESKTOP, javascript=True, theme=None):
+        context = browser.new_context(base_url=base_url, viewport=viewport, java_script_enabled=javascript)
+        if theme:
+            context.add_cookies([{"name": "theme", "value": theme, "url": base_url}])
+        contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+        tab.on(
+            "console",
+            lambda msg: (
+                msg.type == "error" and problems.append(f"console error: {msg.text} ({msg.location.get('url')})")
+            ),
+        )
+        tab.on(
+            "requestfailed",
+            # A navigation cancels a poll or a typed-ahead search still in flight; that is
+            # not a failure of the page.
+            lambda request: (
+                request.failure != "net::ERR_ABORTED"
+                and problems.append(f"request failed: {request.url} {request.failure}")
+            ),
+        )
+        tab.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+
+        def on_dialog(dialog):
+            problems.append(f"a script ran: {dialog.type} dialog {dialog.message!r}")
+            dialog.dismiss()
+
+        tab.on("dialog", on_dialog)
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
+    if problems:
+        pytest.fail("The page reported problems:\n" + "\n".join(problems), pytrace=False)
+
+
+def screenshot(tab, name: str, *, full_page=True) -> Path:
+    """Saves a screenshot under test-artifacts/ (git-ignored) for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 10_000, f"{path} looks empty"
+    return path

@@ -8,7 +8,6 @@ Screenshots are kept in test-artifacts/ (git-ignored) for a person to look at.""
 import datetime as dt
 import os
 import re
-from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still plain synchronous calls.
@@ -17,12 +16,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from tests.browser import ARTIFACTS, screenshot, watched_tabs  # noqa: E402
 from tracker.record.models import Mission, MissionStatus  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 DASHBOARD_SECTIONS = [
     "Aboard the ISS now",
@@ -40,62 +38,13 @@ VEHICLES_IN_COMPLETED = "#completed table.missions tbody .vehicle"
 
 @pytest.fixture
 def open_page(browser, live_server, record):
-    """Opens fresh browser tabs on the live server; any JavaScript error, console error (a
-    Content-Security-Policy violation logs one), dialog, failed request or HTTP error fails
-    the test that caused it."""
-    contexts = []
-    problems: list[str] = []
-
-    def open_(*, viewport=DESKTOP, javascript=True):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport, java_script_enabled=javascript)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-        tab.on(
-            "console",
-            lambda msg: (
-                msg.type == "error" and problems.append(f"console error: {msg.text} ({msg.location.get('url')})")
-            ),
-        )
-        tab.on(
-            "requestfailed",
-            # A navigation cancels a poll still in flight; that is not a failure of the page.
-            lambda request: (
-                request.failure != "net::ERR_ABORTED"
-                and problems.append(f"request failed: {request.url} {request.failure}")
-            ),
-        )
-        tab.on(
-            "response",
-            lambda response: response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}"),
-        )
-
-        def on_dialog(dialog):
-            problems.append(f"unexpected {dialog.type} dialog: {dialog.message}")
-            dialog.dismiss()
-
-        tab.on("dialog", on_dialog)
-        return tab
-
-    yield open_
-    for context in contexts:
-        context.close()
-    if problems:
-        pytest.fail("The page reported problems:\n" + "\n".join(problems), pytrace=False)
+    with watched_tabs(browser, live_server.url) as open_:
+        yield open_
 
 
 @pytest.fixture
 def page(open_page):
     return open_page()
-
-
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, f"{path} looks empty"
-    return path
 
 
 def heading_texts(page) -> list[str]:

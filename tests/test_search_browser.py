@@ -6,21 +6,19 @@ and nothing breaks the Content-Security-Policy. Screenshots go to test-artifacts
 import datetime as dt
 import os
 import re
-from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls around it stay synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+from tests.browser import screenshot, watched_tabs  # noqa: E402
 from tracker.news.models import NewsSource, SourceKind  # noqa: E402
 from tracker.news.parse import Entry  # noqa: E402
 from tracker.news.services import ingest_entry  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 HOSTILE_TITLE = "<script>alert(1)</script> Soyuz MS-29 <img src=x onerror=alert(2)>"
 
@@ -47,50 +45,8 @@ def news(record):
 
 @pytest.fixture
 def open_page(browser, live_server, news):
-    """Fresh tabs on the live server. A JavaScript error, a console error (a CSP violation
-    logs one), a dialog (a script that ran), a failed request or an HTTP error fails the test."""
-    contexts = []
-    problems: list[str] = []
-
-    def open_(*, javascript=True, theme=None, viewport=DESKTOP):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport, java_script_enabled=javascript)
-        if theme:
-            context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-        tab.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
-        tab.on(
-            "requestfailed",
-            # Enter navigates while a typed-ahead request may still be in flight.
-            lambda request: (
-                request.failure != "net::ERR_ABORTED"
-                and problems.append(f"request failed: {request.url} {request.failure}")
-            ),
-        )
-        tab.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
-
-        def on_dialog(dialog):
-            problems.append(f"a script ran: {dialog.type} dialog {dialog.message!r}")
-            dialog.dismiss()
-
-        tab.on("dialog", on_dialog)
-        return tab
-
-    yield open_
-    for context in contexts:
-        context.close()
-    if problems:
-        pytest.fail("The page reported problems:\n" + "\n".join(problems), pytrace=False)
-
-
-def screenshot(tab, name: str, *, full_page=True) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=full_page)
-    assert path.stat().st_size > 10_000, f"{path} looks empty"
-    return path
+    with watched_tabs(browser, live_server.url) as open_:
+        yield open_
 
 
 def search_box(tab):

@@ -147,7 +147,7 @@ class SharedDatabase:
             self.url = f"postgres://{auth}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
             return self
         if connection.vendor != "sqlite":
-            raise NotImplementedError(connection.vendor)
+            raise RuntimeError(f"the worker cannot share a {connection.vendor} test database")
         path = self.workdir / "worker.sqlite3"
         connection.ensure_connection()
         self._file = sqlite3.connect(path, timeout=20, isolation_level=None, check_same_thread=False)
