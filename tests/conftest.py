@@ -86,6 +86,27 @@ def fresh_cache():
 
 
 @pytest.fixture
+def broker():
+    """The run's own Redis database (bin/test picks it), empty before and after: no task or
+    lock left by an earlier test reaches this one's worker."""
+    import os
+
+    import redis
+    from django.conf import settings
+
+    url = settings.TEST_REDIS_URL
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("TEST_REDIS_URL is not set: bin/test points the suite at a Redis database")
+        pytest.skip("TEST_REDIS_URL is not set; run the suite with bin/test, which provides a Redis")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
 def feed_server():
     from tests.http_server import FeedServer
 

@@ -8,17 +8,14 @@ database connections and must see committed rows, so each test puts the record b
 
 import contextlib
 import datetime as dt
-import os
 import time
 from collections import Counter
 from types import SimpleNamespace
 
 import pytest
-import redis
 from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,22 +55,6 @@ def station_feed(count: int = ENTRIES) -> bytes:
             text += " SpaceX Crew-13 is set to launch in the second half of 2026."
         items.append((f"station-report-{n}", f"Station report {n}", f"https://news.example.org/reports/{n}", text))
     return rss(*items)
-
-
-@pytest.fixture
-def broker():
-    """The run's own Redis database, empty before and after: no task (or lock) left by
-    an earlier test reaches this one's worker."""
-    url = settings.TEST_REDIS_URL
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("TEST_REDIS_URL is not set: bin/test points the suite at a Redis database")
-        pytest.skip("TEST_REDIS_URL is not set; run the suite with bin/test, which provides a Redis")
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
 
 
 _REFERENCE_ROWS: dict = {}

@@ -8,14 +8,12 @@ are untouched; the poll ends in bounded time and memory; a retry writes nothing 
 """
 
 import contextlib
-import os
 import re
 import time
 import tracemalloc
 from dataclasses import dataclass
 
 import pytest
-import redis
 from django.conf import settings
 
 from tests.hostile.conftest import article_rows, hostile_source, poll
@@ -164,21 +162,6 @@ def timed_poll(source: NewsSource, *, measure_memory: bool) -> tuple[str, float,
 # --- the whole corpus through a real worker -------------------------------------------------
 
 
-@pytest.fixture
-def broker():
-    """The run's own Redis database, empty before and after."""
-    url = settings.TEST_REDIS_URL
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("TEST_REDIS_URL is not set: bin/test points the suite at a Redis database")
-        pytest.skip("TEST_REDIS_URL is not set; run the suite with bin/test, which provides a Redis")
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
-
-
 WORKER_PEAK_RSS = 400_000_000  # bytes; the worker idles at ~100 MB
 SENTINEL_FEED = "/sentinel/feed.xml"
 
@@ -198,7 +181,7 @@ def test_the_whole_corpus_through_a_real_worker(broker, record, trusted, corpus_
     )
     with contextlib.ExitStack() as stack:
         database = stack.enter_context(SharedDatabase(tmp_path))
-        env = worker_env(database_url=database.url, redis_url=broker, data_dir=tmp_path)
+        env = worker_env(database_url=database.url, redis_url=settings.TEST_REDIS_URL, data_dir=tmp_path)
         worker = stack.enter_context(Worker(env=env, log_path=tmp_path / "worker.log", options=SUITE_WORKER))
         polling_round(database, worker, [*sources.values(), sentinel.pk])
         seeds = database.execute("SELECT * FROM news_article ORDER BY id")
