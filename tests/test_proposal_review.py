@@ -215,6 +215,9 @@ def test_a_waiting_proposals_page_compares_and_warns(editor_client):
     assert '<li class="warning">The proposed launch date, 2026-07-14, has already passed' in html
     with time_machine.travel(BEFORE_MS29, tick=False):
         assert 'class="warning"' not in change_page(editor_client, ms29)
+    assert "<h1>Review proposed update</h1>" in html
+    assert '<div class="readonly">2026-07-14 (day precision)</div>' in html
+    assert '<div class="readonly">planned</div>' in html
 
 
 def test_a_decided_proposals_page_has_no_comparison_and_no_buttons(editor_client):
@@ -225,6 +228,7 @@ def test_a_decided_proposals_page_has_no_comparison_and_no_buttons(editor_client
     assert "Accept and apply" not in html and 'value="Reject"' not in html
     assert 'name="reason"' not in html
     assert "Not confirmed." in html  # the outcome
+    assert "<h1>Proposed update, rejected</h1>" in html
 
 
 def test_the_reject_button_sits_where_the_admin_puts_delete_in_its_colours(editor_client):

@@ -58,11 +58,13 @@ def log_in(tabs, editor, *, color_scheme="light"):
     return page
 
 
-def open_proposal_from_the_index(page, summary: str, *, waiting: int):
+def open_proposal_from_the_index(page, summary: str, *, waiting: int, shot: str = ""):
     """From the admin index, through the waiting count, to one proposal's page."""
     page.goto("/admin/")
     queue = page.locator("#review-queue a")
     assert queue.inner_text() == f"{waiting} proposal{'s' if waiting != 1 else ''} waiting for review"
+    if shot:
+        screenshot(page, shot)
     queue.click()
     page.wait_for_url(re.compile(r"/admin/news/proposedupdate/\?status__exact=pending$"))
     assert page.locator("#result_list tbody tr").count() == waiting
@@ -75,7 +77,7 @@ def test_an_editor_accepts_a_proposal_by_clicking_accept_and_the_mission_shows_i
     tabs, proposals, editor, color_scheme
 ):
     page = log_in(tabs, editor, color_scheme=color_scheme)
-    open_proposal_from_the_index(page, MS29_LAUNCH, waiting=3)
+    open_proposal_from_the_index(page, MS29_LAUNCH, waiting=3, shot=f"admin-index-review-queue-{color_scheme}")
 
     review = page.locator("#proposal-review")
     assert review.locator("tr", has_text="Launch").locator("td.record-now").inner_text() == "not in the record"
@@ -116,6 +118,7 @@ def test_an_editor_rejects_a_proposal_with_a_reason_and_the_outcome_keeps_it(tab
     open_proposal_from_the_index(page, CREW13_LAUNCH, waiting=3)
 
     page.get_by_label("Reason for rejecting").fill("Roscosmos named the crew, NASA has not confirmed the date.")
+    screenshot(page, "proposal-review-before-reject-light")
     with page.expect_navigation():
         page.get_by_role("button", name="Reject").click()
 
@@ -127,6 +130,7 @@ def test_an_editor_rejects_a_proposal_with_a_reason_and_the_outcome_keeps_it(tab
         "Roscosmos named the crew, NASA has not confirmed the date."
     )
     assert page.get_by_role("button", name="Reject").count() == 0
+    screenshot(page, "proposal-review-after-reject-light")
     assert ProposedUpdate.objects.get(summary=CREW13_LAUNCH).status == ProposalStatus.REJECTED
     assert Mission.objects.filter(name="SpaceX Crew-13").values().get() == crew13_before
     open_proposal_from_the_index(page, MS29_LAUNCH, waiting=2)

@@ -141,9 +141,8 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
         "kind",
         "mission",
         "person",
-        "date",
-        "precision",
-        "happened",
+        "when",
+        "state",
         "summary",
         "confidence",
         "status",
@@ -161,6 +160,17 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
         return (
             super().get_queryset(request).select_related("mission", "person").annotate(articles_total=Count("evidence"))
         )
+
+    # The date at the precision the news gave (a raw date field would show "July 1, 2026" for "NET H2 2026").
+    @admin.display(description="date")
+    def when(self, proposal):
+        if proposal.date is None:
+            return "-"
+        return f"{proposal.date_display} ({proposal.get_precision_display()} precision)"
+
+    @admin.display(description="reported as")
+    def state(self, proposal):
+        return "happened" if proposal.happened else "planned"
 
     @admin.display(description="articles", ordering="articles_total")
     def source_count(self, proposal):
@@ -202,7 +212,13 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         proposal = self.get_object(request, object_id)
         if proposal is not None and proposal.status == ProposalStatus.PENDING:
-            extra_context = {**(extra_context or {}), "review": review_of(proposal, now=timezone.now())}
+            extra_context = {
+                "title": "Review proposed update",
+                "review": review_of(proposal, now=timezone.now()),
+                **(extra_context or {}),
+            }
+        elif proposal is not None:
+            extra_context = {"title": f"Proposed update, {proposal.get_status_display()}", **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def accept_view(self, request, pk):
