@@ -108,7 +108,7 @@ def test_the_proposal_page_shows_the_evidence_sentence_its_article_and_the_revie
     html = response.content.decode()
     assert MS29_SENTENCE in html
     assert f'<a href="/admin/news/article/{article.pk}/change/">{article.title}</a>' in html
-    assert f'action="{accept_url(proposal)}"' in html and f'action="{reject_url(proposal)}"' in html
+    assert f'formaction="{accept_url(proposal)}"' in html and f'formaction="{reject_url(proposal)}"' in html
     assert "Accept and apply" in html
 
 
@@ -172,7 +172,7 @@ def test_rejecting_keeps_the_proposal_and_changes_nothing_in_the_record(editor_c
 
     response = editor_client.post(reject_url(proposal), {"reason": "Roscosmos has not confirmed it."}, follow=True)
 
-    assert messages(response) == [f"“{MS29_LAUNCH}” rejected."]
+    assert messages(response) == [f"“{MS29_LAUNCH}” rejected. Reason: Roscosmos has not confirmed it."]
     assert record_state() == before
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by, proposal.outcome) == (
@@ -291,12 +291,16 @@ def test_a_post_without_the_csrf_token_is_refused(editor, proposals):
     assert ProposedUpdate.objects.get(pk=proposal.pk).status == ProposalStatus.PENDING
 
 
-def test_the_proposal_pages_accept_form_carries_its_csrf_token(editor, proposals):
+def test_the_proposal_pages_accept_button_posts_the_change_forms_csrf_token(editor, proposals):
+    """The buttons are the change form's own (a form nested in it would be dropped by the
+    browser), so that form's token is the one they post."""
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(editor)
     proposal = proposals[MS29_LAUNCH]
     page = csrf_client.get(f"{CHANGELIST}{proposal.pk}/change/").content.decode()
-    form = page[page.index('<form id="accept-proposal"') :].split("</form>", 1)[0]
+    form = page[page.index('<form method="post" id="proposedupdate_form"') :].split("</form>", 1)[0]
+    assert "<form" not in form[1:]
+    assert f'formaction="{accept_url(proposal)}"' in form
     token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
 
     response = csrf_client.post(accept_url(proposal), {"csrfmiddlewaretoken": token})

@@ -10,6 +10,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from simple_history.admin import SimpleHistoryAdmin
@@ -67,6 +68,20 @@ class TrackerAdminSite(admin.AdminSite):
     @property
     def login_form(self):
         return editor_login_form()
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {"review_queue": review_queue(request.user), **(extra_context or {})})
+
+
+def review_queue(user) -> dict | None:
+    """How many news proposals wait for an editor, and the list of them; None for a user who
+    may not see proposals."""
+    from tracker.news.models import ProposalStatus, ProposedUpdate
+
+    if not user.has_perm("news.view_proposedupdate"):
+        return None
+    url = reverse("admin:news_proposedupdate_changelist") + f"?status__exact={ProposalStatus.PENDING}"
+    return {"count": ProposedUpdate.objects.filter(status=ProposalStatus.PENDING).count(), "url": url}
 
 
 class TrackerAdminConfig(AdminConfig):

@@ -6,12 +6,16 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import Article, Mention, NewsSource, ProposalEvidence, ProposalStatus, ProposedUpdate
 from .proposals import ProposalNotApplicable, accept_proposal, reject_proposal
+from .review import review_of
+
+REASON_LENGTH = 500
 
 
 @admin.register(NewsSource)
@@ -137,9 +141,8 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
         "kind",
         "mission",
         "person",
-        "date",
-        "precision",
-        "happened",
+        "when",
+        "state",
         "summary",
         "confidence",
         "status",
@@ -157,6 +160,17 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
         return (
             super().get_queryset(request).select_related("mission", "person").annotate(articles_total=Count("evidence"))
         )
+
+    # The date at the precision the news gave (a raw date field would show "July 1, 2026" for "NET H2 2026").
+    @admin.display(description="date")
+    def when(self, proposal):
+        if proposal.date is None:
+            return "-"
+        return f"{proposal.date_display} ({proposal.get_precision_display()} precision)"
+
+    @admin.display(description="reported as")
+    def state(self, proposal):
+        return "happened" if proposal.happened else "planned"
 
     @admin.display(description="articles", ordering="articles_total")
     def source_count(self, proposal):
@@ -195,14 +209,29 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
             self.message_user(request, f"“{proposal}” {done}. {outcome or ''}".strip(), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:news_proposedupdate_change", args=[pk]))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, object_id)
+        if proposal is not None and proposal.status == ProposalStatus.PENDING:
+            extra_context = {
+                "title": "Review proposed update",
+                "review": review_of(proposal, now=timezone.now()),
+                **(extra_context or {}),
+            }
+        elif proposal is not None:
+            extra_context = {"title": f"Proposed update, {proposal.get_status_display()}", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def accept_view(self, request, pk):
         return self._decide(request, pk, lambda p: accept_proposal(proposal=p, user=request.user), "accepted")
 
     def reject_view(self, request, pk):
-        reason = request.POST.get("reason", "")[:500]
-        return self._decide(
-            request, pk, lambda p: reject_proposal(proposal=p, user=request.user, reason=reason), "rejected"
-        )
+        reason = " ".join(request.POST.get("reason", "").split())[:REASON_LENGTH]
+
+        def reject(proposal):
+            reject_proposal(proposal=proposal, user=request.user, reason=reason)
+            return f"Reason: {reason}" if reason else "No reason given."
+
+        return self._decide(request, pk, reject, "rejected")
 
     # permissions: like the accept and reject views, only for those who may change proposals
     # (without it an admin action is offered to anyone who may view the list).

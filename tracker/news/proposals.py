@@ -178,18 +178,37 @@ def _cite(mission: Mission | None, proposal: ProposedUpdate) -> list[str]:
     return urls
 
 
+def proposal_event(proposal: ProposedUpdate) -> str:
+    """The mission's event a dated proposal sets: a delay moves the launch."""
+    return "launch" if proposal.kind == ProposalKind.DELAY else proposal.kind
+
+
+def status_after(proposal: ProposedUpdate, status: str) -> str:
+    """The mission's status once the proposal is applied: the state the proposal names,
+    planned or happened, whatever the record said before (an editor who accepts "launch
+    planned for 16 July" for a mission the record has in flight says it has not flown)."""
+    event, firm = proposal_event(proposal), proposal.precision in (Precision.DAY, Precision.EXACT)
+    if proposal.kind == ProposalKind.DELAY:
+        return MissionStatus.DELAYED
+    if event == "landing":
+        if proposal.happened:
+            return MissionStatus.LANDED
+        return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
+    if proposal.happened:  # launch, docking or undocking: the flight is up
+        return status if status in FLOWN_STATUSES else MissionStatus.IN_FLIGHT
+    if event == "launch":
+        if status in UPCOMING_STATUSES and not (firm and status == MissionStatus.PLANNED):
+            return status
+        return MissionStatus.SCHEDULED if firm else MissionStatus.PLANNED
+    # A docking or undocking still to come: not landed yet.
+    return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
+
+
 def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
-    event = "launch" if proposal.kind == ProposalKind.DELAY else proposal.kind
+    event = proposal_event(proposal)
     setattr(mission, f"{event}_at", _as_datetime(proposal.date))
     setattr(mission, f"{event}_precision", proposal.precision)
-    if proposal.kind == ProposalKind.DELAY:
-        mission.status = MissionStatus.DELAYED
-    elif proposal.happened and event in ("launch", "docking", "undocking") and mission.status in UPCOMING_STATUSES:
-        mission.status = MissionStatus.IN_FLIGHT
-    elif proposal.happened and event == "landing":
-        mission.status = MissionStatus.LANDED
-    elif not proposal.happened and event == "launch" and proposal.precision in (Precision.DAY, Precision.EXACT):
-        mission.status = MissionStatus.SCHEDULED if mission.status == MissionStatus.PLANNED else mission.status
+    mission.status = status_after(proposal, mission.status)
     mission.full_clean()
     mission.save()
     return f"{mission}: {event} set to {proposal.date_display}; status {mission.get_status_display()}."
@@ -258,8 +277,12 @@ def accept_proposal(*, proposal: ProposedUpdate, user=None) -> str:
 
 
 def reject_proposal(*, proposal: ProposedUpdate, user=None, reason: str = "") -> None:
+    """Reject it, keeping the editor's reason (if any) as its outcome."""
     updated = ProposedUpdate.objects.filter(pk=proposal.pk, status=ProposalStatus.PENDING).update(
-        status=ProposalStatus.REJECTED, decided_at=timezone.now(), decided_by=user, outcome=reason or "rejected"
+        status=ProposalStatus.REJECTED,
+        decided_at=timezone.now(),
+        decided_by=user,
+        outcome=reason.strip() or "Rejected; no reason given.",
     )
     if not updated:
         raise ProposalNotApplicable("Only a proposal waiting for review can be rejected.")

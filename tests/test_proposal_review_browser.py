@@ -1,0 +1,136 @@
+"""An editor reviews what the news proposes, in Chromium, by clicking what a person clicks:
+the waiting count on the admin index, a proposal's page with the record next to the
+proposal, "Accept and apply", and Reject with a reason. Screenshots of the proposal page
+before and after, in the light and the dark admin theme, go to test-artifacts/."""
+
+import importlib
+import os
+import re
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+from django.apps import apps as django_apps  # noqa: E402
+
+from tests.browser import screenshot, watched_tabs  # noqa: E402
+from tracker.news.models import ProposalStatus, ProposedUpdate  # noqa: E402
+from tracker.news.services import poll_sources_now  # noqa: E402
+from tracker.record.models import Mission, MissionStatus  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery"  # the personas' password (tests/conftest.py)
+SCREEN = {"width": 1366, "height": 900}
+MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14, planned"
+CREW13_LAUNCH = "SpaceX Crew-13 launch: NET H2 2026, planned"
+
+
+@pytest.fixture
+def proposals(record):
+    """The sample news source polled, as an operator would: three proposals wait. (The
+    flush before a transactional test removed the shipped sources and the editors' news
+    rights; migration news 0002 puts both back.)"""
+    importlib.import_module("tracker.news.migrations.0002_shipped_sources_and_editor_permissions").ship(
+        django_apps, None
+    )
+    [outcome] = poll_sources_now(name="Sample news (offline)")
+    assert "3 proposals" in outcome
+    return {proposal.summary: proposal for proposal in ProposedUpdate.objects.all()}
+
+
+@pytest.fixture
+def tabs(browser, live_server):
+    with watched_tabs(browser, live_server.url) as open_:
+        yield open_
+
+
+def log_in(tabs, editor, *, color_scheme="light"):
+    """A fresh tab, logged in as the editor through the admin's login page."""
+    page = tabs(viewport=SCREEN)
+    page.emulate_media(color_scheme=color_scheme)
+    page.goto("/admin/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page
+
+
+def open_proposal_from_the_index(page, summary: str, *, waiting: int, shot: str = ""):
+    """From the admin index, through the waiting count, to one proposal's page."""
+    page.goto("/admin/")
+    queue = page.locator("#review-queue a")
+    assert queue.inner_text() == f"{waiting} proposal{'s' if waiting != 1 else ''} waiting for review"
+    if shot:
+        screenshot(page, shot)
+    queue.click()
+    page.wait_for_url(re.compile(r"/admin/news/proposedupdate/\?status__exact=pending$"))
+    assert page.locator("#result_list tbody tr").count() == waiting
+    page.locator("#result_list a", has_text=summary).click()
+    page.wait_for_url(re.compile(r"/admin/news/proposedupdate/\d+/change/"))
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_an_editor_accepts_a_proposal_by_clicking_accept_and_the_mission_shows_it(
+    tabs, proposals, editor, color_scheme
+):
+    page = log_in(tabs, editor, color_scheme=color_scheme)
+    open_proposal_from_the_index(page, MS29_LAUNCH, waiting=3, shot=f"admin-index-review-queue-{color_scheme}")
+
+    review = page.locator("#proposal-review")
+    assert review.locator("tr", has_text="Launch").locator("td.record-now").inner_text() == "not in the record"
+    assert review.locator("tr", has_text="Launch").locator("td.proposed").inner_text() == (
+        "2026-07-14 (day precision), planned"
+    )
+    assert review.locator("tr", has_text="Status").locator("td.record-now").inner_text() == "planned"
+    assert review.locator("tr", has_text="Status").locator("td.proposed").inner_text() == "scheduled"
+    # 14 July 2026 is behind us, yet the proposal says the launch is still to come.
+    warning = review.locator(".messagelist li.warning")
+    assert warning.is_visible()
+    assert "2026-07-14, has already passed" in warning.inner_text()
+    screenshot(page, f"proposal-review-before-accept-{color_scheme}")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept and apply").click()
+
+    assert page.locator(".messagelist .success").inner_text() == (
+        f"“{MS29_LAUNCH}” accepted. Soyuz MS-29: launch set to 2026-07-14; status scheduled."
+    )
+    assert page.locator(".field-status .readonly").inner_text() == "accepted"
+    assert page.get_by_role("button", name="Accept and apply").count() == 0  # decided: no more buttons
+    screenshot(page, f"proposal-review-after-accept-{color_scheme}")
+    ms29 = Mission.objects.get(name="Soyuz MS-29")
+    assert (ms29.launch_at.date().isoformat(), ms29.status) == ("2026-07-14", MissionStatus.SCHEDULED)
+
+    # The mission's public page says so at once.
+    page.goto("/missions/soyuz-ms-29/")
+    launch = page.locator(".events .event", has_text="Launch").first
+    assert launch.locator("time").inner_text() == "2026-07-14"
+    assert page.locator(".detail-head .status").inner_text() == "scheduled"
+    open_proposal_from_the_index(page, CREW13_LAUNCH, waiting=2)
+
+
+def test_an_editor_rejects_a_proposal_with_a_reason_and_the_outcome_keeps_it(tabs, proposals, editor):
+    page = log_in(tabs, editor)
+    crew13_before = Mission.objects.filter(name="SpaceX Crew-13").values().get()
+    open_proposal_from_the_index(page, CREW13_LAUNCH, waiting=3)
+
+    page.get_by_label("Reason for rejecting").fill("Roscosmos named the crew, NASA has not confirmed the date.")
+    screenshot(page, "proposal-review-before-reject-light")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Reject").click()
+
+    assert page.locator(".messagelist .success").inner_text() == (
+        f"“{CREW13_LAUNCH}” rejected. Reason: Roscosmos named the crew, NASA has not confirmed the date."
+    )
+    assert page.locator(".field-status .readonly").inner_text() == "rejected"
+    assert page.locator(".field-outcome .readonly").inner_text() == (
+        "Roscosmos named the crew, NASA has not confirmed the date."
+    )
+    assert page.get_by_role("button", name="Reject").count() == 0
+    screenshot(page, "proposal-review-after-reject-light")
+    assert ProposedUpdate.objects.get(summary=CREW13_LAUNCH).status == ProposalStatus.REJECTED
+    assert Mission.objects.filter(name="SpaceX Crew-13").values().get() == crew13_before
+    open_proposal_from_the_index(page, MS29_LAUNCH, waiting=2)
