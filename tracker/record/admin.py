@@ -4,24 +4,25 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
 from tracker.admin_site import HistoryAdmin
 
+from .forms import MissionAdminForm
 from .models import (
     Agency,
     Agreement,
     AgreementDocument,
     Citation,
     Mission,
+    MissionStatus,
     Person,
     PersonAlias,
     Seat,
     Spacecraft,
     VehicleFamily,
 )
-from .validation import _person_seats, schedule_conflicts
 
 
 class LaunchYearFilter(admin.SimpleListFilter):
@@ -53,8 +54,9 @@ class SeatLaunchYearFilter(LaunchYearFilter):
 
 
 class SeatInlineFormSet(forms.BaseInlineFormSet):
-    """Checks the seats of one mission together: their number against the vehicle's
-    seats, and each person's schedule against this mission's (possibly new) dates."""
+    """Counts the seats of one mission together against the vehicle's seats (a new mission's
+    seats cannot be counted in the database yet). Each seat's own rules (the person's
+    schedule, one way home per stay) run in Seat.clean and stand at the seat's row."""
 
     def clean(self):
         super().clean()
@@ -74,10 +76,48 @@ class SeatInlineFormSet(forms.BaseInlineFormSet):
                         f"{mission.family} has {mission.family.seats} seats, "
                         f"but {riding} people are listed on the {leg} leg."
                     )
-        for seat in kept:
-            problems = schedule_conflicts(_person_seats(seat.person_id, replacing=seat, mission=mission))
-            if problems:
-                raise ValidationError(problems)
+
+
+class DashboardFilter(admin.SimpleListFilter):
+    """Which missions the dashboard lists, and why the others are missing from it."""
+
+    title = "on the dashboard"
+    parameter_name = "dashboard"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "yes"),
+            ("uncovered", "no: not covered by any agreement document"),
+            ("no-seat", "no: no cross-flight seat"),
+            ("cancelled", "no: cancelled"),
+        ]
+
+    def queryset(self, request, queryset):
+        live = ~Q(status=MissionStatus.CANCELLED)
+        return {
+            "yes": queryset.filter(live, is_cross_flight=True),
+            "uncovered": queryset.filter(live, is_covered=False),
+            "no-seat": queryset.filter(live, is_covered=True, is_cross_flight=False),
+            "cancelled": queryset.filter(status=MissionStatus.CANCELLED),
+        }.get(self.value(), queryset)
+
+
+def dashboard_reason(mission: Mission) -> str:
+    """Whether the dashboard lists this mission and, if not, why (the dashboard lists the
+    cross-flights: flights an agreement document covers with a seat for the other party)."""
+    if mission.status == MissionStatus.CANCELLED:
+        return "No: the flight was cancelled (the dashboard lists upcoming, in-flight and completed flights)."
+    if not mission.is_covered:
+        return (
+            "No: not covered by any agreement document. If the seat swap covers this flight, "
+            "add it to the document's flights under Agreements."
+        )
+    if not mission.is_cross_flight:
+        return (
+            "No: no cross-flight seat. An agreement document covers it, but nobody aboard flies for "
+            "another party of that agreement than the vehicle's operator."
+        )
+    return "Yes: it has a cross-flight seat on a flight an agreement document covers."
 
 
 class SeatInline(admin.TabularInline):
@@ -90,17 +130,40 @@ class SeatInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(HistoryAdmin):
-    list_display = ["name", "family", "craft", "launch", "landing", "status", "cross_flight", "stale"]
-    list_filter = ["status", "family", LaunchYearFilter, "seats__person__agency", "agreement_documents"]
+    form = MissionAdminForm
+    list_display = ["name", "family", "craft", "launch", "landing", "status", "on_dashboard", "stale"]
+    list_filter = [
+        "status",
+        DashboardFilter,
+        "family",
+        LaunchYearFilter,
+        "seats__person__agency",
+        "agreement_documents",
+    ]
+    readonly_fields = ["on_the_dashboard"]
     search_fields = ["name", "slug", "seats__person__name", "seats__person__aliases__alias"]
     date_hierarchy = "launch_at"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["spacecraft", "sources"]
     inlines = [SeatInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "family", "spacecraft", "launch_vehicle", "launch_site"]}),
         (
-            "Timeline (UTC; blank time = unknown)",
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "status",
+                    "on_the_dashboard",
+                    "family",
+                    "spacecraft",
+                    "launch_vehicle",
+                    "launch_site",
+                ]
+            },
+        ),
+        (
+            "Timeline (UTC; a blank time means only the day is known)",
             {
                 "fields": [
                     ("launch_at", "launch_precision"),
@@ -119,6 +182,7 @@ class MissionAdmin(HistoryAdmin):
             .get_queryset(request)
             .with_stale()
             .with_cross_flight()
+            .annotate(is_covered=Exists(AgreementDocument.objects.filter(missions=OuterRef("pk"))))
             .select_related("family", "spacecraft__family")
         )
 
@@ -134,9 +198,15 @@ class MissionAdmin(HistoryAdmin):
     def landing(self, mission):
         return mission.describe("landing")
 
-    @admin.display(description="cross-flight", boolean=True, ordering="is_cross_flight")
-    def cross_flight(self, mission):
-        return mission.is_cross_flight
+    @admin.display(description="on the dashboard", boolean=True, ordering="is_cross_flight")
+    def on_dashboard(self, mission):
+        return mission.is_cross_flight and mission.status != MissionStatus.CANCELLED
+
+    @admin.display(description="On the dashboard?")
+    def on_the_dashboard(self, mission):
+        if mission.pk is None:
+            return "Decided once the mission is saved with its seats."
+        return dashboard_reason(mission)
 
     @admin.display(description="stale", boolean=True, ordering="is_stale")
     def stale(self, mission):
