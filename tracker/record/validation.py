@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .models import Leg, Mission, MissionStatus, Seat
 
@@ -183,19 +183,22 @@ def validate_seat(seat: Seat) -> None:
     mission = seat.mission if seat.mission_id or "mission" in seat._state.fields_cache else None
     if mission is None or not seat.person_id or not seat.leg:
         return  # field validation reports the missing value
+    errors: dict[str, list[str]] = {}
     if mission.pk:
         taken = Seat.objects.filter(mission_id=mission.pk, leg=seat.leg).exclude(pk=seat.pk).count() + 1
         if taken > mission.family.seats:
-            raise ValidationError(
+            errors[NON_FIELD_ERRORS] = [
                 f"{mission} has {mission.family.seats} seats on its {mission.family} and {taken} people "
                 f"would ride it on the {seat.leg} leg."
-            )
+            ]
     seats = _person_seats(seat.person_id, replacing=seat, mission=mission if mission.pk else None)
     problems = schedule_conflicts(seats)
     if twice := second_return(seat, seats):
         problems.append(twice)
     if problems:
-        raise ValidationError({"person": problems})
+        errors["person"] = problems
+    if errors:
+        raise ValidationError(errors)
 
 
 def _when(mission: Mission, event: str) -> str:
