@@ -126,6 +126,8 @@ class SeatInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["person"]
     fields = ["person", "leg", "role", "notes"]
+    # Seat notes are a line or two; the default ten-row box made every row tall.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
 @admin.register(Mission)
@@ -165,11 +167,17 @@ class MissionAdmin(HistoryAdmin):
         (
             "Timeline (UTC; a blank time means only the day is known)",
             {
+                # One field a line: an error then stands right above its own field, and
+                # the date, time and precision stack readably on a phone.
                 "fields": [
-                    ("launch_at", "launch_precision"),
-                    ("docking_at", "docking_precision"),
-                    ("undocking_at", "undocking_precision"),
-                    ("landing_at", "landing_precision"),
+                    "launch_at",
+                    "launch_precision",
+                    "docking_at",
+                    "docking_precision",
+                    "undocking_at",
+                    "undocking_precision",
+                    "landing_at",
+                    "landing_precision",
                 ]
             },
         ),
@@ -202,7 +210,7 @@ class MissionAdmin(HistoryAdmin):
     def on_dashboard(self, mission):
         return mission.is_cross_flight and mission.status != MissionStatus.CANCELLED
 
-    @admin.display(description="On the dashboard?")
+    @admin.display(description="On the dashboard")
     def on_the_dashboard(self, mission):
         if mission.pk is None:
             return "Decided once the mission is saved with its seats."
