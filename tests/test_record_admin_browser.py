@@ -102,7 +102,7 @@ def test_a_landing_before_the_launch_is_refused_at_the_landing_field(editor_tab)
     tab.goto(f"/admin/record/mission/{ms22.pk}/change/")
     type_date(tab, "landing", "2022-09-01")
     save(tab)
-    assert field_error(tab, "landing_at") == "The landing (2022-09-01) cannot be before the undocking (2023-03-28)."
+    assert field_error(tab, "landing_at") == "The landing (2022-09-01) cannot be before the launch (2022-09-21)."
     ms22.refresh_from_db()
     assert ms22.describe("landing") == "2023-03-28"
 

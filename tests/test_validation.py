@@ -76,7 +76,7 @@ def test_landing_before_launch_gets_a_clear_message(mission):
     with pytest.raises(ValidationError) as refused:
         ms22.full_clean()
     assert refused.value.message_dict["landing_at"] == [
-        "The landing (2022-01-01) cannot be before the undocking (2023-03-28)."
+        "The landing (2022-01-01) cannot be before the launch (2022-09-21)."
     ]
 
 

@@ -210,7 +210,8 @@ def _when(mission: Mission, event: str) -> str:
 def _order_errors(mission: Mission) -> dict[str, list[str]]:
     """Events out of order, each at the later event's field (the CHECKs hold the same rule)."""
     errors: dict[str, list[str]] = {}
-    pairs = [("launch", "docking"), ("docking", "undocking"), ("undocking", "landing"), ("launch", "landing")]
+    # Launch before landing first: the plainest thing to say about a landing out of order.
+    pairs = [("launch", "docking"), ("docking", "undocking"), ("launch", "landing"), ("undocking", "landing")]
     for earlier, later in pairs:
         first, then = getattr(mission, f"{earlier}_at"), getattr(mission, f"{later}_at")
         if first is not None and then is not None and then < first and f"{later}_at" not in errors:
