@@ -165,3 +165,16 @@ def test_the_editor_can_open_and_repair_a_mission_in_year_9999(editor_client, la
     assert editor_client.post(url, data).status_code == 302
     repaired = Mission.objects.get(pk=launch_in_9999.pk)
     assert (repaired.launch_at, repaired.launch_precision) == (dt.datetime(2027, 1, 15, tzinfo=UTC), Precision.DAY)
+
+
+def test_the_migration_moves_an_old_out_of_range_row_to_the_bound_and_says_so(launch_in_9999):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tracker.record.migrations.0003_instants_in_sane_range")
+    migration.clamp_out_of_range_instants(apps, None)
+    moved = Mission.objects.get(pk=launch_in_9999.pk)
+    assert moved.launch_at == dt.datetime(2100, 12, 31, tzinfo=UTC)
+    assert moved.notes.endswith("please check: launch 9999-12-31 -> 2100-12-31.")
+    assert Mission.objects.filter(launch_at__year=2100).count() == 1  # nothing else moved
