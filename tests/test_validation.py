@@ -73,8 +73,11 @@ def test_a_spacecraft_must_belong_to_the_mission_family(mission):
 def test_landing_before_launch_gets_a_clear_message(mission):
     ms22 = mission("Soyuz MS-22")
     ms22.landing_at = dt.datetime(2022, 1, 1, tzinfo=UTC)
-    with pytest.raises(ValidationError, match="The landing cannot be before the launch"):
+    with pytest.raises(ValidationError) as refused:
         ms22.full_clean()
+    assert refused.value.message_dict["landing_at"] == [
+        "The landing (2022-01-01) cannot be before the launch (2022-09-21)."
+    ]
 
 
 def test_a_cancelled_flight_does_not_block_a_person_schedule(mission, person):

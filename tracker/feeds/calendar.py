@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 import icalendar
 
 from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.lib.instants import shifted
 from tracker.record.models.missions import FLOWN_STATUSES
 
 from .crew_events import CrewEvent, Firmness
@@ -116,7 +117,7 @@ def calendar_event(event: CrewEvent, *, mission_url: str, fallback_stamp: dt.dat
     else:
         day = event.at.date()
         component.add("dtstart", day)
-        component.add("dtend", day + dt.timedelta(days=1))
+        component.add("dtend", shifted(day, dt.timedelta(days=1)))
     component.add("summary", summary(event))
     component.add("description", description(event, mission_url))
     component.add("url", mission_url)

@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.db import models
 
+from .instants import shifted
+
 
 class Precision(models.TextChoices):
     EXACT = "exact", "exact time"
@@ -38,13 +40,16 @@ def window_start(instant: dt.datetime, precision: str) -> dt.datetime:
 
 
 def window_end(start: dt.datetime, precision: str) -> dt.datetime:
-    """The first instant after the window that starts at `start` (exclusive bound)."""
+    """The first instant after the window that starts at `start` (exclusive bound); the
+    latest representable instant for a window that runs past year 9999."""
     if precision == Precision.EXACT:
         return start
     if precision == Precision.DAY:
-        return start + dt.timedelta(days=1)
+        return shifted(start, dt.timedelta(days=1))
     months = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}[precision]
     month_index = start.year * 12 + start.month - 1 + months
+    if month_index // 12 > dt.MAXYEAR:
+        return dt.datetime.max.replace(tzinfo=start.tzinfo)
     return start.replace(year=month_index // 12, month=month_index % 12 + 1, day=1)
 
 

@@ -1,60 +1,37 @@
 """The editors' admin for the flight record."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
 
 from tracker.admin_site import HistoryAdmin
 
+from .admin_filters import DashboardFilter, LaunchYearFilter, SeatLaunchYearFilter, dashboard_reason
+from .forms import MissionAdminForm
 from .models import (
     Agency,
     Agreement,
     AgreementDocument,
     Citation,
     Mission,
+    MissionStatus,
     Person,
     PersonAlias,
     Seat,
     Spacecraft,
     VehicleFamily,
 )
-from .validation import _person_seats, schedule_conflicts
-
-
-class LaunchYearFilter(admin.SimpleListFilter):
-    title = "launch year"
-    parameter_name = "year"
-    launch_field = "launch_at"
-
-    def lookups(self, request, model_admin):
-        years = (
-            model_admin.get_queryset(request)
-            .exclude(**{f"{self.launch_field}__isnull": True})
-            .annotate(year=ExtractYear(self.launch_field))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
-        return [(str(year), str(year)) for year in years] + [("unknown", "unknown")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "unknown":
-            return queryset.filter(**{f"{self.launch_field}__isnull": True})
-        if self.value():
-            return queryset.filter(**{f"{self.launch_field}__year": int(self.value())})
-        return queryset
-
-
-class SeatLaunchYearFilter(LaunchYearFilter):
-    launch_field = "mission__launch_at"
 
 
 class SeatInlineFormSet(forms.BaseInlineFormSet):
-    """Checks the seats of one mission together: their number against the vehicle's
-    seats, and each person's schedule against this mission's (possibly new) dates."""
+    """Counts the seats of one mission together against the vehicle's seats (a new mission's
+    seats cannot be counted in the database yet). Each seat's own rules (the person's
+    schedule, one way home per stay) run in Seat.clean and stand at the seat's row."""
 
     def clean(self):
         super().clean()
@@ -74,10 +51,6 @@ class SeatInlineFormSet(forms.BaseInlineFormSet):
                         f"{mission.family} has {mission.family.seats} seats, "
                         f"but {riding} people are listed on the {leg} leg."
                     )
-        for seat in kept:
-            problems = schedule_conflicts(_person_seats(seat.person_id, replacing=seat, mission=mission))
-            if problems:
-                raise ValidationError(problems)
 
 
 class SeatInline(admin.TabularInline):
@@ -86,27 +59,70 @@ class SeatInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["person"]
     fields = ["person", "leg", "role", "notes"]
+    # Seat notes are a line or two; the default ten-row box made every row tall.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
 @admin.register(Mission)
 class MissionAdmin(HistoryAdmin):
-    list_display = ["name", "family", "craft", "launch", "landing", "status", "cross_flight", "stale"]
-    list_filter = ["status", "family", LaunchYearFilter, "seats__person__agency", "agreement_documents"]
+    form = MissionAdminForm
+    list_display = ["name", "family", "craft", "launch", "landing", "status", "on_dashboard", "stale"]
+    list_filter = [
+        "status",
+        DashboardFilter,
+        "family",
+        LaunchYearFilter,
+        "seats__person__agency",
+        "agreement_documents",
+    ]
+    readonly_fields = ["on_the_dashboard"]
+
+    def changelist_view(self, request, extra_context=None):
+        # Django's date hierarchy computes "the year after" and fails for year 9999 (only
+        # a row written around the CHECKs can be there): the launch-year filter shows it.
+        year = request.GET.get("launch_at__year", "")
+        if year.isdigit() and int(year) >= dt.MAXYEAR:
+            query = request.GET.copy()
+            del query["launch_at__year"]
+            query["year"] = year
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
     search_fields = ["name", "slug", "seats__person__name", "seats__person__aliases__alias"]
     date_hierarchy = "launch_at"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["spacecraft", "sources"]
     inlines = [SeatInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "family", "spacecraft", "launch_vehicle", "launch_site"]}),
         (
-            "Timeline (UTC; blank time = unknown)",
+            None,
             {
                 "fields": [
-                    ("launch_at", "launch_precision"),
-                    ("docking_at", "docking_precision"),
-                    ("undocking_at", "undocking_precision"),
-                    ("landing_at", "landing_precision"),
+                    "name",
+                    "slug",
+                    "status",
+                    "on_the_dashboard",
+                    "family",
+                    "spacecraft",
+                    "launch_vehicle",
+                    "launch_site",
+                ]
+            },
+        ),
+        (
+            "Timeline (UTC; a blank time means only the day is known)",
+            {
+                # One field a line: an error then stands right above its own field, and
+                # the date, time and precision stack readably on a phone.
+                "fields": [
+                    "launch_at",
+                    "launch_precision",
+                    "docking_at",
+                    "docking_precision",
+                    "undocking_at",
+                    "undocking_precision",
+                    "landing_at",
+                    "landing_precision",
                 ]
             },
         ),
@@ -119,6 +135,7 @@ class MissionAdmin(HistoryAdmin):
             .get_queryset(request)
             .with_stale()
             .with_cross_flight()
+            .annotate(is_covered=Exists(AgreementDocument.objects.filter(missions=OuterRef("pk"))))
             .select_related("family", "spacecraft__family")
         )
 
@@ -134,9 +151,15 @@ class MissionAdmin(HistoryAdmin):
     def landing(self, mission):
         return mission.describe("landing")
 
-    @admin.display(description="cross-flight", boolean=True, ordering="is_cross_flight")
-    def cross_flight(self, mission):
-        return mission.is_cross_flight
+    @admin.display(description="on the dashboard", boolean=True, ordering="is_cross_flight")
+    def on_dashboard(self, mission):
+        return mission.is_cross_flight and mission.status != MissionStatus.CANCELLED
+
+    @admin.display(description="On the dashboard")
+    def on_the_dashboard(self, mission):
+        if mission.pk is None:
+            return "Decided once the mission is saved with its seats."
+        return dashboard_reason(mission)
 
     @admin.display(description="stale", boolean=True, ordering="is_stale")
     def stale(self, mission):

@@ -31,9 +31,12 @@ def launch_years() -> list[int]:
         Mission.objects.exclude(launch_at__isnull=True)
         .annotate(year=ExtractYear("launch_at"))
         .values_list("year", flat=True)
+        # Without this the model's ordering (launch time, name) joins the DISTINCT and
+        # each year comes back once per mission.
+        .order_by("-year")
         .distinct()
     )
-    return sorted(years, reverse=True)
+    return list(years)
 
 
 def filter_form(query) -> CrossFlightFilterForm:

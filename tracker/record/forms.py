@@ -1,6 +1,14 @@
-from django import forms
+import datetime as dt
 
-from .models import Agency, MissionStatus, VehicleFamily
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.forms.utils import from_current_timezone
+
+from tracker.lib.fuzzy_dates import Precision
+from tracker.lib.instants import validate_in_record_range
+
+from .models import EVENTS, Agency, Mission, MissionStatus, VehicleFamily
 
 PHASE_STATUSES = [
     (MissionStatus.PLANNED, "planned"),
@@ -35,3 +43,104 @@ class CrossFlightFilterForm(forms.Form):
         """The valid filters; an invalid value is dropped (and shown as an error) rather than failing the page."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class DateAndOptionalTimeWidget(AdminSplitDateTime):
+    """The admin's date and time boxes; a bare date (an instant known to the day or more
+    roughly) shows an empty time box rather than a made-up 00:00."""
+
+    def decompress(self, value):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return [value, None]
+        return super().decompress(value)
+
+
+class InstantField(forms.SplitDateTimeField):
+    """A UTC date with an optional time: a blank time means the time of day is unknown
+    (midnight is stored as the start of the day's window). Dates outside the record's
+    range are refused here, at the field."""
+
+    widget = DateAndOptionalTimeWidget
+    default_validators = [validate_in_record_range]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "UTC. Leave the time blank when only the day is known.")
+        super().__init__(**kwargs)
+
+    def compress(self, data_list):
+        if not data_list or all(value in self.empty_values for value in data_list):
+            return None
+        day, time = data_list
+        if day in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        return from_current_timezone(dt.datetime.combine(day, time or dt.time()))
+
+
+class MissionAdminForm(forms.ModelForm):
+    """A mission's form: each event a date, an optional time and a precision. A typed time
+    makes the event exact; a date alone is known to the day unless a rougher precision is chosen."""
+
+    launch_at = InstantField(label="Launch")
+    docking_at = InstantField(label="Docking")
+    undocking_at = InstantField(label="Undocking")
+    landing_at = InstantField(label="Landing")
+
+    class Meta:
+        model = Mission
+        fields = [
+            "name",
+            "slug",
+            "status",
+            "family",
+            "spacecraft",
+            "launch_vehicle",
+            "launch_site",
+            *(f"{event}_{part}" for event in EVENTS for part in ("at", "precision")),
+            "sources",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for event in EVENTS:
+            instant, precision = getattr(self.instance, f"{event}_at"), getattr(self.instance, f"{event}_precision")
+            if instant is not None and precision and precision != Precision.EXACT:
+                self.initial[f"{event}_at"] = instant.date()  # shown with an empty time box
+            if f"{event}_precision" in self.fields:
+                field = self.fields[f"{event}_precision"]
+                field.choices = [("", "from the time (none: day; typed: exact)"), *Precision.choices]
+                field.label = f"{event.capitalize()} known to"
+                field.help_text = ""
+
+    def _time_typed(self, event: str) -> bool:
+        name = f"{event}_at"
+        values = self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        return bool(values and len(values) > 1 and (values[1] or "").strip())
+
+    def _settle_precision(self, event: str) -> None:
+        at_name, precision_name = f"{event}_at", f"{event}_precision"
+        if at_name in self.errors or precision_name not in self.cleaned_data:
+            return
+        instant, precision = self.cleaned_data.get(at_name), self.cleaned_data[precision_name]
+        if instant is None:
+            self.cleaned_data[precision_name] = ""  # no date: the event is unknown
+        elif self._time_typed(event):
+            if precision not in ("", Precision.EXACT):
+                self.add_error(
+                    precision_name,
+                    f"A time of day is typed, which makes the {event} exact: choose “exact time”, "
+                    f"or clear the time to keep “{Precision(precision).label}”.",
+                )
+            else:
+                self.cleaned_data[precision_name] = Precision.EXACT
+        elif precision == Precision.EXACT:
+            self.add_error(at_name, f"Type the {event} time for an exact time (00:00 for midnight), or choose “day”.")
+        elif not precision:
+            self.cleaned_data[precision_name] = Precision.DAY
+
+    def clean(self):
+        cleaned = super().clean()
+        for event in EVENTS:
+            self._settle_precision(event)
+        return cleaned

@@ -4,6 +4,8 @@ the vehicle they came up on, cross-flight seats coloured, today marked."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tracker.lib.instants import shifted
+
 from .models import MissionStatus, Seat
 from .models.missions import FLOWN_STATUSES
 
@@ -65,7 +67,7 @@ def occupancy_chart(*, now: dt.datetime) -> Chart:
             width=LABEL_WIDTH + PLOT_WIDTH + 20, height=TOP + 40, groups=[], ticks=[], today_x=0, today_label=""
         )
     start = dt.datetime(stays[0].mission.launch_at.year, 1, 1, tzinfo=dt.UTC)
-    end = max(now, *(s.stay_end for s in stays if s.stay_end)) + dt.timedelta(days=60)
+    end = shifted(max(now, *(s.stay_end for s in stays if s.stay_end)), dt.timedelta(days=60))
     span = (end - start).total_seconds()
 
     def x_of(instant: dt.datetime) -> float:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .models import Leg, Mission, MissionStatus, Seat
 
@@ -73,6 +73,9 @@ def pair_stays(seats: Iterable[Seat]) -> list[Stay]:
     return stays
 
 
+FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
 def _overlap(first: Stay, second: Stay) -> bool:
     if first.start is None or second.start is None:
         return False
@@ -80,23 +83,81 @@ def _overlap(first: Stay, second: Stay) -> bool:
         return False  # a cancelled flight never put anyone in space
     if (first.end is None and not first.end_is_open) or (second.end is None and not second.end_is_open):
         return False  # a landed flight with an unknown landing date cannot be checked
-    first_end = first.end if first.end is not None else dt.datetime.max.replace(tzinfo=dt.UTC)
-    second_end = second.end if second.end is not None else dt.datetime.max.replace(tzinfo=dt.UTC)
+    first_end = first.end if first.end is not None else FOREVER
+    second_end = second.end if second.end is not None else FOREVER
     return first.start < second_end and second.start < first_end
 
 
+def _overlap_days(first: Stay, second: Stay) -> str:
+    """'from 2022-11-01 to 2023-03-12': the days both stays claim, at the precision known."""
+    later = max(first, second, key=lambda stay: stay.start)
+    since = later.ascent.mission.describe("launch")
+    ends = [stay for stay in (first, second) if stay.end is not None]
+    if not ends:
+        return f"from {since} on (neither has landed yet)"
+    earlier = min(ends, key=lambda stay: stay.end)
+    return f"from {since} to {earlier.descent.mission.describe('landing')}"
+
+
+def overlap_message(first: Stay, second: Stay) -> str:
+    person = first.ascent.person
+    return (
+        f"{person} cannot be on two flights at once: {first.describe()} and {second.describe()} "
+        f"overlap {_overlap_days(first, second)}."
+    )
+
+
 def schedule_conflicts(seats: Iterable[Seat]) -> list[str]:
-    """Messages for every pair of one person's stays that overlap in time."""
+    """Messages for every pair of one person's stays that overlap in time: who, which two
+    flights and which days."""
     stays = pair_stays(seats)
     problems = []
     for index, first in enumerate(stays):
         for second in stays[index + 1 :]:
             if _overlap(first, second):
-                person = first.ascent.person
-                problems.append(
-                    f"{person} cannot be on two flights at once: {first.describe()} overlaps {second.describe()}."
-                )
+                problems.append(overlap_message(first, second))
     return problems
+
+
+def launch_seat_for(descent: Seat, seats: Iterable[Seat]) -> Seat | None:
+    """The ascent that began the stay this descent ends: the same rule as
+    launch_seat_for_descent() in SQL (an undated launch only on the same mission, else the
+    latest launch before the landing)."""
+    landing = descent.mission.landing_at or FOREVER
+    candidates = [
+        seat
+        for seat in seats
+        if seat.leg == Leg.ASCENT
+        and (
+            seat.mission.pk == descent.mission.pk
+            or (seat.mission.launch_at is not None and seat.mission.launch_at <= landing)
+        )
+    ]
+    undated = [seat for seat in candidates if seat.mission.launch_at is None]
+    if undated:
+        return undated[0]
+    return max(candidates, key=lambda seat: seat.mission.launch_at, default=None)
+
+
+def second_return(seat: Seat, seats: list[Seat]) -> str | None:
+    """The message when `seat` is a descent that would bring its person home a second time
+    from a stay another descent seat already ends."""
+    if seat.leg != Leg.DESCENT:
+        return None
+    ascent = launch_seat_for(seat, seats)
+    if ascent is None:
+        return None
+    for other in seats:
+        if other is seat or other.leg != Leg.DESCENT or (seat.pk and other.pk == seat.pk):
+            continue
+        if other.mission.pk != seat.mission.pk and launch_seat_for(other, seats) == ascent:
+            return (
+                f"{seat.person} already comes home on {other.mission} ({other.mission.describe('landing')}) "
+                f"from the stay that began on {ascent.mission} ({ascent.mission.describe('launch')}): "
+                f"a second descent seat on {seat.mission} would bring them home twice. Remove one of the two "
+                f"descent seats, or record the later flight up first."
+            )
+    return None
 
 
 def _person_seats(person_id: int, *, replacing: Seat | None = None, mission: Mission | None = None) -> list[Seat]:
@@ -113,28 +174,55 @@ def _person_seats(person_id: int, *, replacing: Seat | None = None, mission: Mis
 
 
 def validate_seat(seat: Seat) -> None:
-    """Room on the vehicle for this leg, and the person not in two places at once.
+    """Room on the vehicle for this leg, the person not in two places at once, and one way
+    home per stay. Errors about the person stand at the seat's person field.
 
-    The seat's mission may be unsaved (a mission and its seats added in one admin form):
-    then only the person's schedule is checked here and the admin's formset counts seats.
+    The seat's mission may be unsaved or edited in the same admin form (a mission and its
+    seats added together): its unsaved dates count, and the admin's formset counts the seats.
     """
     mission = seat.mission if seat.mission_id or "mission" in seat._state.fields_cache else None
     if mission is None or not seat.person_id or not seat.leg:
         return  # field validation reports the missing value
+    errors: dict[str, list[str]] = {}
     if mission.pk:
         taken = Seat.objects.filter(mission_id=mission.pk, leg=seat.leg).exclude(pk=seat.pk).count() + 1
         if taken > mission.family.seats:
-            raise ValidationError(
+            errors[NON_FIELD_ERRORS] = [
                 f"{mission} has {mission.family.seats} seats on its {mission.family} and {taken} people "
                 f"would ride it on the {seat.leg} leg."
-            )
-    problems = schedule_conflicts(_person_seats(seat.person_id, replacing=seat))
+            ]
+    seats = _person_seats(seat.person_id, replacing=seat, mission=mission if mission.pk else None)
+    problems = schedule_conflicts(seats)
+    if twice := second_return(seat, seats):
+        problems.append(twice)
     if problems:
-        raise ValidationError(problems)
+        errors["person"] = problems
+    if errors:
+        raise ValidationError(errors)
+
+
+def _when(mission: Mission, event: str) -> str:
+    if getattr(mission, f"{event}_precision"):
+        return mission.describe(event)
+    return f"{getattr(mission, f'{event}_at'):%Y-%m-%d}"
+
+
+def _order_errors(mission: Mission) -> dict[str, list[str]]:
+    """Events out of order, each at the later event's field (the CHECKs hold the same rule)."""
+    errors: dict[str, list[str]] = {}
+    # Launch before landing first: the plainest thing to say about a landing out of order.
+    pairs = [("launch", "docking"), ("docking", "undocking"), ("launch", "landing"), ("undocking", "landing")]
+    for earlier, later in pairs:
+        first, then = getattr(mission, f"{earlier}_at"), getattr(mission, f"{later}_at")
+        if first is not None and then is not None and then < first and f"{later}_at" not in errors:
+            errors[f"{later}_at"] = [
+                f"The {later} ({_when(mission, later)}) cannot be before the {earlier} ({_when(mission, earlier)})."
+            ]
+    return errors
 
 
 def validate_mission(mission: Mission) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = _order_errors(mission)
     if mission.spacecraft_id and mission.family_id and mission.spacecraft.family_id != mission.family_id:
         errors.setdefault("spacecraft", []).append(
             f"{mission.spacecraft} is not a {mission.family}; choose a craft of the mission's vehicle family."
@@ -146,9 +234,15 @@ def validate_mission(mission: Mission) -> None:
                 errors.setdefault("family", []).append(
                     f"{mission.family} has {mission.family.seats} seats but {count} people ride this mission's {leg} leg."
                 )
-        person_ids = Seat.objects.filter(mission_id=mission.pk).values_list("person_id", flat=True).distinct()
-        for person_id in person_ids:
+        # Moving this mission's dates can make its crew overlap another flight: the error
+        # stands at the launch for the crew it brings up, at the landing for the crew it brings home.
+        legs = Seat.objects.filter(mission_id=mission.pk).order_by().values_list("person_id", "leg")
+        field_for = {}
+        for person_id, leg in legs:
+            if field_for.get(person_id) != "launch_at":
+                field_for[person_id] = "launch_at" if leg == Leg.ASCENT else "landing_at"
+        for person_id, field in field_for.items():
             for problem in schedule_conflicts(_person_seats(person_id, mission=mission)):
-                errors.setdefault("__all__", []).append(problem)
+                errors.setdefault(field, []).append(problem)
     if errors:
         raise ValidationError(errors)

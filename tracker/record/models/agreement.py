@@ -4,6 +4,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.lib.instants import FIRST_DAY, LAST_DAY, validate_in_record_range
 
 from .citation import Citation
 from .missions import Mission
@@ -49,6 +50,11 @@ def _date_precision_constraints(event: str):
             condition=Q(**{f"{event}_precision__in": ["", *Precision.values]}),
             name=f"agreement_document_{event}_precision_valid",
         ),
+        models.CheckConstraint(
+            condition=Q(**{f"{event}_on__isnull": True}) | Q(**{f"{event}_on__range": (FIRST_DAY, LAST_DAY)}),
+            name=f"agreement_document_{event}_in_record_range",
+            violation_error_message=f"The {event} date must fall between 1957-10-04 and 2100-12-31.",
+        ),
     ]
 
 
@@ -59,9 +65,13 @@ class AgreementDocument(models.Model):
     key = models.SlugField(max_length=100, help_text="Stable identifier, e.g. 'original', 'addendum_2'.")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    signed_on = models.DateField(null=True, blank=True, help_text="Blank when unknown.")
+    signed_on = models.DateField(
+        null=True, blank=True, validators=[validate_in_record_range], help_text="Blank when unknown."
+    )
     signed_precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
-    announced_on = models.DateField(null=True, blank=True, help_text="Blank when unknown.")
+    announced_on = models.DateField(
+        null=True, blank=True, validators=[validate_in_record_range], help_text="Blank when unknown."
+    )
     announced_precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
     covers = models.TextField(blank=True, help_text="What the document covers, in words.")
     crew_changes = models.TextField(blank=True)

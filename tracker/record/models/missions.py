@@ -1,15 +1,17 @@
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
+from tracker.lib.instants import END_INSTANT, FIRST_INSTANT, validate_in_record_range
 
 from .citation import Citation
-from .vehicles import Spacecraft, VehicleFamily
+from .vehicles import LONGEST_TYPICAL_STAY, Spacecraft, VehicleFamily
 
 # The four events of a flight, in the order they must happen.
 EVENTS = ("launch", "docking", "undocking", "landing")
@@ -59,10 +61,26 @@ class MissionQuerySet(models.QuerySet):
         """Annotate `is_stale`: an expected launch or landing has passed unconfirmed."""
         now = now or timezone.now()
         return self.alias(
-            expected_landing_at=ExpressionWrapper(
-                F("launch_at") + F("family__typical_stay"), output_field=models.DateTimeField()
+            # Only rows inside the record's bounds are added up: a launch in year 9999 left
+            # by an older version (or by hand in SQL) would overflow, and on SQLite that
+            # error would take every page listing missions down with it.
+            expected_landing_at=Case(
+                When(
+                    launch_at__lt=END_INSTANT,
+                    family__typical_stay__lte=LONGEST_TYPICAL_STAY,
+                    then=ExpressionWrapper(
+                        F("launch_at") + F("family__typical_stay"), output_field=models.DateTimeField()
+                    ),
+                ),
+                default=None,
+                output_field=models.DateTimeField(),
             )
-        ).annotate(is_stale=ExpressionWrapper(stale_condition(now), output_field=models.BooleanField()))
+        ).annotate(
+            # An unknown expected landing makes the condition NULL, not false: say "not stale".
+            is_stale=Coalesce(
+                ExpressionWrapper(stale_condition(now), output_field=models.BooleanField()), models.Value(False)
+            )
+        )
 
     def with_cross_flight(self):
         """Annotate `is_cross_flight`: the mission has at least one cross-flight seat."""
@@ -110,6 +128,15 @@ def _event_constraints():
                 name=f"mission_{event}_precision_valid",
             )
         )
+    for event in EVENTS:
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(**{f"{event}_at__isnull": True})
+                | Q(**{f"{event}_at__gte": FIRST_INSTANT, f"{event}_at__lt": END_INSTANT}),
+                name=f"mission_{event}_in_record_range",
+                violation_error_message=f"The {event} must fall between 1957-10-04 and 2100-12-31 (UTC).",
+            )
+        )
     ordered_pairs = [("launch", "docking"), ("docking", "undocking"), ("undocking", "landing"), ("launch", "landing")]
     for earlier, later in ordered_pairs:
         constraints.append(
@@ -126,7 +153,10 @@ def _event_constraints():
 
 def _instant(event: str) -> models.DateTimeField:
     return models.DateTimeField(
-        null=True, blank=True, help_text=f"UTC; the start of the window when the {event} is known only roughly."
+        null=True,
+        blank=True,
+        validators=[validate_in_record_range],
+        help_text=f"UTC; the start of the window when the {event} is known only roughly.",
     )
 
 

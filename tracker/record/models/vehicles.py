@@ -1,8 +1,15 @@
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .people import Agency
+
+# The longest usual stay a vehicle may be given (the longest single flight so far is 437
+# days): bounded so that `launch + typical stay` always stays a representable date.
+LONGEST_TYPICAL_STAY = dt.timedelta(days=5 * 366)
 
 
 class VehicleFamily(models.Model):
@@ -21,6 +28,7 @@ class VehicleFamily(models.Model):
     typical_stay = models.DurationField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(dt.timedelta(days=1)), MaxValueValidator(LONGEST_TYPICAL_STAY)],
         help_text="Usual time from launch to landing; marks an in-flight mission with no "
         "planned landing as stale once this has passed.",
     )
@@ -31,6 +39,12 @@ class VehicleFamily(models.Model):
         verbose_name_plural = "vehicle families"
         constraints = [
             models.CheckConstraint(condition=models.Q(seats__gte=1), name="vehicle_family_has_seats"),
+            models.CheckConstraint(
+                condition=models.Q(typical_stay__isnull=True)
+                | models.Q(typical_stay__gte=dt.timedelta(days=1), typical_stay__lte=LONGEST_TYPICAL_STAY),
+                name="vehicle_family_typical_stay_sane",
+                violation_error_message="A usual stay runs from one day to five years.",
+            ),
         ]
 
     def __str__(self):

@@ -19,9 +19,23 @@ def event_time(mission, event: str):
     return {
         "instant": instant,
         "text": format_instant(instant, precision),
-        "iso": instant.isoformat() if instant else "",
+        "iso": machine_readable(instant, precision),
         "exact": precision == Precision.EXACT,
     }
+
+
+def machine_readable(instant: dt.datetime | None, precision: str) -> str:
+    """The <time datetime> value at the precision known: a time of day only for an exact
+    time ('2026-07-14T09:00:00+00:00'), else the day, month or year ('2026-07-14', '2026-07', '2026')."""
+    if instant is None:
+        return ""
+    if precision == Precision.EXACT:
+        return instant.isoformat()
+    if precision == Precision.DAY:
+        return instant.strftime("%Y-%m-%d")
+    if precision == Precision.YEAR:
+        return f"{instant.year:04d}"
+    return instant.strftime("%Y-%m")
 
 
 @register.filter
