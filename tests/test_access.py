@@ -572,8 +572,12 @@ PUBLIC_ROUTES = {
 READ_ONLY_ROUTES = {
     "healthz",
     "",
+    "favicon.ico",  # a redirect to the static icon
+    "missions/",
     "missions/<slug:slug>/",
+    "people/",
     "people/<slug:slug>/",
+    "vehicles/",
     "vehicles/<slug:slug>/",
     "agreement/",
     "timeline/",
