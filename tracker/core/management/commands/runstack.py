@@ -9,6 +9,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tracker.core import static_files
 from tracker.lib.run_modes import children_env
 from tracker.lib.stack import (
     Stack,
@@ -22,6 +23,17 @@ from tracker.lib.stack import (
 )
 
 log = logging.getLogger("tracker.lib.stack")
+
+
+def collect_static_files(stack: Stack, base) -> None:
+    """DEBUG off serves only collected files (hashed names, compressed, via whitenoise)."""
+    fingerprint = static_files.sources_fingerprint()
+    if static_files.collected_files_are_current(fingerprint):
+        log.info("static files unchanged since the last collectstatic")
+        return
+    log.info("collecting static files (hashed and compressed; a minute or two, once per change)")
+    stack.run_step("collectstatic", manage_argv(base, "collectstatic", "--noinput", "-v", "0"))
+    static_files.record_collected(fingerprint)
 
 
 class Command(BaseCommand):
@@ -53,8 +65,7 @@ class Command(BaseCommand):
             stack.run_step("migrate", manage_argv(base, "migrate", "--noinput"))
             stack.run_step("load_reference_data", manage_argv(base, "load_reference_data"))
             if not dev:
-                # DEBUG off serves only collected files (hashed names, compressed, via whitenoise).
-                stack.run_step("collectstatic", manage_argv(base, "collectstatic", "--noinput", "-v", "0"))
+                collect_static_files(stack, base)
             for name, argv in service_argvs(base, port, worker=not no_worker, beat=not no_beat, dev=dev):
                 stack.start(name, argv)
             mode = "development mode, DEBUG on" if dev else "DEBUG off; bin/run --dev for development"
