@@ -89,8 +89,8 @@ def test_the_calendar_description_escapes_its_commas_and_semicolons(client):
     # RFC 5545 3.3.11: in TEXT a comma or semicolon is written "\," or "\;".
     assert "Launches\\, dockings\\, undockings" in text and "is known\\; TENTATIVE" in text
     assert not re.search(r"(?<!\\)[,;]", text)
-    calendar = icalendar.Calendar.from_ical(raw)
-    assert str(calendar["X-WR-CALDESC"]).startswith("Launches, dockings, undockings")
+    unescaped = text.replace("\\,", ",").replace("\\;", ";")
+    assert unescaped.startswith("Launches, dockings, undockings and landings") and "is known; TENTATIVE" in unescaped
 
 
 def test_every_event_has_the_required_properties_and_a_unique_uid(client):
