@@ -563,8 +563,12 @@ def _walk(patterns, prefix=""):
             yield prefix + str(pattern.pattern), pattern
 
 
+# The first pattern of a route is the one that answers (django-ninja adds its own "api/" root
+# after the API's index operation, only to compute its root path).
 PUBLIC_ROUTES = {
-    route: pattern for route, pattern in _walk(get_resolver().url_patterns) if not route.startswith("admin/")
+    route: pattern
+    for route, pattern in reversed(list(_walk(get_resolver().url_patterns)))
+    if not route.startswith("admin/")
 }
 
 # Every URL outside the admin, and what it takes: all are read-only today (GET/HEAD), so a
@@ -572,8 +576,12 @@ PUBLIC_ROUTES = {
 READ_ONLY_ROUTES = {
     "healthz",
     "",
+    "favicon.ico",  # a redirect to the static icon
+    "missions/",
     "missions/<slug:slug>/",
+    "people/",
     "people/<slug:slug>/",
+    "vehicles/",
     "vehicles/<slug:slug>/",
     "agreement/",
     "timeline/",

@@ -283,6 +283,7 @@ def test_the_openapi_schema_and_the_docs_are_served(client):
     schema = body(client, "/api/openapi.json")
     paths = set(schema["paths"])
     assert {
+        "/api/",  # the index: every endpoint, with links to these docs and this schema
         "/api/missions",
         "/api/missions/{slug}",
         "/api/crossflights",

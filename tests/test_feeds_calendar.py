@@ -3,6 +3,7 @@ UIDs, filters, caching, and the subscribe links on the pages."""
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import icalendar
@@ -74,6 +75,22 @@ def test_the_calendar_parses_and_says_what_it_is(client):
     assert str(calendar["X-WR-CALNAME"]) == "ISS cross-flights"
     assert calendar["REFRESH-INTERVAL"].dt == dt.timedelta(hours=1)
     assert len(calendar.walk("VEVENT")) > 40
+
+
+def unfold(raw: bytes) -> list[str]:
+    """The content lines of an iCalendar body, folded lines joined (RFC 5545 3.1)."""
+    return raw.decode().replace("\r\n ", "").split("\r\n")
+
+
+def test_the_calendar_description_escapes_its_commas_and_semicolons(client):
+    raw = client.get(URL).content
+    (line,) = [line for line in unfold(raw) if line.startswith("X-WR-CALDESC:")]
+    text = line.removeprefix("X-WR-CALDESC:")
+    # RFC 5545 3.3.11: in TEXT a comma or semicolon is written "\," or "\;".
+    assert "Launches\\, dockings\\, undockings" in text and "is known\\; TENTATIVE" in text
+    assert not re.search(r"(?<!\\)[,;]", text)
+    unescaped = text.replace("\\,", ",").replace("\\;", ";")
+    assert unescaped.startswith("Launches, dockings, undockings and landings") and "is known; TENTATIVE" in unescaped
 
 
 def test_every_event_has_the_required_properties_and_a_unique_uid(client):
@@ -334,7 +351,8 @@ def test_the_calendar_query_count_does_not_grow_with_the_record(client, django_a
 )
 def test_the_pages_link_to_their_calendar_and_the_link_works(client, page, link):
     html = client.get(page).content.decode()
-    assert f'<a href="{link}" type="text/calendar">Subscribe to calendar</a>' in html
+    assert f'<a class="subscribe" href="webcal://testserver{link}">Subscribe to calendar</a>' in html
+    assert f'<a href="{link}" type="text/calendar" download>download .ics</a>' in html
     calendar = icalendar.Calendar.from_ical(client.get(link).content)
     assert calendar.walk("VEVENT")
 

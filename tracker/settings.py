@@ -218,9 +218,12 @@ NEWS_POLL_LOCK_SECONDS = env_int("NEWS_POLL_LOCK_SECONDS", 60, minimum=1)
 # --- Production hardening -----------------------------------------------------------------
 # tests/test_deploy.py runs `check --deploy --fail-level WARNING` with production settings and
 # checks each header on a real response; keep the two in step.
-SESSION_COOKIE_SECURE = not DEBUG
+# SECURE_COOKIES=false only for plain HTTP on loopback (bin/run), where a browser would not
+# send a Secure cookie back and the admin login would fail its CSRF check.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -1,11 +1,16 @@
 """The read-only JSON API: one NinjaAPI, a router per domain. Schema at /api/openapi.json,
 interactive docs at /api/docs (Swagger UI from our own static files)."""
 
+import functools
+
 from django.http import Http404
-from ninja import NinjaAPI
+from django.urls import reverse
+from ninja import NinjaAPI, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from .caching import conditional_cached
 from .news_routes import router as news_router
 from .record_routes import router as record_router
 
@@ -42,3 +47,52 @@ def invalid_parameters(request, exc: ValidationError):
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+class EndpointOut(Schema):
+    path: str  # an OpenAPI path template: /api/missions/{slug}
+    url: str  # absolute; with the {placeholders} of the path still in it
+    methods: list[str]
+    summary: str
+    description: str
+
+
+class ApiIndexOut(Schema):
+    title: str
+    version: str
+    description: str
+    docs: str
+    openapi: str
+    endpoints: list[EndpointOut]
+
+
+@functools.cache
+def _operations(prefix: str) -> tuple[dict, ...]:
+    """Every operation in the schema (so a new route lists itself), built once per process."""
+    paths = api.get_openapi_schema(path_prefix=prefix)["paths"]
+    return tuple(
+        {
+            "path": path,
+            "methods": [method.upper() for method in operations],
+            "summary": next(iter(operations.values())).get("summary", ""),
+            "description": next(iter(operations.values())).get("description", ""),
+        }
+        for path, operations in paths.items()
+        if path != prefix  # not this index itself
+    )
+
+
+@api.get("", response=ApiIndexOut, url_name="index", summary="API index")
+@decorate_view(conditional_cached())
+def api_index(request):
+    """This list: every endpoint, with links to the interactive docs and the OpenAPI schema."""
+    prefix = reverse("api:index")
+    origin = f"{request.scheme}://{request.get_host()}"  # not build_absolute_uri: it would escape the {braces}
+    return {
+        "title": api.title,
+        "version": api.version,
+        "description": api.description,
+        "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+        "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        "endpoints": [{**operation, "url": origin + operation["path"]} for operation in _operations(prefix)],
+    }

@@ -142,8 +142,10 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", CALENDAR_DESCRIPTION)
+    # icalendar writes unknown X- properties raw; as TEXT their commas and semicolons must be
+    # escaped (RFC 5545 3.3.11), or a strict client splits the description into a list.
+    calendar.add("x-wr-calname", icalendar.vText(name))
+    calendar.add("x-wr-caldesc", icalendar.vText(CALENDAR_DESCRIPTION))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for event in events:

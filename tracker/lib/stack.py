@@ -32,6 +32,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from .run_modes import web_argv
+
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 10.0
@@ -264,10 +266,10 @@ def manage_argv(base_dir: Path, *args: str) -> list[str]:
     return [sys.executable, str(base_dir / "manage.py"), *args]
 
 
-def service_argvs(base_dir: Path, port: int, *, worker: bool, beat: bool) -> list[tuple[str, list[str]]]:
-    """The long-running services, by name. --noreload: the supervisor, not Django, restarts."""
+def service_argvs(base_dir: Path, port: int, *, worker: bool, beat: bool, dev: bool) -> list[tuple[str, list[str]]]:
+    """The long-running services, by name (the web server's mode: tracker.lib.run_modes)."""
     celery = [sys.executable, "-m", "celery", "-A", "tracker"]
-    services = [("web", manage_argv(base_dir, "runserver", "--noreload", f"127.0.0.1:{port}"))]
+    services = [("web", web_argv(base_dir, port, dev=dev))]
     if worker:
         services.append(("worker", [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]))
     if beat:

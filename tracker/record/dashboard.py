@@ -4,11 +4,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from .forms import CrossFlightFilterForm
-from .models import Agreement, AgreementDocument, Mission, MissionStatus, Seat
+from .models import Agreement, AgreementDocument, Mission, MissionStatus, Seat, VehicleFamily
 from .models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 
 COMPLETED_PER_PAGE = 20
@@ -39,12 +39,22 @@ def launch_years() -> list[int]:
     return list(years)
 
 
+def families_flown(missions) -> QuerySet[VehicleFamily]:
+    """The vehicle families that have at least one of `missions`: the filters offer no other."""
+    return VehicleFamily.objects.filter(Exists(missions.filter(family=OuterRef("pk"))))
+
+
 def filter_form(query) -> CrossFlightFilterForm:
-    return CrossFlightFilterForm(query, years=launch_years())
+    return CrossFlightFilterForm(query, years=launch_years(), families=families_flown(Mission.objects.cross_flights()))
 
 
 def filtered_cross_flights(filters: dict):
-    missions = Mission.objects.cross_flights()
+    return filter_missions(Mission.objects.cross_flights(), filters)
+
+
+def filter_missions(missions, filters: dict):
+    """`missions` narrowed by the filter forms' cleaned values (agency: its crew flew on it or
+    it operates the vehicle)."""
     if agency := filters.get("agency"):
         crew_from_agency = Seat.objects.filter(mission=OuterRef("pk"), person__agency=agency)
         missions = missions.filter(Q(Exists(crew_from_agency)) | Q(family__operator=agency))

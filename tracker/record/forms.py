@@ -35,9 +35,12 @@ class CrossFlightFilterForm(forms.Form):
     year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Launch year")
     status = forms.ChoiceField(choices=[("", "Any status"), *PHASE_STATUSES], required=False)
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int], families=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "Any year"), *[(year, str(year)) for year in years]]
+        if families is not None:
+            # Only the families the listing has flights of: a choice that can never match is noise.
+            self.fields["family"].queryset = families
 
     def filters(self) -> dict:
         """The valid filters; an invalid value is dropped (and shown as an error) rather than failing the page."""
@@ -144,3 +147,14 @@ class MissionAdminForm(forms.ModelForm):
         for event in EVENTS:
             self._settle_precision(event)
         return cleaned
+
+
+class MissionFilterForm(CrossFlightFilterForm):
+    """The missions index's filters: every status, and cross-flights only on request."""
+
+    status = forms.ChoiceField(choices=[("", "Any status"), *MissionStatus.choices], required=False)
+    cross_flight = forms.BooleanField(required=False, label="Cross-flights only")
+
+    def filters(self) -> dict:
+        # An unticked box filters nothing.
+        return {name: value for name, value in super().filters().items() if value is not False}

@@ -6,8 +6,11 @@ app_name = "record"
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("missions/", views.missions_index_view, name="missions"),
     path("missions/<slug:slug>/", views.mission_view, name="mission"),
+    path("people/", views.people_index_view, name="people"),
     path("people/<slug:slug>/", views.person_view, name="person"),
+    path("vehicles/", views.vehicles_index_view, name="vehicles"),
     path("vehicles/<slug:slug>/", views.vehicle_view, name="vehicle"),
     path("agreement/", views.agreement_view, name="agreement"),
     path("timeline/", views.timeline_view, name="timeline"),

@@ -6,13 +6,14 @@ only the partial of the same name (region id == partial name == target id)."""
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from tracker.news.queries import latest_linked_articles
 
-from . import dashboard, detail, timeline
-from .forms import CrossFlightFilterForm
+from . import dashboard, detail, indexes, timeline
+from .forms import CrossFlightFilterForm, MissionFilterForm
 from .models import Mission, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
 
@@ -20,6 +21,9 @@ from .page_cache import THEME_COOKIE, cached_public_page
 LIVE_PARTIALS = {"aboard-now", "next-crossflight"}
 # The query parameters the dashboard reads: its filters and the page of completed flights.
 DASHBOARD_QUERY = (*CrossFlightFilterForm.base_fields, "page")
+MISSIONS_QUERY = (*MissionFilterForm.base_fields, "page")
+# The people index's columns, each a sort key with its heading.
+PEOPLE_COLUMNS = [("name", "Name"), ("agency", "Agency"), ("days", "Days in space"), ("flights", "Flights")]
 
 
 def _page_number(request) -> int:
@@ -103,6 +107,46 @@ def timeline_svg_view(request):
         content_type="image/svg+xml; charset=utf-8",
     )
     return response
+
+
+def _page_or_region(request, template: str, region: str, context: dict):
+    """The whole page, or only `region` (partial name == DOM id) when htmx targets it."""
+    partial = request.htmx and request.htmx.target == region
+    response = render(request, f"{template}#{region}" if partial else template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@require_GET
+@cached_public_page(query=MISSIONS_QUERY)
+def missions_index_view(request):
+    now = timezone.now()
+    form = indexes.mission_filter_form(request.GET)
+    filters = form.filters()
+    context = {
+        "now": now,
+        "form": form,
+        "filtered": bool(filters),
+        "page": indexes.missions_page(filters, page=_page_number(request), now=now),
+    }
+    return _page_or_region(request, "record/missions_index.html", "missions-list", context)
+
+
+@require_GET
+@cached_public_page(query=("sort", "page"))
+def people_index_view(request):
+    sort = request.GET.get("sort", indexes.DEFAULT_PEOPLE_SORT)
+    if sort not in indexes.PEOPLE_SORTS:
+        sort = indexes.DEFAULT_PEOPLE_SORT
+    page = indexes.people_page(sort=sort, page=_page_number(request), now=timezone.now())
+    context = {"page": page, "sort": sort, "sort_label": indexes.PEOPLE_SORTS[sort].label, "columns": PEOPLE_COLUMNS}
+    return _page_or_region(request, "record/people_index.html", "people-list", context)
+
+
+@require_GET
+@cached_public_page(query=())
+def vehicles_index_view(request):
+    return render(request, "record/vehicles_index.html", {"families": indexes.vehicle_families()})
 
 
 @require_GET
