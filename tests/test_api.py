@@ -197,7 +197,7 @@ def test_list_query_count_does_not_grow_with_the_page(client, django_assert_max_
     assert len(big["items"]) > len(small["items"])
 
 
-# --- news: articles and accepted updates ---------------------------------------------------
+# --- news: articles, and the record's updates ------------------------------------------------
 
 
 @pytest.fixture

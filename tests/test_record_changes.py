@@ -90,6 +90,15 @@ def test_the_api_lists_the_same_edit_with_who_when_and_old_to_new(editor_client,
     assert abs(dt.datetime.fromisoformat(item["changed_at"]) - changed_at) < dt.timedelta(milliseconds=1)
 
 
+def test_the_apis_etag_moves_on_when_an_editor_saves(editor_client, mission):
+    first = editor_client.get("/api/updates")
+    assert editor_client.get("/api/updates", headers={"if-none-match": first["ETag"]}).status_code == 304
+    mark_ms28_landing(editor_client, mission)
+    after = editor_client.get("/api/updates", headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert [item["summary"] for item in after.json()["items"]] == [MS28_LANDING]
+
+
 def test_a_save_that_changes_nothing_is_not_an_update(editor_client, mission):
     edit_mission(editor_client, mission("Soyuz MS-28"))  # "Save" with nothing edited
     assert mission("Soyuz MS-28").history.filter(history_user__username="edna").exists()
