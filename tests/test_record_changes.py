@@ -129,6 +129,13 @@ def test_a_seat_added_and_then_removed_in_the_admin_are_two_updates(editor_clien
     assert [item["id"] for item in api_items(editor_client, "?mission=spacex-crew-13")] == [removed["id"], added["id"]]
 
 
+def test_filters_that_leave_nothing_to_union_give_an_empty_page(editor_client, mission):
+    mark_ms28_landing(editor_client, mission)
+    response = editor_client.get("/api/updates?mission=soyuz-ms-28&kind=person&via=editor")
+    assert response.status_code == 200 and response.json()["count"] == 0
+    assert [item["summary"] for item in api_items(editor_client, "?mission=soyuz-ms-28&via=editor")] == [MS28_LANDING]
+
+
 def test_a_persons_name_fixed_says_old_and_new_name(editor_client, person):
     kikina = person("Anna Kikina")
     url = admin_url(Person, "change", kikina.pk)

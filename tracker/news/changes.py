@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import CharField, F, Prefetch, Q, Value
+from django.urls import reverse
 
 from tracker.record.changes import TRACKED, FieldChange, RowChange, change_rows, row_changes
 from tracker.record.models import Mission, Person
@@ -21,7 +22,6 @@ from .models import ProposalEvidence, ProposalKind, ProposalStatus, ProposedUpda
 
 UPDATES_LIMIT = 50
 PROPOSAL = "proposal"
-VIA = ("editor", "news")
 # Which kind of record row accepting each kind of proposal writes.
 WRITES = {
     ProposalKind.LAUNCH: "mission",
@@ -77,7 +77,13 @@ def _proposal_change(proposal: ProposedUpdate, rows: list[RowChange]) -> RecordC
     by = f"news proposal #{proposal.pk} accepted by {editor}" if editor else f"news proposal #{proposal.pk} accepted"
     changes = [change for row in rows for change in row.fields]
     lines = [line for row in rows for line in row.lines]
-    url = rows[0].url if rows else (proposal.mission.get_absolute_url() if proposal.mission else "/agreement/")
+    url = (
+        rows[0].url
+        if rows
+        else proposal.mission.get_absolute_url()
+        if proposal.mission
+        else reverse("record:agreement")
+    )
     return RecordChange(
         key=f"{PROPOSAL}/{proposal.pk}",
         kind=WRITES[proposal.kind],
@@ -116,19 +122,18 @@ class RecordChanges:
         return proposals
 
     def rows(self):
-        every_acceptance = ProposedUpdate.objects.filter(status=ProposalStatus.ACCEPTED).values("decided_at")
-        parts = []
+        accepted = self._accepted() if self.via in (None, "news") else ProposedUpdate.objects.none()
+        # First, so that a union of nothing else is still a queryset that counts and slices.
+        parts = [
+            accepted.annotate(change_kind=Value(PROPOSAL, output_field=CharField()), change_row=F("pk"))
+            .annotate(change_at=F("decided_at"))
+            .values("change_kind", "change_row", "change_at")
+            .order_by()
+        ]
         if self.via in (None, "editor"):
+            every_acceptance = ProposedUpdate.objects.filter(status=ProposalStatus.ACCEPTED).values("decided_at")
             parts += change_rows(
                 kinds=self.kinds, since=self.since, until=self.until, missions=self.missions, excluding=every_acceptance
-            )
-        if self.via in (None, "news"):
-            parts.append(
-                self._accepted()
-                .annotate(change_kind=Value(PROPOSAL, output_field=CharField()), change_row=F("pk"))
-                .annotate(change_at=F("decided_at"))
-                .values("change_kind", "change_row", "change_at")
-                .order_by()
             )
         first, *rest = parts
         return first.union(*rest, all=True).order_by("-change_at", "-change_row")

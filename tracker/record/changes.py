@@ -17,7 +17,7 @@ layer (tracker/news/changes.py) adds accepted proposals to both.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -160,7 +160,6 @@ class RowChange:
     fields: list[FieldChange]
     mission: Mission | None = None
     person: Person | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def headline(self) -> str:
