@@ -222,8 +222,9 @@ def _display(f: models.Field, value, names: Names) -> str:
     return text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _values(model, row, names: Names) -> dict[str, str]:
-    """Each fact of a row as text; an instant and its precision are one fact ("landing")."""
+def _values(model, row, names: Names) -> dict[str, tuple[str, str | None]]:
+    """Each fact of a row as (text, exact value where the text may hide it); an instant and
+    its precision are one fact ("landing")."""
     fields = {f.attname: f for f in fact_fields(model)}
     shown = {}
     for name, f in fields.items():
@@ -292,12 +293,8 @@ def _describe(kind: str, row, before, names: Names) -> RowChange:
     model = TRACKED[kind]
     subject, thing, url, mission, person = _about(kind, row, names)
     action = ACTIONS[row.history_type]
-    if action == "changed":
-        fields = _field_changes(model, before, row, thing, names)
-    else:
-        fields = _field_changes(
-            model, None if action == "added" else row, row if action == "added" else None, thing, names
-        )
+    old, new = {"added": (None, row), "changed": (before, row), "removed": (row, None)}[action]
+    fields = _field_changes(model, old, new, thing, names)
     return RowChange(
         kind=kind,
         history_id=row.history_id,
