@@ -77,13 +77,10 @@ def _proposal_change(proposal: ProposedUpdate, rows: list[RowChange]) -> RecordC
     by = f"news proposal #{proposal.pk} accepted by {editor}" if editor else f"news proposal #{proposal.pk} accepted"
     changes = [change for row in rows for change in row.fields]
     lines = [line for row in rows for line in row.lines]
-    url = (
-        rows[0].url
-        if rows
-        else proposal.mission.get_absolute_url()
-        if proposal.mission
-        else reverse("record:agreement")
-    )
+    if rows:
+        url = rows[0].url
+    else:  # a row deleted since
+        url = proposal.mission.get_absolute_url() if proposal.mission else reverse("record:agreement")
     return RecordChange(
         key=f"{PROPOSAL}/{proposal.pk}",
         kind=WRITES[proposal.kind],
