@@ -79,7 +79,7 @@ def _proposal_change(proposal: ProposedUpdate, rows: list[RowChange]) -> RecordC
     lines = [line for row in rows for line in row.lines]
     if rows:
         url = rows[0].url
-    else:  # a row deleted since
+    else:  # no row at the decision instant: an agreement proposal accepted before news 0004
         url = proposal.mission.get_absolute_url() if proposal.mission else reverse("record:agreement")
     return RecordChange(
         key=f"{PROPOSAL}/{proposal.pk}",
