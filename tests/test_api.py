@@ -197,7 +197,7 @@ def test_list_query_count_does_not_grow_with_the_page(client, django_assert_max_
     assert len(big["items"]) > len(small["items"])
 
 
-# --- news: articles and accepted updates ---------------------------------------------------
+# --- news: articles, and the record's updates ------------------------------------------------
 
 
 @pytest.fixture
@@ -228,14 +228,47 @@ def test_accepted_updates_name_their_source_articles(client, news):
 
     assert updates["count"] == ProposedUpdate.objects.filter(status=ProposalStatus.ACCEPTED).count() == 1
     [update] = updates["items"]
-    assert update["summary"] == MS29_LAUNCH and update["kind"] == "launch"
+    proposal = ProposedUpdate.objects.get(summary=MS29_LAUNCH)
+    assert update["id"] == f"proposal/{proposal.pk}" and update["kind"] == "mission"
+    assert update["summary"] == MS29_LAUNCH
+    assert update["by"] == f"news proposal #{proposal.pk} accepted by edna" and update["editor"] == "edna"
     assert update["mission"] == {"slug": "soyuz-ms-29", "name": "Soyuz MS-29"}
-    assert update["date"] == "2026-07-14" and update["precision"] == "day"
-    assert update["accepted_at"] == "2024-06-01T12:00:00Z"
+    assert update["url"] == "http://testserver/missions/soyuz-ms-29/"
+    assert {"field": "launch", "what": "Soyuz MS-29 launch", "old": "unknown", "new": "2026-07-14"} in update["changes"]
+    assert update["proposal"]["kind"] == "launch"
+    assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["precision"] == "day"
+    assert update["changed_at"] == "2024-06-01T12:00:00Z"
     assert update["sources"][0]["url"].startswith("https://sample.invalid/")
     assert "July 14, 2026" in update["sources"][0]["sentence"]
-    assert body(client, "/api/updates?kind=landing")["count"] == 0
-    assert body(client, "/api/updates?mission=soyuz-ms-29&kind=launch,delay")["count"] == 1
+    assert body(client, "/api/updates?kind=seat")["count"] == 0
+    assert body(client, "/api/updates?mission=soyuz-ms-29&kind=mission,seat")["count"] == 1
+    assert body(client, "/api/updates?via=editor")["count"] == 0
+    assert body(client, "/api/updates?changed_after=2024-06-01&changed_before=2024-06-01")["count"] == 1
+    assert body(client, "/api/updates?changed_after=2024-06-02")["count"] == 0
+
+
+def test_an_editors_change_is_an_update_with_who_when_and_old_to_new(client, news, editor, mission):
+    ms28 = mission("Soyuz MS-28")
+    ms28.landing_at, ms28.landing_precision = dt.datetime(2026, 7, 20, tzinfo=dt.UTC), "day"
+    ms28._history_user, ms28._change_reason = editor, "Roscosmos landing schedule"
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        ms28.save()
+
+    updates = body(client, "/api/updates")
+    assert updates["count"] == 2
+    newest = updates["items"][0]
+    latest = ms28.history.order_by("-history_id").first()
+    assert newest["id"] == f"mission/{latest.history_id}" and newest["proposal"] is None
+    assert newest["by"] == newest["editor"] == "edna" and newest["sources"] == []
+    assert newest["summary"] == "Soyuz MS-28 landing: unknown → 2026-07-20"
+    assert newest["changes"] == [
+        {"field": "landing", "what": "Soyuz MS-28 landing", "old": "unknown", "new": "2026-07-20"}
+    ]
+    assert newest["reason"] == "Roscosmos landing schedule"
+    assert newest["changed_at"] == "2024-06-01T13:00:00Z"
+    assert body(client, "/api/updates?via=editor")["items"] == [newest]
+    assert [item["id"] for item in body(client, "/api/updates?via=news")["items"]] == [updates["items"][1]["id"]]
+    assert body(client, "/api/updates?mission=soyuz-ms-28")["items"] == [newest]
 
 
 # --- conditional requests -----------------------------------------------------------------------

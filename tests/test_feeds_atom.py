@@ -1,4 +1,5 @@
-"""The Atom feeds: accepted updates to the record and the news linked to missions.
+"""The Atom feeds: updates to the record and the news linked to missions (editors' own
+edits in the updates feed: tests/test_record_changes.py).
 
 Articles and proposals are made by the real pipeline (the offline sample source, or
 `ingest_entry`) and accepted by the real service, as editors do."""
@@ -113,6 +114,9 @@ def test_an_accepted_proposal_says_what_changed_when_and_who_reported_it(client,
     assert MS29_SENTENCE in summary
     accepted_at = ProposedUpdate.objects.get(pk=sample[MS29_LAUNCH].pk).decided_at
     assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == accepted_at
+    by = f"news proposal #{sample[MS29_LAUNCH].pk} accepted by edna"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == by
+    assert f"News proposal #{sample[MS29_LAUNCH].pk} accepted " in summary and " by edna." in summary
     assert {category.get("term") for category in entry.findall(f"{ATOM}category")} == {"Soyuz MS-29", "launch"}
 
 
@@ -253,7 +257,9 @@ def test_feed_query_counts_do_not_grow_with_the_news(client, editor, source, dja
         )
         for proposal in result.proposals:
             accept_proposal(proposal=proposal, user=editor)
-    with django_assert_max_num_queries(3):
+    # The union of the changes, the proposals, their articles, the mission rows they wrote
+    # and the rows before those, and the names those rows point to (vehicle family, mission).
+    with django_assert_max_num_queries(7):
         assert len(entries(ET.fromstring(client.get(UPDATES).content))) == min(extra, 50)
     with django_assert_max_num_queries(2):
         assert len(entries(ET.fromstring(client.get(NEWS).content))) == min(extra, 50)

@@ -7,14 +7,15 @@ mistaken for "nothing happened"."""
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import Exists, OuterRef, Q
 from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, Field
 
-from tracker.news.models import Mention, NewsSource, ProposalKind
+from tracker.news.changes import KINDS, RecordChanges
+from tracker.news.models import Mention, NewsSource
 from tracker.record.models import Agency, Mission, MissionStatus, Person, Seat, VehicleFamily
 from tracker.record.models.missions import UPCOMING_STATUSES
 
@@ -125,15 +126,18 @@ class ArticleFilters(PageParams):
 
 
 class UpdateFilters(PageParams):
-    mission: str | None = slugs("mission")
+    mission: str | None = slugs("mission", " Changes to it and its seats.")
     kind: str | None = Field(
         None,
         max_length=MAX_LIST_CHARS,
-        pattern=one_of(ProposalKind.values),
-        description=_list_help("kinds: " + ", ".join(ProposalKind.values)),
+        pattern=one_of(KINDS),
+        description=_list_help("kinds of record row: " + ", ".join(KINDS)),
     )
-    accepted_after: IsoDate | None = Field(None, description="Accepted on or after this UTC date.")
-    accepted_before: IsoDate | None = Field(None, description="Accepted on or before this UTC date.")
+    via: Literal["editor", "news"] | None = Field(
+        None, description="Only editors' own edits (editor) or proposals accepted from the news (news)."
+    )
+    changed_after: IsoDate | None = Field(None, description="Changed on or after this UTC date.")
+    changed_before: IsoDate | None = Field(None, description="Changed on or before this UTC date.")
 
 
 def split(value: str | None) -> list[str]:
@@ -234,9 +238,14 @@ def filter_articles(queryset, filters: ArticleFilters):
     return _date_range(queryset, "published_at", filters.published_after, filters.published_before)
 
 
-def filter_updates(queryset, filters: UpdateFilters):
-    if missions := known(filters.mission, "mission", Mission):
-        queryset = queryset.filter(mission__in=missions)
-    if kinds := choices(filters.kind, "kind", ProposalKind.values):
-        queryset = queryset.filter(kind__in=kinds)
-    return _date_range(queryset, "decided_at", filters.accepted_after, filters.accepted_before)
+def update_changes(filters: UpdateFilters) -> RecordChanges:
+    """The record's changes these filters ask for (tracker/news/changes.py)."""
+    day = dt.timedelta(days=1)
+    after, before = filters.changed_after, filters.changed_before
+    return RecordChanges(
+        missions=known(filters.mission, "mission", Mission) or None,
+        kinds=choices(filters.kind, "kind", KINDS) or None,
+        via=filters.via,
+        since=dt.datetime.combine(after, dt.time(), dt.UTC) if after else None,
+        until=dt.datetime.combine(before, dt.time(), dt.UTC) + day if before else None,
+    )

@@ -1,4 +1,4 @@
-"""The news endpoints: ingested articles with the record they name, and accepted updates."""
+"""The news endpoints: ingested articles with the record they name, and the record's changes."""
 
 from ninja import Query, Router
 from ninja.decorators import decorate_view
@@ -21,7 +21,11 @@ def list_articles(request, params: Query[filters.ArticleFilters]):
 @router.get("/updates", response={200: UpdatePage, 400: ErrorOut, 404: ErrorOut}, url_name="updates")
 @decorate_view(conditional_cached(filters.UpdateFilters))
 def list_updates(request, params: Query[filters.UpdateFilters]):
-    """Changes to the record that editors accepted from the news, newest first, with the
-    articles (and sentences) that reported them."""
-    updates = filters.filter_updates(representations.accepted_updates(), params)
-    return representations.paginate(request, updates, params, lambda rows: [representations.update(r) for r in rows])
+    """Every change to the record's facts, newest first: editors' edits in the admin and
+    proposals accepted from the news, each with who, when, old → new, why, and (for
+    proposals) the articles and sentences that reported it. The same list as
+    /feeds/updates.atom."""
+    updates = filters.update_changes(params)
+    return representations.paginate(
+        request, updates, params, lambda rows: [representations.update(request, r) for r in rows]
+    )

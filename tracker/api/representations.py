@@ -7,7 +7,8 @@ from collections import defaultdict
 from django.db.models import Count, F, Prefetch
 from django.http import HttpRequest
 
-from tracker.news.models import Article, Mention, ProposalEvidence, ProposalStatus, ProposedUpdate
+from tracker.news.changes import RecordChange
+from tracker.news.models import Article, Mention
 from tracker.record.models import EVENTS, Agreement, Leg, Mission, Person, Seat, Spacecraft, VehicleFamily
 from tracker.record.models.missions import FLOWN_STATUSES
 
@@ -309,27 +310,30 @@ def article(row: Article) -> dict:
     }
 
 
-def accepted_updates():
-    evidence = ProposalEvidence.objects.select_related("article").order_by("pk")
-    return (
-        ProposedUpdate.objects.filter(status=ProposalStatus.ACCEPTED)
-        .select_related("mission", "person")
-        .prefetch_related(Prefetch("evidence", queryset=evidence))
-        .order_by(F("decided_at").desc(nulls_last=True), "-pk")
-    )
-
-
-def update(row: ProposedUpdate) -> dict:
+def update(request: HttpRequest, change: RecordChange) -> dict:
+    proposal = change.proposal
     return {
-        "id": row.pk,
-        "kind": row.kind,
-        "summary": row.summary,
-        "mission": ref(row.mission) if row.mission else None,
-        "person": ref(row.person) if row.person else None,
-        "date": row.date,
-        "precision": row.precision or None,
-        "accepted_at": row.decided_at,
-        "outcome": row.outcome,
+        "id": change.key,
+        "kind": change.kind,
+        "summary": change.title,
+        "changed_at": change.at,
+        "by": change.by,
+        "editor": change.editor,
+        "url": request.build_absolute_uri(change.url),
+        "mission": ref(change.mission) if change.mission else None,
+        "person": ref(change.person) if change.person else None,
+        "changes": [vars(item) for item in change.changes],
+        "reason": change.reason,
+        "proposal": {
+            "id": proposal.pk,
+            "kind": proposal.kind,
+            "summary": proposal.summary,
+            "date": proposal.date,
+            "precision": proposal.precision or None,
+            "outcome": proposal.outcome,
+        }
+        if proposal
+        else None,
         "sources": [
             {
                 "article_id": item.article_id,
@@ -337,6 +341,6 @@ def update(row: ProposedUpdate) -> dict:
                 "url": item.article.url,
                 "sentence": item.sentence,
             }
-            for item in row.evidence.all()
+            for item in change.evidence
         ],
     }

@@ -13,6 +13,17 @@ from pydantic import Field
 Precision = Literal["exact", "day", "month", "quarter", "half", "year"]
 MissionStatus = Literal["planned", "scheduled", "delayed", "in_flight", "landed", "cancelled"]
 CrossFlightState = Literal["upcoming", "in_flight", "completed", "cancelled"]
+RECORD_KINDS = (
+    "mission",
+    "seat",
+    "person",
+    "alias",
+    "agency",
+    "vehicle_family",
+    "spacecraft",
+    "agreement",
+    "agreement_document",
+)
 
 
 class Ref(Schema):
@@ -186,17 +197,38 @@ class EvidenceOut(Schema):
     sentence: str
 
 
-class UpdateOut(Schema):
+class FieldChangeOut(Schema):
+    field: str = Field(description="The fact that changed: 'landing', 'name', 'role'.")
+    what: str = Field(description="In words: 'Soyuz MS-28 landing'.")
+    old: str = Field(description="As the pages show it: 'unknown', 'July 2026', 'none'.")
+    new: str
+
+
+class ProposalOut(Schema):
+    """The news proposal a change was accepted from."""
+
     id: int
     kind: Literal["launch", "docking", "undocking", "landing", "delay", "crew_assignment", "agreement"]
-    summary: str
-    mission: Ref | None
-    person: Ref | None
+    summary: str = Field(description="What the news reported: 'Soyuz MS-29 launch: 2026-07-14, planned'.")
     date: dt.date | None
     precision: Precision | None
-    accepted_at: dt.datetime | None
     outcome: str
-    sources: list[EvidenceOut]
+
+
+class UpdateOut(Schema):
+    id: str = Field(description="Stable: 'mission/412' for an editor's save, 'proposal/17' for an accepted proposal.")
+    kind: Literal[RECORD_KINDS] = Field(description="The kind of record row that changed.")
+    summary: str
+    changed_at: dt.datetime
+    by: str = Field(description="The editor's username, or 'news proposal #17 accepted by <username>'.")
+    editor: str | None = Field(description="The editor who made or accepted the change; null for a script.")
+    url: str = Field(description="The public page that shows the changed fact.")
+    mission: Ref | None
+    person: Ref | None
+    changes: list[FieldChangeOut] = Field(description="Old → new for each fact the change touched.")
+    reason: str = Field(description="Why: the editor's change reason, or what accepting the proposal did.")
+    proposal: ProposalOut | None
+    sources: list[EvidenceOut] = Field(description="The articles that reported it (accepted proposals only).")
 
 
 class ErrorOut(Schema):

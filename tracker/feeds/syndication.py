@@ -1,6 +1,8 @@
 """The Atom feeds, with Django's syndication framework.
 
-- `/feeds/updates.atom`: accepted changes to the record, newest first (the latest 50).
+- `/feeds/updates.atom`: changes to the record, newest first (the latest 50): editors' edits
+  and accepted news proposals, each with who, when, old → new and why
+  (tracker/news/changes.py, the same read as /api/updates).
 - `/feeds/news.atom`: ingested articles linked to missions, newest first (the latest 50),
   `?mission=<slug>` for one mission (404 for a slug the record does not know).
 
@@ -26,13 +28,13 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.news.changes import RecordChange, record_changes
 from tracker.news.models import Article
 from tracker.record.models import Mission
 from tracker.record.templatetags.record_tags import linkable
 
 from .articles import linked_articles
 from .calendar import UID_DOMAIN
-from .updates import AcceptedUpdate, accepted_updates
 
 SUMMARY_CHARS = 500
 TAG_PREFIX = f"tag:{UID_DOMAIN},2026:"
@@ -91,8 +93,11 @@ class TrackerFeed(Feed):
 
 
 class UpdatesFeed(TrackerFeed):
-    title = "ISS crew rotations: accepted updates to the record"
-    subtitle = "Changes to the flight record accepted from news reports: what changed, when, and the source articles."
+    title = "ISS crew rotations: updates to the record"
+    subtitle = (
+        "Every change to the flight record, by editors or accepted from news reports: "
+        "what changed (old → new), when, by whom, and why."
+    )
 
     def get_object(self, request):
         return Scope(self_url=request.build_absolute_uri(reverse("feeds:updates")))
@@ -100,38 +105,44 @@ class UpdatesFeed(TrackerFeed):
     def link(self, scope: Scope) -> str:
         return reverse("record:dashboard")
 
-    def items(self, scope: Scope) -> list[AcceptedUpdate]:
-        return accepted_updates()
+    def items(self, scope: Scope) -> list[RecordChange]:
+        return record_changes()
 
-    def item_title(self, update: AcceptedUpdate) -> str:
-        return plain(update.proposal.summary)
+    def item_title(self, change: RecordChange) -> str:
+        return plain(change.title)
 
-    def item_link(self, update: AcceptedUpdate) -> str:
-        if update.proposal.mission is not None:
-            return update.proposal.mission.get_absolute_url()
-        return reverse("record:agreement")
+    def item_link(self, change: RecordChange) -> str:
+        return change.url
 
-    def item_guid(self, update: AcceptedUpdate) -> str:
-        return f"{TAG_PREFIX}proposal/{update.proposal.pk}"
+    def item_guid(self, change: RecordChange) -> str:
+        return f"{TAG_PREFIX}{change.key}"
 
-    def item_pubdate(self, update: AcceptedUpdate):
-        return update.accepted_at
+    def item_pubdate(self, change: RecordChange):
+        return change.at
 
-    def item_updateddate(self, update: AcceptedUpdate):
-        return update.accepted_at
+    def item_updateddate(self, change: RecordChange):
+        return change.at
 
-    def item_categories(self, update: AcceptedUpdate) -> list[str]:
-        mission = update.proposal.mission
-        return [*([mission.name] if mission else []), update.proposal.get_kind_display()]
+    def item_author_name(self, change: RecordChange) -> str:
+        return plain(change.by)
 
-    def item_description(self, update: AcceptedUpdate) -> str:
-        lines = [f"{change.what}: {change.old} → {change.new}" for change in update.changes]
-        if not lines:
-            lines = [update.proposal.outcome or update.proposal.summary]
-        lines.append(f"Accepted {format_instant(update.accepted_at.astimezone(dt.UTC), Precision.EXACT)}.")
-        if update.evidence:
+    def item_categories(self, change: RecordChange) -> list[str]:
+        mission = change.mission
+        kind = change.proposal.get_kind_display() if change.proposal else change.kind.replace("_", " ")
+        return [*([mission.name] if mission else []), kind]
+
+    def item_description(self, change: RecordChange) -> str:
+        lines = list(change.lines)
+        when = format_instant(change.at.astimezone(dt.UTC), Precision.EXACT)
+        if change.proposal is None:
+            lines.append(f"Changed {when} by {change.by}.")
+            lines += [f"Reason: {change.reason}"] if change.reason else []
+        else:
+            by = f"by {change.editor}" if change.editor else "automatically (the source is trusted to auto-accept)"
+            lines.append(f"News proposal #{change.proposal.pk} accepted {when} {by}.")
+        if change.evidence:
             lines += ["", "Reported by:"]
-        for evidence in update.evidence:
+        for evidence in change.evidence:
             article = evidence.article
             source = f"{article.source.name}, " if article.source else ""
             published = article.published_at.strftime("%Y-%m-%d") if article.published_at else "date unknown"
@@ -140,10 +151,10 @@ class UpdatesFeed(TrackerFeed):
             lines.append(f"  “{excerpt(evidence.sentence, 300)}”")
         return plain("\n".join(lines))
 
-    def item_extra_kwargs(self, update: AcceptedUpdate) -> dict:
+    def item_extra_kwargs(self, change: RecordChange) -> dict:
         related = [
             (evidence.article.url, plain(evidence.article.title))
-            for evidence in update.evidence
+            for evidence in change.evidence
             if linkable(evidence.article.url)
         ]
         return {"related": related}

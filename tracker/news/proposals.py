@@ -204,6 +204,18 @@ def status_after(proposal: ProposedUpdate, status: str) -> str:
     return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
 
 
+def _mark_history(obj, proposal: ProposedUpdate) -> None:
+    """What the history row of a record save made by accepting `proposal` says: by whom,
+    why, and *when*, which is the proposal's `decided_at` to the microsecond. That instant
+    is how the record's changes (tracker/news/changes.py) tell the rows of an acceptance
+    from an editor's own edits: one entry per proposal, never also one per row it wrote."""
+    # The admin history's column holds 100 characters: a whole sentence, never half an
+    # address (the articles are on the proposal and in the record's sources).
+    reason = f"accepted news proposal #{proposal.pk}: {proposal.summary}"
+    obj._change_reason = reason if len(reason) <= 100 else reason[:99].rsplit(" ", 1)[0] + "…"
+    obj._history_user, obj._history_date = proposal.decided_by, proposal.decided_at
+
+
 def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
     event = proposal_event(proposal)
     setattr(mission, f"{event}_at", _as_datetime(proposal.date))
@@ -217,8 +229,7 @@ def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
 def _apply_crew(proposal: ProposedUpdate) -> str:
     for leg in (Leg.ASCENT, Leg.DESCENT):
         seat = Seat(mission=proposal.mission, person=proposal.person, leg=leg)
-        seat._change_reason = proposal.mission._change_reason
-        seat._history_user = getattr(proposal.mission, "_history_user", None)
+        _mark_history(seat, proposal)
         seat.full_clean()
         seat.save()
     return f"{proposal.person} given ascent and descent seats on {proposal.mission}."
@@ -237,6 +248,7 @@ def _apply_agreement(proposal: ProposedUpdate, sentence: str) -> str:
         announced_precision=proposal.precision,
         covers=sentence[:2000],
     )
+    _mark_history(document, proposal)
     document.full_clean()
     document.save()
     return f"Agreement document “{document.title}” added."
@@ -255,11 +267,10 @@ def accept_proposal(*, proposal: ProposedUpdate, user=None) -> str:
         if proposal.status != ProposalStatus.PENDING:
             raise ProposalNotApplicable(f"It was already {proposal.get_status_display()}.")
         mission = proposal.mission
-        urls = list(proposal.articles.values_list("url", flat=True))
-        reason = f"accepted news proposal #{proposal.pk}: {proposal.summary} — " + ", ".join(urls)[:80]
+        # Set before applying: the history rows the change writes carry them.
+        proposal.decided_at, proposal.decided_by = timezone.now(), user
         if mission is not None:
-            mission._change_reason = reason[:100]
-            mission._history_user = user
+            _mark_history(mission, proposal)
         try:
             if proposal.kind == ProposalKind.CREW_ASSIGNMENT:
                 outcome = _apply_crew(proposal)
@@ -270,7 +281,7 @@ def accept_proposal(*, proposal: ProposedUpdate, user=None) -> str:
         except ValidationError as error:
             raise ProposalNotApplicable(" ".join(error.messages)) from None
         _cite(mission, proposal)
-        proposal.status, proposal.decided_at, proposal.decided_by = ProposalStatus.ACCEPTED, timezone.now(), user
+        proposal.status = ProposalStatus.ACCEPTED
         proposal.outcome = outcome
         proposal.save(update_fields=["status", "decided_at", "decided_by", "outcome"])
     return outcome
