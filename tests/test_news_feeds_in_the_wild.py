@@ -116,6 +116,27 @@ def test_a_plain_text_article_with_bad_references_is_read():
     assert "Menon \ufffd aboard" in entry.text
 
 
+@pytest.mark.parametrize(
+    ("markup", "error"),
+    [
+        ("<image><url>https://example.org/i.png</url></height></image>", "TypeError"),
+        ("<item><title>t</title><link>https://example.org/1</link></creativeCommons:license></item>", "KeyError"),
+    ],
+    ids=["stray-height-end-tag", "stray-license-end-tag"],
+)
+def test_markup_that_breaks_feedparser_itself_is_a_feed_that_cannot_be_read(markup, error):
+    with pytest.raises(ParseError, match=rf"^The feed could not be read: the feed parser failed on it \({error}: "):
+        parse_feed(f"<rss version='2.0'><channel>{markup}</channel></rss>".encode(), base_url=BASE)
+
+
+def test_a_namespace_with_a_no_break_space_is_a_feed_that_cannot_be_read():
+    body = (
+        "<rss version='2.0' xmlns:dc='http://purl.org/dc/\u00a0/'><channel><dc:creator>x</dc:creator></channel></rss>"
+    )
+    with pytest.raises(ParseError, match="the feed parser failed on it"):
+        parse_feed(body.encode(), base_url=BASE)
+
+
 # --- encodings -----------------------------------------------------------------------------
 
 

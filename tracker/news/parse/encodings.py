@@ -128,7 +128,7 @@ def feed_text(body: bytes, charset: str | None = None) -> str:
             return body.decode(codec)
         except UnicodeDecodeError:
             continue
-    return repair_decode(body)
+    return repair_decode(body).lstrip("\ufeff")  # a UTF-8 mark on bytes that are not all UTF-8
 
 
 def declare_utf8(text: str) -> str:

@@ -66,7 +66,17 @@ def _feedparser(body: bytes, base_url: str):
     headers = {"content-location": base_url, "content-type": "application/xml; charset=utf-8"}
     # No HTML sanitising or link rewriting: every entry is reduced to plain text here and
     # no markup is kept, so that work would be thrown away (and it is most of the parse).
-    return feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        return feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as error:
+        # feedparser's element handlers trust the markup: a lone "</height>" raised TypeError,
+        # a lone "</creativeCommons:license>" KeyError, a namespace URI with a no-break space
+        # ValueError (found by mutating its own test corpus). Input it cannot read is a feed
+        # that cannot be read, said as such; not an exception no caller expects.
+        message = " ".join(str(error).split())[:200]
+        raise ParseError(
+            f"The feed could not be read: the feed parser failed on it ({type(error).__name__}: {message})."
+        ) from None
 
 
 def _unreadable(raw: bytes, body: bytes, feed) -> str | None:
@@ -85,7 +95,7 @@ def _unreadable(raw: bytes, body: bytes, feed) -> str | None:
     error = feed.get("bozo_exception")
     if feed.bozo and hasattr(error, "getMessage"):  # expat's error, with where it happened
         return f"{error.getMessage()} at line {error.getLineNumber()}, column {error.getColumnNumber()}"
-    if not feed.get("version"):  # feedparser names the kind of any RSS or Atom root, empty or not
+    if not (feed.get("version") or feed.get("feed") or feed.entries):  # a feed names its kind (RSS, Atom)
         return "the response is not an RSS or Atom feed" + (f" ({error})" if feed.bozo and error else "")
     return None
 
