@@ -139,3 +139,12 @@ def test_one_unreadable_target_does_not_stop_the_others(tmp_path):
     reports, err = ingest(tmp_path / "missing.txt", good)
     assert [report["published"] for report in reports] == ["2024-06-05"]
     assert "missing.txt" in err
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_a_russian_text_file_in_a_single_byte_encoding_is_read_as_russian(tmp_path, encoding):
+    path = tmp_path / "story.txt"
+    path.write_bytes(f"DATE: 2023-09-27\n\n{RUSSIAN_TITLE}\n\n{RUSSIAN_TEXT}\n".encode(encoding))
+    (report,), _ = ingest(path)
+    assert (report["language"], report["published"]) == ("ru", "2023-09-27")
+    assert "Anna Kikina" in report["people"]
