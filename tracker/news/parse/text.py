@@ -40,6 +40,9 @@ FUTURE_SLACK = dt.timedelta(days=1)
 # feedparser's fallback parser (and HTML) read "&#55296" in an attribute as a reference too.
 NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 REPLACEMENT_REFERENCE = "&#xFFFD;"
+# What a reference to a surrogate or to a number past U+10FFFF starts with (and a few valid
+# ones too): a text without any is returned at once, with no Python loop over its "&#8217;"s.
+SUSPICIOUS_REFERENCE = re.compile(r"&#(?:[xX]0*(?:[dD][89a-fA-F]|[0-9a-fA-F]{6})|0*(?:5[5-7]\d{3}|\d{7}))")
 HIGH_SURROGATES = range(0xD800, 0xDC00)
 LOW_SURROGATES = range(0xDC00, 0xE000)
 
@@ -78,7 +81,7 @@ def valid_character_references(text: str) -> str:
     A high surrogate followed at once by a low one is an astral character written in UTF-16
     code units ("&#xD83D;&#xDE80;", what a JavaScript or Java serialiser writes for 🚀): the
     pair becomes one reference to the character its writer meant, as a browser would show it."""
-    if "&#" not in text:
+    if "&#" not in text or not SUSPICIOUS_REFERENCE.search(text):
         return text
     pieces, kept_to, high = [], 0, None
     for reference in NUMERIC_REFERENCE.finditer(text):
