@@ -258,6 +258,16 @@ def test_a_feed_without_entries_is_a_successful_poll_of_nothing(feed_server):
 
 
 @pytest.mark.django_db
+def test_a_polled_feed_that_breaks_feedparser_is_a_failure_recorded_on_the_source(feed_server):
+    body = rss(rss_item()).replace("<channel>", "<channel><image></height></image>").encode()
+    source = loopback_source(feed_server, body)
+    outcome = tasks.poll_source.apply(args=[source.pk]).get(propagate=True)
+    assert outcome.startswith("Wild feed: The feed could not be read: the feed parser failed on it (TypeError: ")
+    source.refresh_from_db()
+    assert "the feed parser failed on it (TypeError: " in source.last_error and source.consecutive_failures == 1
+
+
+@pytest.mark.django_db
 def test_an_unexpected_exception_in_a_poll_is_a_failure_recorded_on_the_source(feed_server, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise KeyError("no such thing\nat all")
