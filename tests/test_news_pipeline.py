@@ -68,9 +68,12 @@ def test_text_headers_give_url_date_and_title():
     )
 
 
-def test_a_bad_date_header_is_a_clear_error():
-    with pytest.raises(ParseError, match="DATE: 'yesterday' is not an ISO date"):
-        parse_text("DATE: yesterday\n\n" + MS29, default_url="x")
+def test_a_date_header_that_is_no_date_is_a_warning_and_the_article_is_still_read():
+    entry, headers = parse_text("DATE: yesterday\n\n" + MS29, default_url="x")
+    assert entry.published is None and entry.text == MS29
+    assert headers["warnings"] == [
+        "DATE: 'yesterday' is not an ISO date (YYYY-MM-DD): the date is looked for in the text instead."
+    ]
 
 
 def test_an_html_page_is_reduced_to_its_main_text():

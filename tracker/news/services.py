@@ -59,6 +59,8 @@ class PollResult:
     def describe(self) -> str:
         if self.not_modified:
             return f"{self.source}: not modified since the last poll."
+        if not self.articles:
+            return f"{self.source}: the feed has no entries."
         proposals = sum(len(item.proposals) for item in self.articles)
         return (
             f"{self.source}: {len(self.articles)} entries, {self.count('created')} new, {self.count('updated')} updated, "
@@ -262,7 +264,7 @@ def is_feed(result: FetchResult) -> bool:
 def entries_of(source: NewsSource, result: FetchResult) -> list[Entry]:
     if source.kind == SourceKind.PAGE:
         return [parse_page(result.body, url=result.url, charset=result.charset)]
-    entries = parse_feed(result.body, base_url=result.url)
+    entries = parse_feed(result.body, base_url=result.url, charset=result.charset)
     if source.fetch_linked_pages and source.kind == SourceKind.FEED:
         # One time budget for all of a poll's linked pages: each fetch has a deadline of its
         # own, and a feed of many teasers linking to slow pages would hold the worker for the
@@ -283,11 +285,22 @@ def with_linked_page(entry: Entry, source: NewsSource, *, until: float = float("
     try:
         timeout = min(left, fetching.DEFAULT_LIMITS.total_timeout)
         fetched = fetch(entry.url, allow_private=source.allow_private_network, total_timeout=timeout)
-        page = parse_page(fetched.body, url=entry.url)
+        page = parse_page(fetched.body, url=entry.url, charset=fetched.charset)
     except (FetchError, ParseError) as error:
         logger.info("kept the feed text of %s: %s", entry.url, error)
         return entry
+    except Exception:
+        # A linked page is extra text, not the feed: one that breaks a parser must not fail
+        # (and so block) every poll of the source. The traceback goes to the log.
+        logger.exception("kept the feed text of %s: reading its page failed unexpectedly", entry.url)
+        return entry
     return Entry(entry.url, entry.guid, entry.title, entry.published or page.published, page.text)
+
+
+def unexpected(error: Exception) -> str:
+    """An exception no step expected, in one line for an operator: its type and message."""
+    message = " ".join(str(error).split())
+    return f"failed unexpectedly: {type(error).__name__}" + (f": {message}" if message else "")
 
 
 def record_failure(source: NewsSource, message: str, now: dt.datetime) -> None:
@@ -333,6 +346,12 @@ def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollRe
     except ParseError as error:
         record_failure(source, f"{source.url}: {error}", now)
         raise
+    except Exception as error:
+        # A bug, or input nobody foresaw: a failure on the source row like any other (so an
+        # operator sees it and it counts towards the source's failures), never a poll that
+        # ends with nothing recorded. The caller logs the traceback.
+        record_failure(source, f"{source.url}: {unexpected(error)}", now)
+        raise
     record_success(source, result, outcome.count("created"), now)
     return outcome
 
@@ -361,5 +380,8 @@ def poll_sources_now(*, name: str | None = None) -> list[str]:
                 results.append(poll_source(source).describe())
             except (FetchError, ParseError) as error:
                 results.append(f"{label}: failed: {error}")
+            except Exception as error:  # recorded on the source by poll_source
+                logger.exception("poll of %s failed unexpectedly", label)
+                results.append(f"{label}: {unexpected(error)}")
         NewsSource.objects.filter(pk=pk).update(next_poll_at=timezone.now() + F("poll_interval"))
     return results

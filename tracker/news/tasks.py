@@ -77,3 +77,8 @@ def poll_source(self, source_id: int) -> str:
             return f"{source.name}: {error}"
         except ParseError as error:
             return f"{source.name}: {error}"
+        except Exception as error:
+            # Recorded on the source row by services.poll_source; the traceback is for the log.
+            # Not retried: a parser that breaks on this response breaks on it again.
+            logger.exception("poll of %s failed unexpectedly", source.name)
+            return f"{source.name}: {services.unexpected(error)}"

@@ -16,6 +16,14 @@ link must raise ParseError, not ValueError; a link longer than its column must n
 PostgreSQL; a date in year 9999 would head every list of news; a feed that lies about its
 encoding is decoded by what its bytes are.
 
+What feeds in the wild taught it: a numeric character reference to no character (a lone
+surrogate, a number past U+10FFFF or of twenty digits) made feedparser raise mid-parse, so
+such a reference becomes U+FFFD, and a surrogate pair ("&#xD83D;&#xDE80;") the character it
+spells; feedparser also raises on some broken markup (a stray "</height>"), which is a
+ParseError here; a Russian feed in windows-1251 or KOI8-R that declares nothing was read as
+windows-1252, so feeds are decoded here (the Content-Type's charset included) before
+feedparser sees them; a well-formed feed with no entries is no error.
+
 text.py: what leaves here (plain text, links, dates); screen.py: checks before any parser;
 encodings.py: bytes to text; feeds.py and pages.py: the two kinds of source.
 """

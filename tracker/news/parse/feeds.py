@@ -7,33 +7,41 @@ import re
 
 import feedparser
 
-from .encodings import declare_utf8, repair_decode, utf8_feed
+from .encodings import declare_utf8, feed_text
 from .pages import main_text
 from .screen import binary_kind, refuse_crowded_tags, without_internal_dtd
-from .text import MAX_GUID, MAX_TITLE, Entry, ParseError, canonical_url, plain_text, plausible_date
+from .text import (
+    MAX_GUID,
+    MAX_TITLE,
+    Entry,
+    ParseError,
+    canonical_url,
+    plain_text,
+    plausible_date,
+    valid_character_references,
+)
 
 # Characters a GUID is kept verbatim without: markup, quotes, controls.
 UNSAFE_GUID = re.compile(r"[<>\"'`\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def parse_feed(body: bytes, *, base_url: str) -> list[Entry]:
-    """Entries of an RSS or Atom feed. Raises ParseError when nothing usable can be read:
-    feedparser is lenient with broken XML, so a broken feed with readable entries still
-    yields them, and one without is an error an operator sees."""
-    body, reencoded = utf8_feed(body)
-    body = without_internal_dtd(body)
-    refuse_crowded_tags(body, "feed")
-    feed = _feedparser(body, base_url, reencoded=reencoded)
-    if isinstance(
-        feed.get("bozo_exception"), feedparser.CharacterEncodingOverride | feedparser.CharacterEncodingUnknown
-    ):
-        # The feed is not in the encoding it declares (or declares none and is not UTF-8):
-        # feedparser then reads it as windows-1252, which garbles Cyrillic and mixed text.
-        feed = _feedparser(declare_utf8(repair_decode(body)).encode(), base_url, reencoded=True)
+def parse_feed(body: bytes, *, base_url: str, charset: str | None = None) -> list[Entry]:
+    """Entries of an RSS or Atom feed; `charset` is the one its HTTP Content-Type names, if
+    any. Raises ParseError when nothing usable can be read: feedparser is lenient with
+    broken XML, so a broken feed with readable entries still yields them, and one without
+    is an error an operator sees. A well-formed feed with no entries is no error: [].
+
+    The text is decoded here (see feed_text), not by feedparser, which reads a feed that
+    declares no encoding and is not UTF-8 as windows-1252 (Russian became mojibake), and
+    handed to it as UTF-8 that says so, with no reference to a character that cannot be."""
+    text = valid_character_references(feed_text(body, charset))
+    utf8 = without_internal_dtd(declare_utf8(text).encode())
+    refuse_crowded_tags(utf8, "feed")
+    feed = _feedparser(utf8, base_url)
     entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
     if entries:
         return entries
-    if problem := _unreadable(body, feed):
+    if problem := _unreadable(body, utf8, feed):
         raise ParseError(f"The feed could not be read: {problem}.")
     return []
 
@@ -53,22 +61,31 @@ def _first_of_each(entries) -> list[Entry]:
     return unique
 
 
-def _feedparser(body: bytes, base_url: str, *, reencoded: bool):
-    headers = {"content-location": base_url}
-    if reencoded:  # we made it UTF-8: say so with the authority of an HTTP header
-        headers["content-type"] = "application/xml; charset=utf-8"
+def _feedparser(body: bytes, base_url: str):
+    # The body is UTF-8 (parse_feed made it so): say so with the authority of an HTTP header.
+    headers = {"content-location": base_url, "content-type": "application/xml; charset=utf-8"}
     # No HTML sanitising or link rewriting: every entry is reduced to plain text here and
     # no markup is kept, so that work would be thrown away (and it is most of the parse).
-    return feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        return feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as error:
+        # feedparser's element handlers trust the markup: a lone "</height>" raised TypeError,
+        # a lone "</creativeCommons:license>" KeyError, a namespace URI with a no-break space
+        # ValueError (found by mutating its own test corpus). Input it cannot read is a feed
+        # that cannot be read, said as such; not an exception no caller expects.
+        message = " ".join(str(error).split())[:200]
+        raise ParseError(
+            f"The feed could not be read: the feed parser failed on it ({type(error).__name__}: {message})."
+        ) from None
 
 
-def _unreadable(body: bytes, feed) -> str | None:
+def _unreadable(raw: bytes, body: bytes, feed) -> str | None:
     """Why a response with no entries is not a feed, in words for an operator; None when it
-    is a well-formed feed that simply has no entries."""
+    is a well-formed feed that simply has no entries. `raw` is what came, `body` its UTF-8."""
     head = body[:1024].lstrip().lower()
     if not head:
         return "the response is empty"
-    if kind := binary_kind(body):
+    if kind := binary_kind(raw):
         return f"the response is {kind}, not XML"
     if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and b"<rss" not in head):
         return "the response is an HTML page, not an RSS or Atom feed"
@@ -78,7 +95,7 @@ def _unreadable(body: bytes, feed) -> str | None:
     error = feed.get("bozo_exception")
     if feed.bozo and hasattr(error, "getMessage"):  # expat's error, with where it happened
         return f"{error.getMessage()} at line {error.getLineNumber()}, column {error.getColumnNumber()}"
-    if not feed.get("feed") and not feed.entries:
+    if not (feed.get("version") or feed.get("feed") or feed.entries):  # a feed names its kind (RSS, Atom)
         return "the response is not an RSS or Atom feed" + (f" ({error})" if feed.bozo and error else "")
     return None
 

@@ -8,14 +8,14 @@ import trafilatura
 
 from .encodings import decode
 from .screen import binary_kind, refuse_crowded_tags
-from .text import MAX_TITLE, Entry, ParseError, canonical_url, plain_text, plausible_date
+from .text import MAX_TITLE, Entry, ParseError, canonical_url, plain_text, plausible_date, valid_character_references
 
 
 def parse_page(body: bytes, *, url: str, charset: str | None = None) -> Entry:
     """The main text of one HTML page."""
     if kind := binary_kind(body):
         raise ParseError(f"The page is {kind}, not HTML.")
-    markup = decode(body, charset)
+    markup = valid_character_references(decode(body, charset))  # as in feeds: a surrogate pair is one character
     refuse_crowded_tags(markup, "page")
     document = trafilatura.bare_extraction(
         markup, url=url, with_metadata=True, include_comments=False, include_tables=False
@@ -33,6 +33,9 @@ def parse_page(body: bytes, *, url: str, charset: str | None = None) -> Entry:
 
 
 HEADER = re.compile(r"^(URL|DATE|SOURCE|TITLE):\s*(.*)$", re.I)
+# An ISO date at the start of a DATE: header, with a time and zone if it has them; what
+# follows it is a note for people ("2024-06-05 (from the dateline)").
+LEADING_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 PROSE_END = re.compile(r"[.!?…\"”»)]$")
 BYLINE = re.compile(r"\b(published|updated|posted)\b|\b\d{4}-\d{2}-\d{2}\b|^date\b", re.I)
 
@@ -78,12 +81,18 @@ def _headline(lines: list[str]) -> str:
     return max(candidates, key=len) if candidates else ""
 
 
-def parse_text(raw: str, *, default_url: str) -> tuple[Entry, dict[str, str]]:
+def parse_text(raw: str, *, default_url: str) -> tuple[Entry, dict]:
     """A plain-text article. It may start with header lines (URL:, DATE:, SOURCE:, TITLE:)
     and a blank line. Page furniture around the article (menus, "Recent Stories", footers)
-    is cut away; the title is the headline above the article when there is no TITLE:."""
+    is cut away; the title is the headline above the article when there is no TITLE:.
+
+    Returns the entry and the headers, with "preamble" (the lines above the article) and
+    "warnings" (sentences for the operator, a list). A header is read as far as it makes
+    sense and never refuses the article: a note after a date is left out, a DATE: that is
+    no ISO date leaves the date to be found in the text, a URL: that is no link leaves the
+    default one; each with a warning."""
     lines = raw.replace("\r\n", "\n").split("\n")
-    headers: dict[str, str] = {}
+    headers: dict = {}
     while lines and (match := HEADER.match(lines[0].strip())):
         headers[match[1].lower()] = match[2].strip()
         lines.pop(0)
@@ -93,12 +102,44 @@ def parse_text(raw: str, *, default_url: str) -> tuple[Entry, dict[str, str]]:
     start, end = main_text_span(lines)
     text = "\n".join(lines[start:end])
     title = headers.get("title") or _headline(lines[:start]) or lines[start][:120]
-    published = None
-    if headers.get("date"):
-        try:
-            published = dt.datetime.fromisoformat(headers["date"]).replace(tzinfo=dt.UTC)
-        except ValueError:
-            raise ParseError(f"DATE: {headers['date']!r} is not an ISO date (YYYY-MM-DD).") from None
-    url = canonical_url(headers["url"]) if headers.get("url") else default_url
+    warnings: list[str] = []
+    published = _header_date(headers.get("date", ""), warnings)
+    preamble = "\n".join(lines[:start])
+    if headers.get("date") and published is None:  # a date in words, perhaps: the text's reader may know it
+        preamble = f"Published: {headers['date']}\n{preamble}"
+    url = _header_url(headers.get("url", ""), warnings) or default_url
     entry = Entry(url=url, guid="", title=plain_text(title, MAX_TITLE), published=published, text=text)
-    return entry, {**headers, "preamble": "\n".join(lines[:start])}
+    return entry, {**headers, "preamble": preamble, "warnings": warnings}
+
+
+def _header_date(value: str, warnings: list[str]) -> dt.datetime | None:
+    """The date a DATE: header starts with (UTC; midnight when it gives no time)."""
+    if not value:
+        return None
+    match = LEADING_DATE.match(value)
+    for candidate in (match[0], match[0][:10]) if match else ():
+        try:
+            when = dt.datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        when = when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        if candidate != value:
+            warnings.append(f"DATE: {value!r} is more than a date: read as {candidate}, the rest left out.")
+        return when
+    warnings.append(f"DATE: {value!r} is not an ISO date (YYYY-MM-DD): the date is looked for in the text instead.")
+    return None
+
+
+def _header_url(value: str, warnings: list[str]) -> str | None:
+    """The link a URL: header starts with, canonical; None (with a warning) if it is none."""
+    if not value:
+        return None
+    link = value.split()[0]
+    try:
+        url = canonical_url(link)
+    except ParseError as error:
+        warnings.append(f"URL: {value!r} was left out: {error}")
+        return None
+    if link != value:
+        warnings.append(f"URL: {value!r} is more than a link: read as {link}, the rest left out.")
+    return url

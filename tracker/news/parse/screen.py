@@ -3,7 +3,7 @@ cannot be trusted with (see the package's docstring and tests/hostile/corpus.py)
 
 import re
 
-from .encodings import BOMS
+from .encodings import BOMS, WIDE_STARTS
 from .text import ParseError
 
 # The start of a document type declaration with an internal subset ("[...]"), in the prolog.
@@ -59,7 +59,7 @@ MAGIC = {
 
 def binary_kind(body: bytes) -> str | None:
     """ "binary data (a PNG image)", "binary data", or None for what may be text."""
-    if body.startswith(tuple(bom for bom, _ in BOMS)):
+    if body.startswith(tuple(start for start, _ in BOMS + WIDE_STARTS)):
         return None  # UTF-16 and UTF-32 text is full of NUL bytes
     for magic, kind in MAGIC.items():
         if body.startswith(magic):

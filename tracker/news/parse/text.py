@@ -36,6 +36,15 @@ PATH_UNSAFE = re.compile(r"[^A-Za-z0-9/%:@!$&()*+,;=\-._~\u0080-\U0010ffff]")
 # to the top of every "latest news" list. A day of slack covers time zones and clock skew.
 EARLIEST = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
 FUTURE_SLACK = dt.timedelta(days=1)
+# A numeric character reference, decimal or hexadecimal. The semicolon is optional because
+# feedparser's fallback parser (and HTML) read "&#55296" in an attribute as a reference too.
+NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+REPLACEMENT_REFERENCE = "&#xFFFD;"
+# What a reference to a surrogate or to a number past U+10FFFF starts with (and a few valid
+# ones too): a text without any is returned at once, with no Python loop over its "&#8217;"s.
+SUSPICIOUS_REFERENCE = re.compile(r"&#(?:[xX]0*(?:[dD][89a-fA-F]|[0-9a-fA-F]{6})|0*(?:5[5-7]\d{3}|\d{7}))")
+HIGH_SURROGATES = range(0xD800, 0xDC00)
+LOW_SURROGATES = range(0xDC00, 0xE000)
 
 
 class ParseError(Exception):
@@ -49,6 +58,55 @@ class Entry:
     title: str
     published: dt.datetime | None
     text: str
+
+
+def _code_point(reference: re.Match) -> int:
+    """The number a reference names; -1 for one too long to be any character (int() of a
+    few thousand digits would itself raise)."""
+    hexadecimal, decimal = reference.groups()
+    digits = (hexadecimal or decimal).lstrip("0") or "0"
+    return int(digits, 16 if hexadecimal else 10) if len(digits) <= 8 else -1
+
+
+def _is_character(code: int) -> bool:
+    return 0 <= code <= 0x10FFFF and not 0xD800 <= code < 0xE000
+
+
+def valid_character_references(text: str) -> str:
+    """`text` with every numeric character reference that names no character replaced by
+    one for U+FFFD: a lone surrogate, a number past U+10FFFF, one of twenty digits. The
+    parsers underneath raise on those (chr() refuses them, UTF-8 cannot encode a surrogate)
+    instead of failing the feed cleanly.
+
+    A high surrogate followed at once by a low one is an astral character written in UTF-16
+    code units ("&#xD83D;&#xDE80;", what a JavaScript or Java serialiser writes for 🚀): the
+    pair becomes one reference to the character its writer meant, as a browser would show it."""
+    if "&#" not in text or not SUSPICIOUS_REFERENCE.search(text):
+        return text
+    pieces, kept_to, high = [], 0, None
+    for reference in NUMERIC_REFERENCE.finditer(text):
+        code = _code_point(reference)
+        if high is not None:
+            pieces.append(text[kept_to : high.start()])
+            kept_to = high.end()
+            if reference.start() == high.end() and code in LOW_SURROGATES:
+                combined = 0x10000 + ((_code_point(high) - 0xD800) << 10) + (code - 0xDC00)
+                pieces.append(f"&#x{combined:X};")
+                kept_to, high = reference.end(), None
+                continue
+            pieces.append(REPLACEMENT_REFERENCE)
+            high = None
+        if _is_character(code):
+            continue
+        if code in HIGH_SURROGATES:
+            high = reference  # decided by the next reference
+            continue
+        pieces += [text[kept_to : reference.start()], REPLACEMENT_REFERENCE]
+        kept_to = reference.end()
+    if high is not None:
+        pieces += [text[kept_to : high.start()], REPLACEMENT_REFERENCE]
+        kept_to = high.end()
+    return "".join(pieces) + text[kept_to:]
 
 
 def canonical_url(url: str, base: str = "") -> str:
@@ -84,7 +142,7 @@ def plain_text(value: str, limit: int = MAX_TEXT) -> str:
     Markup sent escaped ("&lt;script&gt;", or escaped twice) turns into markup when its
     entities are decoded, so stripping repeats, a few rounds at most; any "<" still left
     before a letter (an unclosed tag) gets a space after it, so it can never open one."""
-    text = value or ""
+    text = valid_character_references(value or "")
     for _ in range(3):
         stripped = TAG.sub(" ", NON_TEXT.sub(" ", text))
         text = CONTROL.sub("", html.unescape(stripped))

@@ -5,10 +5,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tracker.news.fetch import FetchError, fetch
 from tracker.news.parse import ParseError, canonical_url, decode, parse_feed, parse_page, parse_text
-from tracker.news.services import IngestedArticle, ingest_entry, is_feed
+from tracker.news.services import IngestedArticle, ingest_entry, is_feed, unexpected
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 PAGE_SUFFIXES = {".html", ".htm"}
+NO_DATE = (
+    "no publication date (none in a header, the feed or the text): dates relative to it "
+    "(today, on Tuesday, yesterday) are left unresolved"
+)
+# An article and the warnings about how it was read (a header half understood, no date).
+Ingested = tuple[IngestedArticle, list[str]]
 
 
 def describe(item: IngestedArticle) -> dict:
@@ -57,13 +63,24 @@ class Command(BaseCommand):
                 failures += 1
                 self.stderr.write(f"{target}: {error}")
                 continue
-            for item in items:
-                self.stdout.write(self.render(item, as_json=as_json))
+            except Exception as error:  # a bug or a surprise: one line, the traceback with --traceback
+                if options.get("traceback"):
+                    raise
+                failures += 1
+                self.stderr.write(f"{target}: {unexpected(error)}")
+                continue
+            if not items:
+                self.stderr.write(f"{target}: the feed has no entries.")
+            for item, warnings in items:
+                for warning in warnings:
+                    self.stderr.write(f"{target}: warning: {warning}")
+                self.stdout.write(self.render(item, as_json=as_json, warnings=warnings))
         if failures == len(targets):
             raise CommandError("Nothing was ingested.")
 
-    def render(self, item: IngestedArticle, *, as_json: bool) -> str:
+    def render(self, item: IngestedArticle, *, as_json: bool, warnings: list[str] = ()) -> str:
         data = describe(item)
+        data["warnings"] = list(warnings)
         if as_json:
             return json.dumps(data, ensure_ascii=False)
         return (
@@ -72,21 +89,33 @@ class Command(BaseCommand):
             f"events: {len(data['events'])}; proposals: {len(data['proposals'])}"
         )
 
-    def ingest(self, target: str, *, allow_private: bool) -> list[IngestedArticle]:
+    def ingest(self, target: str, *, allow_private: bool) -> list[Ingested]:
         if target.startswith(("http://", "https://")):
             result = fetch(target, allow_private=allow_private)
             if is_feed(result):
-                return [ingest_entry(entry, source=None) for entry in parse_feed(result.body, base_url=result.url)]
+                return self.feed(parse_feed(result.body, base_url=result.url, charset=result.charset))
             if "html" in result.content_type:
-                return [ingest_entry(parse_page(result.body, url=result.url, charset=result.charset), source=None)]
-            entry, headers = parse_text(decode(result.body, result.charset), default_url=canonical_url(result.url))
-            return [ingest_entry(entry, source=None, preamble=headers.get("preamble", ""))]
+                return [
+                    dated(ingest_entry(parse_page(result.body, url=result.url, charset=result.charset), source=None))
+                ]
+            return [self.text(decode(result.body, result.charset), default_url=canonical_url(result.url))]
         path = Path(target)
         body = path.read_bytes()
-        local_url = f"file://{path.resolve()}"
         if path.suffix.lower() in FEED_SUFFIXES:
-            return [ingest_entry(entry, source=None) for entry in parse_feed(body, base_url="https://local.invalid/")]
+            return self.feed(parse_feed(body, base_url="https://local.invalid/"))
         if path.suffix.lower() in PAGE_SUFFIXES:
-            return [ingest_entry(parse_page(body, url=f"https://local.invalid/{path.name}"), source=None)]
-        entry, headers = parse_text(decode(body, None), default_url=local_url)
-        return [ingest_entry(entry, source=None, preamble=headers.get("preamble", ""))]
+            return [dated(ingest_entry(parse_page(body, url=f"https://local.invalid/{path.name}"), source=None))]
+        return [self.text(decode(body, None), default_url=f"file://{path.resolve()}")]
+
+    def feed(self, entries) -> list[Ingested]:
+        return [dated(ingest_entry(entry, source=None)) for entry in entries]
+
+    def text(self, raw: str, *, default_url: str) -> Ingested:
+        entry, headers = parse_text(raw, default_url=default_url)
+        return dated(ingest_entry(entry, source=None, preamble=headers["preamble"]), headers["warnings"])
+
+
+def dated(item: IngestedArticle, warnings: list[str] = ()) -> Ingested:
+    """The article with its warnings, and one more when it has no publication date: its
+    mentions are all there, but a relative date in it has nothing to be relative to."""
+    return item, [*warnings, *([NO_DATE] if item.article.published_at is None else [])]
