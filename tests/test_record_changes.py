@@ -199,7 +199,9 @@ def test_the_history_reason_of_an_acceptance_is_never_cut_mid_address(editor, sa
     accept_proposal(proposal=proposal, user=editor)
     reason = mission("Soyuz MS-29").history.order_by("-history_id").first().history_change_reason
     assert reason.startswith(f"accepted news proposal #{proposal.pk}: {MS29_LAUNCH} and more")
-    assert len(reason) <= 100 and reason.endswith("words…") and "http" not in reason
+    whole = f"accepted news proposal #{proposal.pk}: {MS29_LAUNCH} " + "and more words " * 10
+    assert len(reason) <= 100 and reason.endswith("…") and "http" not in reason
+    assert whole.startswith(reason[:-1]) and whole[len(reason) - 1] == " "  # cut between two words
 
 
 # --- cost ----------------------------------------------------------------------------------
