@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count
 
 from .models import EVENTS, Leg, Mission, Person, Seat, VehicleFamily
+from .stays import StayState, stay_state
 
 
 def mission_events(mission: Mission) -> list[dict]:
@@ -55,6 +56,7 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
     )
     for stay in stays:
         stay.returns_cross_flight = stay.returned_on in descent_cross
+        stay.state = stay_state(stay, now)
     total = Seat.objects.filter(person=person).total_days_by_person(now).get(person.pk)
     return {
         "now": now,
@@ -62,6 +64,9 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         "stays": stays,
         "total_days": total.days if total is not None else 0,
         "cross_flights": sum(1 for stay in stays if stay.is_cross_flight or stay.returns_cross_flight),
+        # The flight count says which of its flights have not flown or are still going.
+        "in_flight": sum(1 for stay in stays if stay.state == StayState.IN_FLIGHT),
+        "planned": sum(1 for stay in stays if stay.state == StayState.PLANNED),
     }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_view, name="person"),
     path("vehicles/<slug:slug>/", views.vehicle_view, name="vehicle"),
     path("agreement/", views.agreement_view, name="agreement"),
+    path("agreement/ledger/", views.ledger_view, name="ledger"),
     path("timeline/", views.timeline_view, name="timeline"),
     path("timeline.svg", views.timeline_svg_view, name="timeline-svg"),
     path("theme/<str:theme>/", views.theme_view, name="theme"),
