@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
 from tracker.record import dashboard
@@ -113,7 +113,7 @@ def get_ledger(request):
     total. A seat is one stay in space with a cross-flight leg; flights still to fly count apart."""
     row = seat_swap_ledger(now=timezone.now())
     if row is None:
-        return 404, {"detail": "No agreement is recorded yet."}
+        return Status(404, {"detail": "No agreement is recorded yet."})
     return ledger_representation(request, row)
 
 
