@@ -109,6 +109,8 @@ def test_the_phone_timeline_opens_at_today_and_a_tapped_bar_shows_its_details(op
     expect(entry).to_contain_text("Christopher Williams")
     expect(entry).to_contain_text("up on Soyuz MS-28")
     expect(entry).to_contain_text("days so far")
+    for date in entry.locator("time").all():  # "2025-11-27" on one line, never broken at a hyphen
+        assert date.bounding_box()["height"] < 1.5 * date.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
     screenshot(tab, f"timeline-phone-tapped-{'js' if javascript else 'nojs'}", full_page=False)
 
     entry.get_by_role("link", name="Back to the chart").tap()

@@ -75,6 +75,8 @@ def test_a_persons_flight_count_says_which_are_planned(client):
     html = page(client, "/people/anna-kikina/")
     assert '<dt>Flights</dt><dd class="big">2 <span class="of-which">(1 planned)</span></dd>' in html
     assert '<span class="status status-planned">planned</span>' in html
+    # Flown first, the undated planned flight last, on every database.
+    assert html.index('href="/missions/spacex-crew-5/"') < html.index('href="/missions/soyuz-ms-29/"')
 
 
 def test_a_flight_in_progress_is_in_flight_not_flown(client):

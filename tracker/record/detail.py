@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from .models import EVENTS, Leg, Mission, Person, Seat, VehicleFamily
 from .stays import StayState, stay_state
@@ -49,7 +49,8 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         .with_cross_flight()
         .with_connections()
         .select_related("mission__family")
-        .order_by("mission__launch_at", "mission__name")
+        # A flight with no launch date yet is the last one, on every database.
+        .order_by(F("mission__launch_at").asc(nulls_last=True), "mission__name")
     )
     descent_cross = set(
         Seat.objects.filter(person=person, leg=Leg.DESCENT).cross_flight().values_list("mission__name", flat=True)
