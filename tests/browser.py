@@ -82,8 +82,11 @@ def watched_tabs(browser, base_url: str):
     contexts = []
     problems: list[str] = []
 
-    def open_(*, viewport=DESKTOP, javascript=True, theme=None):
-        context = browser.new_context(base_url=base_url, viewport=viewport, java_script_enabled=javascript)
+    def open_(*, viewport=DESKTOP, javascript=True, theme=None, **context_options):
+        # context_options: e.g. has_touch=True, is_mobile=True for a phone.
+        context = browser.new_context(
+            base_url=base_url, viewport=viewport, java_script_enabled=javascript, **context_options
+        )
         if theme:
             context.add_cookies([{"name": "theme", "value": theme, "url": base_url}])
         contexts.append(context)

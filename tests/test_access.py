@@ -584,6 +584,7 @@ READ_ONLY_ROUTES = {
     "vehicles/",
     "vehicles/<slug:slug>/",
     "agreement/",
+    "agreement/ledger/",
     "timeline/",
     "timeline.svg",
     "theme/<str:theme>/",  # a cookie for the viewer's own theme, nothing stored: GET, works without JS
@@ -674,6 +675,7 @@ def test_no_page_posts_anywhere_but_to_the_admin(client):
     for url in [
         "/",
         "/agreement/",
+        "/agreement/ledger/",
         "/timeline/",
         sample_url("missions/<slug:slug>/"),
         sample_url("people/<slug:slug>/"),

@@ -325,6 +325,7 @@ def test_the_openapi_schema_and_the_docs_are_served(client):
         "/api/vehicles",
         "/api/vehicles/{slug}",
         "/api/agreement",
+        "/api/ledger",
         "/api/aboard-now",
         "/api/articles",
         "/api/updates",

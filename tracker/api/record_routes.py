@@ -1,19 +1,22 @@
-"""The record's endpoints: missions, cross-flights, people, vehicles, the agreement, who is aboard."""
+"""The record's endpoints: missions, cross-flights, people, vehicles, the agreement and its ledger, who is aboard."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
 from tracker.record import dashboard
+from tracker.record.ledger import seat_swap_ledger
 
 from . import filters, representations
 from .caching import conditional_cached
+from .ledger import ledger as ledger_representation
 from .schemas import (
     AboardOut,
     AgreementOut,
     CrossFlightPage,
     ErrorOut,
+    LedgerOut,
     MissionDetailOut,
     MissionPage,
     PersonOut,
@@ -100,6 +103,18 @@ def get_agreement(request):
     if agreement is None:
         return 404, {"detail": "No agreement is recorded yet."}
     return agreement
+
+
+@router.get("/ledger", response={200: LedgerOut, **NOT_FOUND}, url_name="ledger")
+@decorate_view(conditional_cached())
+def get_ledger(request):
+    """The seat-swap ledger: for each party, seats its vehicles gave the other party's crew and seats its
+    crew used on the other's vehicles, with person-days and the balance, per agreement document and in
+    total. A seat is one stay in space with a cross-flight leg; flights still to fly count apart."""
+    row = seat_swap_ledger(now=timezone.now())
+    if row is None:
+        return Status(404, {"detail": "No agreement is recorded yet."})
+    return ledger_representation(request, row)
 
 
 @router.get("/aboard-now", response=list[AboardOut], url_name="aboard-now")

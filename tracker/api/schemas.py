@@ -265,3 +265,57 @@ class ArticlePage(PageOut):
 
 class UpdatePage(PageOut):
     items: list[UpdateOut]
+
+
+# --- The seat-swap ledger (tracker/record/ledger.py) ------------------------------------------
+
+
+class LedgerTallyOut(Schema):
+    seats: int = Field(description="Seats used so far: stays in space that have begun (landed or still up).")
+    in_flight: int = Field(description="Of those, stays still going; their days count to now.")
+    person_days: int = Field(description="Whole days in space from those seats.")
+    to_fly: int = Field(description="Seats on flights that have not launched: never in the figures above.")
+
+
+class LedgerBalanceOut(Schema):
+    seats: int = Field(description="Seats given minus seats used, flown seats only; positive: in credit.")
+    person_days: int
+    seats_after_to_fly: int = Field(description="The seat balance once the flights still to fly have flown.")
+
+
+class LedgerSideOut(Schema):
+    party: Ref
+    given: LedgerTallyOut = Field(description="The party's vehicles carrying the other party's crew.")
+    used: LedgerTallyOut = Field(description="The party's crew on the other party's vehicles.")
+    balance: LedgerBalanceOut
+
+
+class LedgerAccountOut(Schema):
+    document: DocumentRef | None = Field(description="The agreement document; null for the total.")
+    sides: list[LedgerSideOut]
+    counted_elsewhere: list[Ref] = Field(
+        description="Flights this document covers that count under an earlier document (each counts once)."
+    )
+
+
+class LedgerSeatOut(Schema):
+    person: Ref
+    agency: Ref
+    vehicle_operator: Ref = Field(description="The party whose vehicle gave the seat.")
+    launched_on: Ref
+    returned_on: Ref | None
+    document: DocumentRef
+    state: Literal["planned", "in_flight", "landed"]
+    days: int | None = Field(description="Whole days in space (to now while still up); null until launch.")
+
+
+class LedgerOut(Schema):
+    """The agreement as a barter: seats and person-days given and used by each party."""
+
+    agreement: Ref
+    url: str = Field(description="The ledger's page on this site.")
+    as_of: dt.datetime
+    parties: list[Ref]
+    total: LedgerAccountOut
+    documents: list[LedgerAccountOut]
+    seats: list[LedgerSeatOut] = Field(description="Every seat counted: one per stay with a cross-flight leg.")

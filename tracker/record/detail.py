@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from .models import EVENTS, Leg, Mission, Person, Seat, VehicleFamily
+from .stays import StayState, stay_state
 
 
 def mission_events(mission: Mission) -> list[dict]:
@@ -48,13 +49,15 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         .with_cross_flight()
         .with_connections()
         .select_related("mission__family")
-        .order_by("mission__launch_at", "mission__name")
+        # A flight with no launch date yet is the last one, on every database.
+        .order_by(F("mission__launch_at").asc(nulls_last=True), "mission__name")
     )
     descent_cross = set(
         Seat.objects.filter(person=person, leg=Leg.DESCENT).cross_flight().values_list("mission__name", flat=True)
     )
     for stay in stays:
         stay.returns_cross_flight = stay.returned_on in descent_cross
+        stay.state = stay_state(stay, now)
     total = Seat.objects.filter(person=person).total_days_by_person(now).get(person.pk)
     return {
         "now": now,
@@ -62,6 +65,9 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         "stays": stays,
         "total_days": total.days if total is not None else 0,
         "cross_flights": sum(1 for stay in stays if stay.is_cross_flight or stay.returns_cross_flight),
+        # The flight count says which of its flights have not flown or are still going.
+        "in_flight": sum(1 for stay in stays if stay.state == StayState.IN_FLIGHT),
+        "planned": sum(1 for stay in stays if stay.state == StayState.PLANNED),
     }
 
 

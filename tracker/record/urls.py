@@ -13,6 +13,7 @@ urlpatterns = [
     path("vehicles/", views.vehicles_index_view, name="vehicles"),
     path("vehicles/<slug:slug>/", views.vehicle_view, name="vehicle"),
     path("agreement/", views.agreement_view, name="agreement"),
+    path("agreement/ledger/", views.ledger_view, name="ledger"),
     path("timeline/", views.timeline_view, name="timeline"),
     path("timeline.svg", views.timeline_svg_view, name="timeline-svg"),
     path("theme/<str:theme>/", views.theme_view, name="theme"),

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 
 from tracker.news.queries import latest_linked_articles
 
-from . import dashboard, detail, indexes, timeline
+from . import dashboard, detail, indexes, ledger, ledger_chart, timeline
 from .forms import CrossFlightFilterForm, MissionFilterForm
-from .models import Mission, Person, VehicleFamily
+from .models import Mission, MissionStatus, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
 
 # Regions of the dashboard that htmx may ask for alone (HX-Target == partial name).
@@ -84,11 +84,24 @@ def agreement_view(request):
     agreement, documents = dashboard.agreement_progress(with_sources=True)
     if agreement is None:
         raise Http404("No agreement is recorded yet.")
+    for document in documents:
+        # A flight still in progress has not flown yet: the page says so apart.
+        document.in_flight_count = sum(1 for m in document.missions.all() if m.status == MissionStatus.IN_FLIGHT)
+        document.landed_count = document.flown_count - document.in_flight_count
     return render(
         request,
         "record/agreement.html",
         {"agreement": agreement, "documents": documents, "sources": agreement.sources.all()},
     )
+
+
+@require_GET
+@cached_public_page(query=())
+def ledger_view(request):
+    account = ledger.seat_swap_ledger(now=timezone.now())
+    if account is None:
+        raise Http404("No agreement is recorded yet.")
+    return render(request, "record/ledger.html", {"ledger": account, "chart": ledger_chart.ledger_chart(account)})
 
 
 @require_GET
