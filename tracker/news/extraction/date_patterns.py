@@ -41,8 +41,11 @@ _RU_YEAR = r"(?:\s*(?:года|году|г\.|г\b))"
 # times slower. What must come before an anchor ("in July", "by 2027") is checked after.
 EN = re.compile(
     rf"""
-    (?=[\dA-Z]|(?<!\w)[fstynle])           # a cheap first test: what the alternatives can start with
+    (?=[\dA-Z]|(?<!\w)[fstynleao])         # a cheap first test: what the alternatives can start with
     (?:
+      (?P<anchor>(?P<anchor_w>(?:[Tt]he|[Tt]hat)\s+(?:same\s+day|next\s+day|following\s+day|day\s+after)
+                 |[Tt]hat\s+day|[Aa]\s+day\s+later|[Oo]ne\s+day\s+later)\b)
+    |
       (?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}})\b)
     | (?P<dot>(?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})\b)
     | (?P<dmy>(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_EN_MONTH})(?:,?\s+(?P<dmy_y>\d{{4}})\b)?)
@@ -65,6 +68,9 @@ RU = re.compile(
     rf"""
     (?=\d|(?<!\w)[а-яiv])
     (?:
+      (?P<anchor>(?P<anchor_w>того\s+же\s+дня|в\s+тот\s+же\s+день|тем\s+же\s+днем|на\s+следующий\s+день
+                 |на\s+следующие\s+сутки|спустя\s+сутки|через\s+сутки)(?!\w))
+    |
       (?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}})\b)
     | (?P<dot>(?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})\b)
     | (?P<dmy>(?P<dmy_d>\d{{1,2}})\s+(?P<dmy_m>{_RU_MONTH})(?:\s+(?P<dmy_y>\d{{4}})\b{_RU_YEAR}?)?)
@@ -100,7 +106,7 @@ LEAD = re.compile(r"(?i:\b(to|until|till|through|for|from|on|in|by|на|до|п�
 class DateExpr:
     start: int
     end: int
-    kind: str  # absolute | yearless | this_year | days | weekday | span
+    kind: str  # absolute | yearless | this_year | days | weekday | span | anchor (counted from the date before)
     precision: str = DAY
     year: int | None = None
     month: int | None = None
@@ -254,7 +260,15 @@ def _span(m, language, context):
     return DateExpr(m.start(), m.end(), "span", DAY, offset=offset, unit=unit, confidence=confidence)
 
 
+def _anchor(m, language, context):
+    """ "the same day", "the next day", "того же дня": counted from the last date before it."""
+    word = m["anchor_w"].lower()
+    same = any(key in word for key in ("same", "that day", "того же", "тот же", "тем же"))
+    return DateExpr(m.start(), m.end(), "anchor", DAY, offset=0 if same else 1, confidence=0.85)
+
+
 _BUILDERS = {
+    "anchor": _anchor,
     "iso": _iso,
     "dot": _dot,
     "dmy": _dmy,

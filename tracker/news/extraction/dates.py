@@ -72,6 +72,7 @@ def resolve(expr: DateExpr, published: dt.date | None, tense: str) -> Resolved |
         "days": _days,
         "weekday": _weekday,
         "span": _span,
+        "anchor": lambda *_: None,  # needs the date before it: when.resolve_anchor
     }[expr.kind]
     return handler(expr, published, tense)
 

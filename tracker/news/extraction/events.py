@@ -14,15 +14,16 @@ agreement, never the end of its term ("through 2027").
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import triggers as tr
 from .date_patterns import lead
-from .dates import DateExpr, Resolved, find_dates, resolve, window_end
+from .dates import DAY, DateExpr, Resolved, find_dates, resolve, window_end
 from .forms import MISSION, PERSON, VEHICLE
 from .names import Occurrence
 from .results import Event
 from .text import Sentences, evidence
+from .when import at_utc, former_after, is_former_target, pick_time, resolve_anchor
 
 # Searched in the lower-cased text; no boundary before, so that the scan can skip ahead to
 # the few letters these words start with.
@@ -38,6 +39,7 @@ _BACKUP = re.compile(r"\b(?:backup|back-up|reserve)\b|(?<!\w)(?:дублир\w*|
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s-\s|, а\b|, но\b")
 _NOT_A_TERM_START = frozenset({"through", "until", "till", "до", "по"})
 _NEW_DATE_LEAD = frozenset({"to", "until", "till", "for", "into", "на", "до"})
+TIMED = ("launch", "docking", "undocking", "landing")
 _BASE_CONFIDENCE = {
     "launch": 0.9,
     "docking": 0.9,
@@ -58,6 +60,9 @@ class Page:
     by_sentence: dict[int, list[Occurrence]]
     published: dt.date | None
     language: str
+    dateline: dt.date | None = None  # the day the story's dateline names
+    reference: dt.date | None = None  # what "today" and "on Tuesday" count from: the dateline, else publication
+    undated_used: set = field(default_factory=set)  # event types already given the dateline's day
 
 
 @dataclass
@@ -69,6 +74,7 @@ class _Found:
     missions: list[Occurrence]
     mission: Occurrence | None
     dates: list[DateExpr]
+    others: list[int]  # where the sentence's other reported triggers start
 
 
 def find_events(page: Page) -> list[Event]:
@@ -91,8 +97,10 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
     missions = [occ for occ in occurrences if occ.kind == MISSION]
     dates = find_dates(page.text, *span, language=page.language)
     events, agreed = [], False
-    for trigger in _reports(page, span, found_triggers):
-        found = _Found(trigger, span, missions, _nearest(missions, trigger), dates)
+    reports = _reports(page, span, found_triggers)
+    for trigger in reports:
+        others = [t.start for t in reports if t is not trigger and t.type != trigger.type]
+        found = _Found(trigger, span, missions, _nearest(missions, trigger), dates, others)
         if trigger.type == "agreement":
             if not agreed and _is_agreement(page, span, trigger):
                 agreed = True
@@ -149,12 +157,22 @@ def _assignments(page: Page, found: _Found, occurrences: list[Occurrence]) -> li
 def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
     trigger = found.trigger
     tense = tr.tense(trigger, page.text, found.span, page.language)
-    expr = _pick_date(page.text, found.dates, trigger)
+    dates = [d for d in found.dates if not _former(page, found.span, d.start, d.end)]
+    if trigger.type in TIMED and len(dates) < len(found.dates) and not dates:
+        return []  # only a target that was given up: "had been scheduled for May 2"
+    if trigger.type in TIMED and not dates and _former(page, found.span, trigger.start, trigger.end):
+        return []  # "A Thursday takeoff had been the original goal"
+    expr = _pick_date(page.text, dates, trigger)
     if tense == tr.UNSAID and expr is None:
         return []
-    resolved = resolve(expr, page.published, _tense_for_date(trigger, tense)) if expr else None
-    happened = _happened(trigger, tense, resolved, page.published)
-    confidence = _confidence(found, tense, resolved, happened, page.published) * (0.85 if len(people) > 1 else 1)
+    resolved, clock = _resolve(page, expr, _tense_for_date(trigger, tense)), None
+    if trigger.type in TIMED:
+        clock = pick_time(page.text, found.span, (trigger.start, trigger.end), found.others)
+        if resolved is None and tense == tr.PAST:
+            resolved = _undated(page, trigger, clock)
+    resolved, time = _on_utc_day(page, resolved, clock)
+    happened = _happened(trigger, tense, resolved, page.reference)
+    confidence = _confidence(found, tense, resolved, happened, page.reference) * (0.85 if len(people) > 1 else 1)
     focus = [trigger] + ([found.mission] if found.mission else [])
     base = Event(
         type=trigger.type,
@@ -165,8 +183,45 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
         happened=happened,
         evidence=evidence(page.original, found.span, (min(f.start for f in focus), max(f.end for f in focus))),
         confidence=round(confidence, 2),
+        time=time,
     )
     return [base] if people == [None] else [replace(base, person=person) for person in people]
+
+
+def _former(page: Page, span: tuple[int, int], start: int, end: int) -> bool:
+    return is_former_target(page.text, span[0], start) or former_after(page.text, span, end)
+
+
+def _resolve(page: Page, expr: DateExpr | None, tense: str) -> Resolved | None:
+    if expr is None:
+        return None
+    if expr.kind == "anchor":
+        return resolve_anchor(page.text, expr, page.reference, tense, page.language)
+    return resolve(expr, page.reference, tense)
+
+
+def _undated(page: Page, trigger: tr.Trigger, clock) -> Resolved | None:
+    """A done event with no date of its own: the day the story speaks from, when it gives a
+    time of day ("Liftoff came at 18.44 Moscow time") or it is the first such report of a
+    story with a dateline (wire style: "KOROLYOV, September 23. /TASS/. … touched down")."""
+    if page.reference is None:
+        return None
+    if clock is not None:
+        return Resolved(page.reference, DAY, 0.75)
+    if page.dateline is not None and trigger.type not in page.undated_used:
+        page.undated_used.add(trigger.type)
+        return Resolved(page.dateline, DAY, 0.7)
+    return None
+
+
+def _on_utc_day(page: Page, resolved: Resolved | None, clock) -> tuple[Resolved | None, str | None]:
+    """A day with a time of day and a zone becomes the UTC day, and the time its UTC "HH:MM"."""
+    if resolved is None or clock is None or resolved.precision != DAY:
+        return resolved, None
+    moved = at_utc(page.text, resolved.date, clock)
+    if moved is None:
+        return resolved, None
+    return replace(resolved, date=moved[0]), moved[1]
 
 
 def _pick_date(text: str, dates: list[DateExpr], trigger: tr.Trigger) -> DateExpr | None:

@@ -1,0 +1,208 @@
+"""When events happened, as a reader of the article would say: dates relative to the article
+and its dateline, times and zones (the UTC day), several events in one sentence, former
+targets, and background facts about other flights. Every sentence here is written for
+these tests; none is copied from a real article."""
+
+import datetime as dt
+
+from tracker.news.extraction.times import find_times
+from tracker.news.extraction.when import find_dateline
+
+from .test_news_extract import events, only_event
+
+FRIDAY = dt.date(2025, 6, 6)  # a Friday
+
+
+def dated(event) -> tuple:
+    return (event.type, event.mission, event.date_iso, event.time, event.happened)
+
+
+# --- 1. dates relative to the article and its dateline -------------------------------------
+
+
+def test_a_tass_dateline_names_the_day_the_story_speaks_from():
+    text = "BAIKONUR, June 5. /TASS/. The crew of Soyuz MS-27 is in good health."
+    assert find_dateline(text, FRIDAY) == dt.date(2025, 6, 5)
+
+
+def test_a_reuters_dateline_with_a_state_names_the_day():
+    text = "CAPE CANAVERAL, Fla., May 2 (Reuters) - SpaceX said on Friday that all was well."
+    assert find_dateline(text, dt.date(2025, 5, 3)) == dt.date(2025, 5, 2)
+
+
+def test_a_russian_dateline_names_the_day():
+    assert find_dateline("МОСКВА, 5 июня. /ТАСС/. Экипаж чувствует себя хорошо.", FRIDAY) == dt.date(2025, 6, 5)
+
+
+def test_an_ordinary_first_sentence_is_no_dateline():
+    assert find_dateline("NASA said on June 5 that the crew was well.", FRIDAY) is None
+
+
+def test_yesterday_counts_from_the_dateline_not_from_publication():
+    text = "HOUSTON, June 4. /TASS/. Soyuz MS-27 landed yesterday in Kazakhstan."
+    assert dated(only_event(text, "landing", published=FRIDAY)) == ("landing", "Soyuz MS-27", "2025-06-03", None, True)
+
+
+def test_the_first_undated_report_of_a_wire_story_happened_on_its_dateline_day():
+    text = (
+        "KOROLYOV, June 5. /TASS/. The Soyuz MS-27 spacecraft has touched down in Kazakhstan with three crew aboard.\n"
+        "Search teams reached the capsule within minutes."
+    )
+    assert dated(only_event(text, "landing", published=FRIDAY))[:3] == ("landing", "Soyuz MS-27", "2025-06-05")
+
+
+def test_a_story_without_a_dateline_does_not_date_an_undated_report():
+    text = "The Soyuz MS-27 spacecraft has touched down in Kazakhstan with three crew aboard."
+    assert only_event(text, "landing", published=FRIDAY).date is None
+
+
+def test_on_tuesday_is_the_last_tuesday_for_a_landing_that_happened():
+    event = only_event("Crew-10 splashed down off California on Tuesday.", "landing", published=FRIDAY)
+    assert event.date_iso == "2025-06-03"
+
+
+def test_vo_vtornik_is_the_last_tuesday_for_a_russian_landing():
+    event = only_event("«Союз МС-27» приземлился во вторник.", "landing", published=FRIDAY, language="ru")
+    assert event.date_iso == "2025-06-03"
+
+
+def test_the_same_day_counts_from_the_date_before_it():
+    text = "Soyuz MS-27 lifted off on April 8. Soyuz MS-27 docked with the station later the same day."
+    assert only_event(text, "docking", published=FRIDAY).date_iso == "2025-04-08"
+
+
+def test_togo_zhe_dnya_counts_from_the_date_before_it():
+    text = "«Союз МС-27» стартовал 8 апреля. «Союз МС-27» пристыковался к МКС в 11:58 того же дня."
+    assert only_event(text, "docking", published=FRIDAY, language="ru").date_iso == "2025-04-08"
+
+
+def test_the_next_day_is_one_day_after_the_date_before_it():
+    text = "Crew-11 launched on July 31. Crew-11 docked with the station the next day."
+    assert only_event(text, "docking", published=dt.date(2025, 8, 2)).date_iso == "2025-08-01"
+
+
+# --- 2. times and zones --------------------------------------------------------------------
+
+
+def test_times_are_read_with_the_zone_named_after_them():
+    found = find_times("at 3:40 p.m. Moscow time, or 6:02 a.m. EDT (10:02 GMT)")
+    assert [(t.hour, t.minute, t.utc) for t in found] == [(15, 40, False), (6, 2, False), (10, 2, True)]
+
+
+def test_a_number_with_a_dot_is_no_time_without_a_zone_or_at():
+    assert find_times("The budget grew by 18.44 percent.") == []
+    assert [(t.hour, t.minute) for t in find_times("Liftoff came at 18.44 Moscow time.")] == [(18, 44)]
+
+
+def test_a_late_evening_eastern_time_is_the_next_utc_day():
+    text = "Crew-10 is scheduled to dock with the station at 11:30 pm ET on Saturday, March 15."
+    event = only_event(text, "docking", published=dt.date(2025, 3, 12))
+    assert dated(event) == ("docking", "SpaceX Crew-10", "2025-03-16", "03:30", False)
+
+
+def test_a_utc_time_in_brackets_wins_over_the_local_one():
+    text = "Crew-11 undocked from the station at 5:05 PM EST (22:05 UTC) on January 14."
+    event = only_event(text, "undocking", published=dt.date(2026, 1, 15))
+    assert (event.date_iso, event.time) == ("2026-01-14", "22:05")
+
+
+def test_moscow_time_after_midnight_is_the_previous_utc_day():
+    text = "Soyuz MS-27 landed at 01:30 Moscow time on April 20."
+    event = only_event(text, "landing", published=dt.date(2025, 4, 21))
+    assert (event.date_iso, event.time) == ("2025-04-19", "22:30")
+
+
+def test_po_moskovskomu_vremeni_is_moscow_time():
+    text = "«Союз МС-28» стартовал 27 ноября в 12:27 по московскому времени."
+    event = only_event(text, "launch", published=dt.date(2025, 11, 28), language="ru")
+    assert (event.date_iso, event.time) == ("2025-11-27", "09:27")
+
+
+def test_po_vostochnomu_vremeni_is_us_eastern_time():
+    text = "Crew-11 приводнился 15 января в 3:41 по восточному времени."
+    event = only_event(text, "landing", published=dt.date(2026, 1, 16), language="ru")
+    assert (event.date_iso, event.time) == ("2026-01-15", "08:41")
+
+
+def test_a_time_without_a_zone_takes_the_zone_the_story_named_before():
+    text = "«Союз МС-27» стартовал 8 апреля в 08:47 мск. «Союз МС-27» пристыковался к МКС в 11:58 того же дня."
+    event = only_event(text, "docking", published=FRIDAY, language="ru")
+    assert (event.date_iso, event.time) == ("2025-04-08", "08:58")
+
+
+def test_a_time_of_day_alone_is_the_day_of_the_story():
+    text = "MOSCOW, June 5. /TASS/. Crew-11 lifted off at 18.44 Moscow time from Florida."
+    event = only_event(text, "launch", published=FRIDAY)
+    assert (event.date_iso, event.time) == ("2025-06-05", "15:44")
+
+
+# --- 3. the words that report events ---------------------------------------------------------
+
+
+def test_splashed_down_and_splashdown_are_landings():
+    assert only_event("Crew-9 splashed down off Florida on March 18.", "landing", published=FRIDAY).date_iso
+    assert events("Crew-9 made a successful splashdown on March 18.", "landing", published=FRIDAY)
+
+
+def test_arrived_and_reached_the_station_are_dockings_but_arrived_at_baikonur_is_not():
+    assert only_event("Crew-10 astronauts arrived on March 14.", "docking", published=FRIDAY).date_iso == "2025-03-14"
+    assert only_event("Soyuz MS-24 reached the ISS on September 15, 2023.", "docking").date_iso == "2023-09-15"
+    assert events("The Soyuz MS-27 crew arrived at Baikonur on March 20.", "docking", published=FRIDAY) == []
+
+
+def test_brought_the_crew_to_the_station_is_a_docking():
+    text = "Soyuz MS-24 had brought Kononenko and Chub to the ISS on September 15, 2023."
+    assert only_event(text, "docking").date_iso == "2023-09-15"
+
+
+def test_reached_orbit_and_left_baikonur_for_the_station_are_launches():
+    assert only_event("Crew-5 has reached orbit after a flawless ascent.", "launch").happened
+    text = "Soyuz MS-22 left Baikonur cosmodrome for the ISS on September 21."
+    assert only_event(text, "launch").date_iso == "2022-09-21"
+
+
+def test_due_back_on_earth_is_a_planned_landing():
+    event = only_event("Soyuz MS-23 is due back on Earth on September 27.", "landing", published=dt.date(2023, 9, 16))
+    assert (event.date_iso, event.happened) == ("2023-09-27", False)
+
+
+def test_russian_landing_words_sel_privodnenie_and_vozvrashchenie():
+    ru = {"language": "ru", "published": FRIDAY}
+    assert only_event("Спускаемый аппарат «Союза МС-27» сел 3 июня.", "landing", **ru).date_iso == "2025-06-03"
+    assert only_event("Приводнение Crew-10 состоялось 3 июня.", "landing", **ru).date_iso == "2025-06-03"
+    event = only_event("Возвращение «Союза МС-27» на Землю запланировано на 9 декабря.", "landing", **ru)
+    assert (event.date_iso, event.happened) == ("2025-12-09", False)
+
+
+def test_dostig_orbity_is_a_russian_launch():
+    text = "«Союз МС-26» достиг околоземной орбиты 11 сентября."
+    assert only_event(text, "launch", published=FRIDAY, language="ru").date_iso == "2024-09-11"
+
+
+def test_undocked_then_landed_are_two_events_each_with_its_own_time():
+    text = "Soyuz MS-26 undocked at 09:05 UTC on April 19 and landed at 12:20 UTC."
+    found = sorted(dated(e) for e in events(text, published=dt.date(2025, 4, 20)))
+    assert found == [
+        ("landing", "Soyuz MS-26", "2025-04-19", "12:20", True),
+        ("undocking", "Soyuz MS-26", "2025-04-19", "09:05", True),
+    ]
+
+
+# --- 4. planned, happened and former targets ------------------------------------------------
+
+
+def test_a_date_that_had_been_scheduled_is_not_the_landing_date():
+    text = "Soyuz MS-25 landed on Monday; the landing had been scheduled for May 2."
+    found = events(text, "landing", published=FRIDAY)
+    assert [e.date_iso for e in found] == ["2025-06-02"]
+
+
+def test_a_target_that_was_the_original_goal_gives_no_launch():
+    text = "A Thursday takeoff of Crew-11 had been the original goal."
+    assert events(text, "launch", published=FRIDAY) == []
+
+
+def test_a_russian_former_target_is_not_the_date():
+    text = "Запуск «Союза МС-28», который первоначально планировался на 20 ноября, состоялся 27 ноября."
+    event = only_event(text, "launch", published=dt.date(2025, 11, 28), language="ru")
+    assert event.date_iso == "2025-11-27"
