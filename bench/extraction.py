@@ -18,10 +18,11 @@ another's. Prints:
   figure covers every dated event: delays match on type + mission + new date like the timed
   events; agreements on type + date; crew assignments on type + mission only (the labels
   date them by the announcement, the record does not date a seat), each mission once.
-  Events without a date, on either side, are not scored.
+  Events without a date, on either side, are not scored, nor events dated to a quarter, half
+  or year (the labels cannot say those and give null).
 - the precision of the launch/docking/undocking/landing *proposals* the pipeline makes: a
   proposal is right when a label of that article has the same type, mission and date (with
-  the same one-day allowance);
+  the same one-day allowance; a proposal for a quarter, half or year against a label's null);
 - extraction speed: events per second and articles per second of `extract` alone, best of
   several runs over the whole set;
 - per article: the missions, people and events missed (in the labels, not found) and wrong
@@ -49,6 +50,7 @@ if DEFAULT_DIR is None or not DEFAULT_DIR.is_dir():
 TIMED = ("launch", "docking", "undocking", "landing")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\b\d{1,2}\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|\bполноч|\bполдень", re.I)
 SPEED_RUNS = 5
+_LABEL_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 
 
 def setup(workdir: Path) -> None:
@@ -117,6 +119,8 @@ def _day_slack(label: dict) -> bool:
 
 def _dates_match(found: str | None, label: dict) -> bool:
     wanted = label["date"]
+    if found is not None and wanted is None:
+        return not _LABEL_DATE.fullmatch(found)  # a proposal for a quarter/half/year: the labels say null
     if found is None or wanted is None:
         return False
     if found == wanted:
@@ -147,8 +151,8 @@ def _scored(events: list[dict], types) -> list[dict]:
             if event["mission"] is None or event["mission"] in seen:
                 continue
             seen.add(event["mission"])
-        elif event["date"] is None:
-            continue
+        elif event["date"] is None or not _LABEL_DATE.fullmatch(event["date"]):
+            continue  # undated, or a quarter, half or year, which the labels cannot say (they say null)
         kept.append(event)
     return kept
 

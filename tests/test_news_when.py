@@ -206,3 +206,47 @@ def test_a_russian_former_target_is_not_the_date():
     text = "Запуск «Союза МС-28», который первоначально планировался на 20 ноября, состоялся 27 ноября."
     event = only_event(text, "launch", published=dt.date(2025, 11, 28), language="ru")
     assert event.date_iso == "2025-11-27"
+
+
+def test_next_february_is_the_first_february_after_publication():
+    text = "NASA decided the two would fly home next February with Crew-9."
+    event = only_event(text, "landing", published=dt.date(2024, 8, 24))
+    assert (event.date_iso, event.happened) == ("2025-02", False)
+
+
+def test_a_plan_retold_a_month_later_keeps_the_year_of_publication():
+    text = "Roscosmos chose to dispatch Soyuz MS-23 as a replacement on February 24."
+    assert only_event(text, "launch", published=dt.date(2023, 3, 29)).date_iso == "2023-02-24"
+
+
+def test_a_plan_for_a_month_long_past_is_next_years():
+    text = "Soyuz MS-29 will launch on January 10."
+    assert only_event(text, "launch", published=dt.date(2025, 11, 20)).date_iso == "2026-01-10"
+
+
+def test_a_flight_to_the_station_on_a_day_is_also_a_launch():
+    text = "Andrey Fedyaev is due to fly to the ISS on March 2 aboard Crew Dragon (Crew-6 mission)."
+    event = only_event(text, "launch", published=dt.date(2023, 2, 20))
+    assert dated(event) == ("launch", "SpaceX Crew-6", "2023-03-02", None, False)
+    assert events(text, "crew_assignment", published=dt.date(2023, 2, 20))
+
+
+def test_a_russian_flight_to_the_station_on_a_day_is_also_a_launch():
+    text = "Олег Платонов полетит к МКС на Crew-11 31 июля."
+    event = only_event(text, "launch", published=dt.date(2025, 7, 1), language="ru")
+    assert (event.mission, event.date_iso, event.happened) == ("SpaceX Crew-11", "2025-07-31", False)
+
+
+def test_a_flight_to_the_station_without_a_date_is_no_launch():
+    assert events("Andrey Fedyaev will fly to the ISS aboard Crew-6.", "launch", published=FRIDAY) == []
+
+
+def test_last_month_gives_way_to_the_day_the_story_gives_for_the_same_launch():
+    text = "Launched last month, Soyuz MS-23 was sent to rescue the crew. Roscosmos chose to dispatch Soyuz MS-23 on February 24."
+    event = only_event(text, "launch", published=dt.date(2023, 3, 29))
+    assert (event.date_iso, event.happened) == ("2023-02-24", True)
+
+
+def test_a_rocket_delivering_the_ship_to_orbit_is_a_russian_launch():
+    text = "На околоземную орбиту ракета «Союз-2.1а» доставила «Союз МС-26» 11 сентября."
+    assert only_event(text, "launch", published=dt.date(2024, 9, 11), language="ru").date_iso == "2024-09-11"

@@ -57,6 +57,7 @@ EN = re.compile(
     | (?P<part>(?P<part_n>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|1st|2nd|3rd|4th)\s+(?P<part_u>half|quarter)\s+of\s+
               (?:(?P<part_y>\d{{4}})\b|(?P<part_rel>this|next|last)\s+year))
     | (?P<rel>(?P<rel_w>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Tt]his\s+(?:morning|afternoon|evening))\b)
+    | (?P<nm>(?P<nm_dir>[Nn]ext|[Ll]ast)\s+(?P<nm_m>{_EN_MONTH}))
     | (?P<wd>(?:(?P<wd_dir>[Nn]ext|[Ll]ast|[Tt]his)\s+)?(?P<wd_d>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
     | (?P<span>(?P<span_dir>[Nn]ext|[Ll]ast|[Tt]his|[Ll]ater\s+this|[Ee]arlier\s+this)\s+(?P<span_u>week|month|year)\b)
     )
@@ -80,6 +81,7 @@ RU = re.compile(
     | (?P<part>(?P<part_n>перв\w+|втор\w+|трет\w+|четв\w+|IV|I{{1,3}})\s+(?P<part_u>половин\w+|полугоди\w+|квартал\w*)\s+
               (?:(?P<part_y>\d{{4}})\b{_RU_YEAR}?|(?P<part_rel>этого|текущего|следующего|будущего|прошлого)\s+года))
     | (?P<rel>(?P<rel_w>сегодня|вчера|завтра|позавчера|послезавтра)\b)
+    | (?P<nm>(?P<nm_dir>следующ\w+|будущ\w+|прошл\w+)\s+(?P<nm_m>{_RU_MONTH}))
     | (?P<wd>(?:(?P<wd_dir>следующ\w+|прошл\w+|эт\w+)\s+)?(?P<wd_d>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b)
     | (?P<span>(?P<span_dir>следующ\w+|будущ\w+|прошл\w+|эт\w+|текущ\w+|конца)\s+(?P<span_u>недел\w+|месяц\w*|год\w*))
     )
@@ -192,6 +194,13 @@ def _cm(m, language, context):
     return DateExpr(m.start(), m.end(), "yearless", MONTH, None, month, confidence=0.9)
 
 
+def _nm(m, language, context):
+    """ "next February", "last March", "в следующем феврале": the first such month after (or
+    the last before) the month of publication."""
+    month = _month(m["nm_m"], language)
+    return DateExpr(m.start(), m.end(), "yearless", MONTH, None, month, offset=_direction(m["nm_dir"]), confidence=0.9)
+
+
 def _part(m, language, context):
     unit, number = m["part_u"].lower(), m["part_n"].lower()
     precision = QUARTER if unit.startswith(("quarter", "квартал")) else HALF
@@ -275,6 +284,7 @@ _BUILDERS = {
     "mdy": _mdy,
     "my": _my,
     "cm": _cm,
+    "nm": _nm,
     "part": _part,
     "qh": _qh,
     "yr": _yr,

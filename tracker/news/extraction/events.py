@@ -107,9 +107,29 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
                 events += _events(page, found, [None])
         elif trigger.type == "crew_assignment":
             events += _assignments(page, found, occurrences)
+            if (launch := _flight_to_station(page, found)) and (missions or _has(occurrences, VEHICLE)):
+                events += _events(page, replace(found, trigger=launch), [None])
         elif missions or _has(occurrences, VEHICLE) and _has(occurrences, PERSON):
             events += _events(page, found, [None])
     return events
+
+
+_TO_STATION = re.compile(
+    r"\s+(?:back\s+)?to\s+(?:the\s+)?(?:iss|international\s+space\s+station|(?:space\s+)?station)\b|\s+(?:к|на)\s+мкс\b",
+    re.IGNORECASE,
+)
+
+
+def _flight_to_station(page: Page, found: _Found) -> tr.Trigger | None:
+    """ "is due to fly to the ISS on March 2", "полетит к МКС 5 июня": with a date, the flight
+    to the station is also its launch (the crew assignment stays an event of its own)."""
+    trigger = found.trigger
+    if trigger.form not in (tr.VERB, tr.FUTURE, tr.FLEW) or not _TO_STATION.match(page.text, trigger.end):
+        return None
+    if _pick_date(page.text, found.dates, trigger) is None:
+        return None
+    form = tr.PAST if trigger.form == tr.FLEW else trigger.form
+    return tr.Trigger(trigger.start, trigger.end, "launch", form)
 
 
 def _reports(page: Page, span: tuple[int, int], found: list[tr.Trigger]) -> list[tr.Trigger]:
@@ -282,4 +302,29 @@ def _deduplicate(events: list[Event]) -> list[Event]:
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     dated = {(e.type, e.mission, e.person) for e in best.values() if e.date is not None}
-    return [e for e in best.values() if e.date is not None or (e.type, e.mission, e.person) not in dated]
+    kept = [e for e in best.values() if e.date is not None or (e.type, e.mission, e.person) not in dated]
+    return _finest(kept)
+
+
+def _finest(events: list[Event]) -> list[Event]:
+    """ "Launched last month" and "launched on February 24" in one story are one launch: a
+    coarse date whose window holds a finer date of the same event gives way to it, and the
+    event happened if either report says so."""
+    drop, happened = set(), set()
+    for i, event in enumerate(events):
+        if event.date is None or event.precision == DAY:
+            continue
+        end = window_end(event.date, event.precision)
+        finer = [
+            j
+            for j, e in enumerate(events)
+            if (e.type, e.mission, e.person) == (event.type, event.mission, event.person)
+            and e.date is not None
+            and e.precision == DAY
+            and event.date <= e.date < end
+        ]
+        if finer:
+            drop.add(i)
+            happened.update(finer if event.happened else [])
+    kept = [replace(e, happened=True) if i in happened else e for i, e in enumerate(events) if i not in drop]
+    return list({(e.type, e.mission, e.person, e.date, e.happened): e for e in kept}.values())
