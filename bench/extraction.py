@@ -15,9 +15,10 @@ another's. Prints:
   UTC day ("YYYY-MM-DD") or, for a label at month precision, "YYYY-MM". A day may be off by
   one only when the label's evidence gives no time of day: then the story names a local day,
   and its own zone (Baikonur, Houston, Moscow) can put the UTC day either side. A second
-  figure covers every dated event: delays match on type + mission + new date like the timed
-  events; agreements on type + date; crew assignments on type + mission only (the labels
-  date them by the announcement, the record does not date a seat), each mission once.
+  figure covers the other events too: agreements on type + date; delays and crew
+  assignments on type + mission only, each mission once (the labels date a delay by the day
+  it was called and an assignment by its announcement, while the pipeline dates a delay by
+  its new target and the record does not date a seat).
   Events without a date, on either side, are not scored, nor events dated to a quarter, half
   or year (the labels cannot say those and give null).
 - the precision of the launch/docking/undocking/landing *proposals* the pipeline makes: a
@@ -135,7 +136,7 @@ def _dates_match(found: str | None, label: dict) -> bool:
 def _event_key_matches(found: dict, label: dict) -> bool:
     if found["type"] != label["type"]:
         return False
-    if found["type"] == "crew_assignment":
+    if found["type"] in ("crew_assignment", "delay"):
         return found["mission"] == label["mission"]
     if found["type"] != "agreement" and found["mission"] != label["mission"]:
         return False
@@ -147,10 +148,10 @@ def _scored(events: list[dict], types) -> list[dict]:
     for event in events:
         if event["type"] not in types:
             continue
-        if event["type"] == "crew_assignment":
-            if event["mission"] is None or event["mission"] in seen:
+        if event["type"] in ("crew_assignment", "delay"):
+            if event["mission"] is None or (event["type"], event["mission"]) in seen:
                 continue
-            seen.add(event["mission"])
+            seen.add((event["type"], event["mission"]))
         elif event["date"] is None or not _LABEL_DATE.fullmatch(event["date"]):
             continue  # undated, or a quarter, half or year, which the labels cannot say (they say null)
         kept.append(event)

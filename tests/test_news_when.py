@@ -6,6 +6,7 @@ these tests; none is copied from a real article."""
 import datetime as dt
 
 from tracker.news.extraction.times import find_times
+from tracker.news.services import MIN_TIMED_CONFIDENCE
 from tracker.news.extraction.when import find_dateline
 
 from .test_news_extract import events, only_event
@@ -51,9 +52,23 @@ def test_the_first_undated_report_of_a_wire_story_happened_on_its_dateline_day()
     assert dated(only_event(text, "landing", published=FRIDAY))[:3] == ("landing", "Soyuz MS-27", "2025-06-05")
 
 
-def test_a_story_without_a_dateline_does_not_date_an_undated_report():
+def test_without_a_dateline_an_undated_lead_report_is_the_publication_day_but_too_unsure_to_propose():
     text = "The Soyuz MS-27 spacecraft has touched down in Kazakhstan with three crew aboard."
+    event = only_event(text, "landing", published=FRIDAY)
+    assert event.date_iso == "2025-06-06" and event.confidence < MIN_TIMED_CONFIDENCE
+
+
+def test_without_a_dateline_an_undated_report_after_the_lead_stays_undated():
+    text = (
+        "Three cosmonauts are well. Doctors examined them. They walked to the tent. They rested. "
+        "Earlier, the Soyuz MS-27 spacecraft had touched down in Kazakhstan."
+    )
     assert only_event(text, "landing", published=FRIDAY).date is None
+
+
+def test_a_dated_wire_report_is_confident_enough_to_propose():
+    text = "KOROLYOV, June 5. /TASS/. The Soyuz MS-27 spacecraft has touched down in Kazakhstan."
+    assert only_event(text, "landing", published=FRIDAY).confidence >= MIN_TIMED_CONFIDENCE
 
 
 def test_on_tuesday_is_the_last_tuesday_for_a_landing_that_happened():
@@ -250,3 +265,8 @@ def test_last_month_gives_way_to_the_day_the_story_gives_for_the_same_launch():
 def test_a_rocket_delivering_the_ship_to_orbit_is_a_russian_launch():
     text = "На околоземную орбиту ракета «Союз-2.1а» доставила «Союз МС-26» 11 сентября."
     assert only_event(text, "launch", published=dt.date(2024, 9, 11), language="ru").date_iso == "2024-09-11"
+
+
+def test_a_launch_called_off_or_cancelled_is_a_delay():
+    assert only_event("The launch of Soyuz MS-25 was called off at the last minute.", "delay").happened
+    assert only_event("Запуск «Союза МС-25» отменен за 20 секунд до старта.", "delay", language="ru").happened

@@ -40,6 +40,8 @@ _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s-\s|, а\b|, н
 _NOT_A_TERM_START = frozenset({"through", "until", "till", "до", "по"})
 _NEW_DATE_LEAD = frozenset({"to", "until", "till", "for", "into", "на", "до"})
 TIMED = ("launch", "docking", "undocking", "landing")
+_LEAD = 3  # the title and the first sentences: where a story says what just happened
+UNSURE_DAY = 0.55  # an event's day guessed from the publication date: linked, never proposed
 _BASE_CONFIDENCE = {
     "launch": 0.9,
     "docking": 0.9,
@@ -221,16 +223,19 @@ def _resolve(page: Page, expr: DateExpr | None, tense: str) -> Resolved | None:
 
 
 def _undated(page: Page, trigger: tr.Trigger, clock) -> Resolved | None:
-    """A done event with no date of its own: the day the story speaks from, when it gives a
-    time of day ("Liftoff came at 18.44 Moscow time") or it is the first such report of a
-    story with a dateline (wire style: "KOROLYOV, September 23. /TASS/. … touched down")."""
+    """A done event with no date of its own: the day the story speaks from. With a dateline
+    (wire style: "KOROLYOV, September 23. /TASS/. … touched down") for its first such report
+    or one with a time of day ("Liftoff came at 18.44 Moscow time"); without one, only in the
+    headline and lead, and with too little confidence to be proposed (stories are often
+    published the day after)."""
     if page.reference is None:
         return None
-    if clock is not None:
-        return Resolved(page.reference, DAY, 0.75)
-    if page.dateline is not None and trigger.type not in page.undated_used:
-        page.undated_used.add(trigger.type)
-        return Resolved(page.dateline, DAY, 0.7)
+    first = trigger.type not in page.undated_used
+    page.undated_used.add(trigger.type)
+    if page.dateline is not None and (first or clock is not None):
+        return Resolved(page.dateline, DAY, 0.75 if clock is not None else 0.7)
+    if page.dateline is None and (first or clock is not None) and page.sentences.index_at(trigger.start) <= _LEAD:
+        return Resolved(page.reference, DAY, UNSURE_DAY)
     return None
 
 

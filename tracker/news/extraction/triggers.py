@@ -43,7 +43,8 @@ EN_TRIGGERS = {
     ): r"land(?:s|ing)?(?!\s+(?:sites?|zones?|areas?)\b)|touch(?:es|ing)?\s+down|splash(?:es|ing)?\s+down"
     r"|return(?:s|ing)?\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)|fly\s+(?:back\s+)?home|(?:due|expected)\s+back\s+on\s+earth",
     ("landing", NOUN): r"splashdown|touchdown|return\s+flight",
-    ("delay", PAST): r"delayed|postponed|pushed\s+back|slipped|rescheduled|scrubbed|moved\s+back|pushed\s+(?:to|into)",
+    ("delay", PAST): r"delayed|postponed|pushed\s+back|slipped|rescheduled|scrubbed|moved\s+back|pushed\s+(?:to|into)"
+    r"|called\s+off|cancell?ed|aborted|halted\s+the\s+countdown|stood\s+down",
     ("delay", VERB): r"delay(?:s|ing)?|postpone(?:s|ing)?|push(?:es|ing)?\s+back|slip(?:s|ping)?|reschedul(?:e|es|ing)"
     r"|scrub(?:s|bing)?",
     ("delay", NOUN): r"postponement|slippage",
@@ -70,7 +71,7 @@ RU_TRIGGERS = {
     ("landing", PAST): r"приземлил\w*|приводнил\w*|совершил\w*\s+посадку|вернул\w*\s+на\s+землю|сел|села|сели",
     ("landing", FUTURE): r"приземлит\w*|приземлят\w*|приводнит\w*|совершат?\s+посадку|верн(?:ет|ут)\w*\s+на\s+землю",
     ("landing", NOUN): r"посадк\w*|приземлени\w*|приводнени\w*|возвращени\w*(?:\s+\S+){0,4}?\s+на\s+землю",
-    ("delay", PAST): r"перенесен\w*|перенесли|отложен\w*|отложили|сдвинули",
+    ("delay", PAST): r"перенесен\w*|перенесли|отложен\w*|отложили|сдвинули|отменен\w*|отменили|прерван\w*",
     ("delay", FUTURE): r"перенесут|отложат",
     ("delay", NOUN): r"перенос\w*",
     ("crew_assignment", FLEW): r"полетел\w*|слетал\w*|летал\w*",
