@@ -6,8 +6,8 @@ these tests; none is copied from a real article."""
 import datetime as dt
 
 from tracker.news.extraction.times import find_times
-from tracker.news.services import MIN_TIMED_CONFIDENCE
 from tracker.news.extraction.when import find_dateline
+from tracker.news.services import MIN_TIMED_CONFIDENCE
 
 from .test_news_extract import events, only_event
 
