@@ -270,3 +270,34 @@ def test_a_rocket_delivering_the_ship_to_orbit_is_a_russian_launch():
 def test_a_launch_called_off_or_cancelled_is_a_delay():
     assert only_event("The launch of Soyuz MS-25 was called off at the last minute.", "delay").happened
     assert only_event("Запуск «Союза МС-25» отменен за 20 секунд до старта.", "delay", language="ru").happened
+
+
+def test_an_unnamed_report_of_the_same_landing_on_the_same_day_is_one_event_with_its_time():
+    text = (
+        "On Saturday, Soyuz MS-24 came back to Earth. "
+        "The vehicle landed on Saturday at 10:17 Moscow time (0717 GMT), bringing home Loral O'Hara."
+    )
+    (event,) = events(text, "landing", published=dt.date(2024, 4, 7))
+    assert dated(event) == ("landing", "Soyuz MS-24", "2024-04-06", "07:17", True)
+
+
+def test_a_docking_hours_after_liftoff_is_not_dated_by_the_dateline():
+    text = "CAPE CANAVERAL, March 12. /TASS/. Roughly 30 hours after liftoff, the Crew-7 Dragon docked at Harmony."
+    assert only_event(text, "docking", published=dt.date(2024, 3, 12)).date is None
+
+
+def test_spacecraft_that_arrived_for_the_crew_are_no_docking():
+    text = "During their stay, Kononenko saw 14 spacecraft that arrived for the crew of Soyuz MS-25."
+    assert events(text, "docking", published=FRIDAY) == []
+
+
+def test_the_abort_of_a_launch_is_a_delay_not_a_launch():
+    text = "NASA said the abort of today's Soyuz MS-25 launch came at the 20-second mark."
+    found = events(text, published=dt.date(2024, 3, 21))
+    assert [e.type for e in found] == ["delay"]
+
+
+def test_a_crew_member_alone_is_enough_of_a_subject_for_an_event():
+    text = "Oleg Kononenko landed on September 23, 2024 after 374 days in orbit."
+    event = only_event(text, "landing")
+    assert (event.mission, event.date_iso) == (None, "2024-09-23")

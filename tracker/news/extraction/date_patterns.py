@@ -41,10 +41,10 @@ _RU_YEAR = r"(?:\s*(?:года|году|г\.|г\b))"
 # times slower. What must come before an anchor ("in July", "by 2027") is checked after.
 EN = re.compile(
     rf"""
-    (?=[\dA-Z]|(?<!\w)[fstynleao])         # a cheap first test: what the alternatives can start with
+    (?=[\dA-Z]|(?<!\w)[fstynle])           # a cheap first test: what the alternatives can start with
     (?:
       (?P<anchor>(?P<anchor_w>(?:[Tt]he|[Tt]hat)\s+(?:same\s+day|next\s+day|following\s+day|day\s+after)
-                 |[Tt]hat\s+day|[Aa]\s+day\s+later|[Oo]ne\s+day\s+later)\b)
+                 |[Tt]hat\s+day|(?:(?<=\b[Aa]\sday\s)|(?<=\b[Oo]ne\sday\s))later)\b)
     |
       (?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}})\b)
     | (?P<dot>(?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})\b)

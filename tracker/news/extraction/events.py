@@ -1,8 +1,8 @@
 """From sentences to events: a trigger word, what it is about, when, and whether it happened.
 
-A sentence gives an event when it has a trigger (triggers.py) and a subject: a mission, or
-a vehicle together with a crew member ("Prokopyev launched on a Soyuz spacecraft"; the
-mission is then None and the pipeline decides). A crew assignment needs a person and a
+A sentence gives an event when it has a trigger (triggers.py) and a subject: a mission, a
+vehicle or a crew member ("Prokopyev launched on a Soyuz spacecraft", '"Endurance" docked';
+the mission is then None, for missions.py or the pipeline to decide, and never proposed). A crew assignment needs a person and a
 mission, a vehicle or the station ("will fly to the ISS on Crew Dragon"), one event per
 person, and is skipped for backup crews. An agreement needs an agreement word near the
 verb and the space agencies or the station in the sentence.
@@ -23,7 +23,7 @@ from .forms import MISSION, PERSON, VEHICLE
 from .names import Occurrence
 from .results import Event
 from .text import Sentences, evidence
-from .when import at_utc, former_after, is_former_target, pick_time, resolve_anchor
+from .when import at_utc, find_dateline, former_after, is_former_target, pick_time, resolve_anchor
 
 # Searched in the lower-cased text; no boundary before, so that the scan can skip ahead to
 # the few letters these words start with.
@@ -41,6 +41,14 @@ _NOT_A_TERM_START = frozenset({"through", "until", "till", "до", "по"})
 _NEW_DATE_LEAD = frozenset({"to", "until", "till", "for", "into", "на", "до"})
 TIMED = ("launch", "docking", "undocking", "landing")
 _LEAD = 3  # the title and the first sentences: where a story says what just happened
+_WIRE_LEAD = 8  # a wire story under a dateline tells its news in its first paragraphs
+# "30 hours after liftoff", "two days later": dated by another event, not by the story's day.
+_AFTER_ANOTHER = re.compile(
+    r"\b(?:\d+|an?|one|two|three|a\s+few|several)\s+(?:minutes?|hours?|days?|weeks?)\s+(?:after|later|before|earlier)\b"
+    r"|\b(?:after|before)\s+(?:the\s+)?(?:liftoff|launch|docking|undocking|landing|splashdown)\b"
+    r"|(?<!\w)(?:через|спустя)\s+\S+\s+(?:минут\w*|час\w*|сут\w*|дн\w*)|(?<!\w)после\s+(?:старта|запуска|стыковки|расстыковки)",
+    re.IGNORECASE,
+)
 UNSURE_DAY = 0.55  # an event's day guessed from the publication date: linked, never proposed
 _BASE_CONFIDENCE = {
     "launch": 0.9,
@@ -64,7 +72,11 @@ class Page:
     language: str
     dateline: dt.date | None = None  # the day the story's dateline names
     reference: dt.date | None = None  # what "today" and "on Tuesday" count from: the dateline, else publication
-    undated_used: set = field(default_factory=set)  # event types already given the dateline's day
+    undated_used: set = field(default_factory=set)  # (type, mission) already given the story's day
+
+    def __post_init__(self):
+        self.dateline = find_dateline(self.text, self.published)
+        self.reference = self.dateline or self.published
 
 
 @dataclass
@@ -111,7 +123,7 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
             events += _assignments(page, found, occurrences)
             if (launch := _flight_to_station(page, found)) and (missions or _has(occurrences, VEHICLE)):
                 events += _events(page, replace(found, trigger=launch), [None])
-        elif missions or _has(occurrences, VEHICLE) and _has(occurrences, PERSON):
+        elif missions or _has(occurrences, VEHICLE) or _has(occurrences, PERSON):
             events += _events(page, found, [None])
     return events
 
@@ -191,7 +203,7 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
     if trigger.type in TIMED:
         clock = pick_time(page.text, found.span, (trigger.start, trigger.end), found.others)
         if resolved is None and tense == tr.PAST:
-            resolved = _undated(page, trigger, clock)
+            resolved = _undated(page, trigger, found.mission, clock)
     resolved, time = _on_utc_day(page, resolved, clock)
     happened = _happened(trigger, tense, resolved, page.reference)
     confidence = _confidence(found, tense, resolved, happened, page.reference) * (0.85 if len(people) > 1 else 1)
@@ -222,19 +234,25 @@ def _resolve(page: Page, expr: DateExpr | None, tense: str) -> Resolved | None:
     return resolve(expr, page.reference, tense)
 
 
-def _undated(page: Page, trigger: tr.Trigger, clock) -> Resolved | None:
-    """A done event with no date of its own: the day the story speaks from. With a dateline
-    (wire style: "KOROLYOV, September 23. /TASS/. … touched down") for its first such report
-    or one with a time of day ("Liftoff came at 18.44 Moscow time"); without one, only in the
-    headline and lead, and with too little confidence to be proposed (stories are often
-    published the day after)."""
-    if page.reference is None:
+def _undated(page: Page, trigger: tr.Trigger, mission: Occurrence | None, clock) -> Resolved | None:
+    """A done event with no date of its own: the day the story speaks from, for its first such
+    report of each kind or one with a time of day ("Liftoff came at 18.44 Moscow time"), in
+    the story's first paragraphs, unless another event dates it ("30 hours after liftoff").
+    With a dateline (wire style: "KOROLYOV, September 23. /TASS/. … touched down") that day;
+    without one, the publication day, in the headline and lead only and with too little
+    confidence to be proposed (stories are often published the day after)."""
+    if page.reference is None or _AFTER_ANOTHER.search(
+        page.text, *page.sentences.spans[page.sentences.index_at(trigger.start)]
+    ):
         return None
-    first = trigger.type not in page.undated_used
-    page.undated_used.add(trigger.type)
+    if page.sentences.index_at(trigger.start) > (_WIRE_LEAD if page.dateline else _LEAD):
+        return None
+    kind = (trigger.type, mission.name if mission else None)
+    first = kind not in page.undated_used
+    page.undated_used.add(kind)
     if page.dateline is not None and (first or clock is not None):
         return Resolved(page.dateline, DAY, 0.75 if clock is not None else 0.7)
-    if page.dateline is None and (first or clock is not None) and page.sentences.index_at(trigger.start) <= _LEAD:
+    if page.dateline is None and (first or clock is not None):
         return Resolved(page.reference, DAY, UNSURE_DAY)
     return None
 
@@ -308,7 +326,23 @@ def _deduplicate(events: list[Event]) -> list[Event]:
             best[key] = event
     dated = {(e.type, e.mission, e.person) for e in best.values() if e.date is not None}
     kept = [e for e in best.values() if e.date is not None or (e.type, e.mission, e.person) not in dated]
-    return _finest(kept)
+    return _finest(_unnamed_twins(kept))
+
+
+def _unnamed_twins(events: list[Event]) -> list[Event]:
+    """ "Soyuz MS-24 came back to Earth on Saturday. The vehicle landed on Saturday at 10:17
+    Moscow time": a report that names no mission, of the same kind on the same day as one that
+    does, is the same event; the named one takes its time of day if it has none."""
+    named = {(e.type, e.date, e.happened): i for i, e in enumerate(events) if e.mission and e.date and e.type in TIMED}
+    result, timed = dict(enumerate(events)), {}
+    for i, event in enumerate(events):
+        twin = named.get((event.type, event.date, event.happened)) if event.mission is None else None
+        if twin is None:
+            continue
+        del result[i]
+        if events[twin].time is None and event.time is not None and twin not in timed:
+            timed[twin] = replace(events[twin], time=event.time, evidence=event.evidence)
+    return [timed.get(i, e) for i, e in result.items()]
 
 
 def _finest(events: list[Event]) -> list[Event]:

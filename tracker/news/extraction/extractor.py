@@ -8,15 +8,13 @@ from .index import RecordIndex
 from .names import Occurrence
 from .results import Extraction, Mention
 from .text import Sentences, evidence, normalise
-from .when import find_dateline
 
 
 def extract(text: str, *, index: RecordIndex, published: dt.date | None, language: str = "en") -> Extraction:
     """What `text` mentions of the record and which events it reports.
 
-    `published` anchors relative and yearless dates ("yesterday", "September 21"), or the
-    story's dateline when it has one ("BAIKONUR, June 5. /TASS/."); without either they are
-    left undated. `language` ("en" or "ru", see detect_language) chooses the
+    `published` anchors relative and yearless dates ("yesterday", "September 21"); without
+    it they are left undated. `language` ("en" or "ru", see detect_language) chooses the
     event words and date formats; names are found in both scripts either way."""
     normal = normalise(text)
     sentences = Sentences(normal)
@@ -25,8 +23,6 @@ def extract(text: str, *, index: RecordIndex, published: dt.date | None, languag
     for occurrence in occurrences:
         by_sentence[sentences.index_at(occurrence.start)].append(occurrence)
     page = Page(text, normal, normal.lower(), sentences, dict(by_sentence), published, language)
-    page.dateline = find_dateline(normal, published)
-    page.reference = page.dateline or published
     return Extraction(mentions=tuple(_mentions(page, occurrences)), events=tuple(find_events(page)))
 
 

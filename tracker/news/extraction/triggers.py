@@ -29,10 +29,10 @@ EN_TRIGGERS = {
     r"|lift(?:s|ing)?\s+off|blast(?:s|ing)?\s+off|dispatch(?:es|ing)?",
     ("launch", NOUN): r"lift-?off|blast-?off",
     # "arrived" alone, unless somewhere else follows ("arrived at Baikonur", "arrived in Moscow").
-    ("docking", PAST): rf"docked|arrived(?:\s+at\s+the\s+{_STATION}|(?!\s+(?:at|in|from|to|back)\b))"
+    ("docking", PAST): rf"docked|arrived(?:\s+at\s+the\s+{_STATION}|(?!\s+(?:at|in|from|to|for|back|on\s+board)\b))"
     rf"|reached\s+the\s+{_STATION}|brought\s+(?:\w+\s+){{1,5}}to\s+the\s+{_STATION}",
     ("docking", VERB): r"dock(?:s|ing)?(?!\s+(?:ports?|adapters?|modules?|systems?|mechanisms?|targets?)\b)"
-    rf"|arriv(?:e|es|ing)(?:\s+at\s+the\s+{_STATION}|(?!\s+(?:at|in|from|to|back)\b))|reach(?:es|ing)?\s+the\s+{_STATION}",
+    rf"|arriv(?:e|es|ing)(?:\s+at\s+the\s+{_STATION}|(?!\s+(?:at|in|from|to|for|back|on\s+board)\b))|reach(?:es|ing)?\s+the\s+{_STATION}",
     ("undocking", PAST): rf"undocked|departed\s+(?:from\s+)?the\s+{_STATION}",
     ("undocking", VERB): rf"undock(?:s|ing)?|depart(?:s|ing)?\s+(?:from\s+)?the\s+{_STATION}",
     ("landing", PAST): r"landed|touched\s+down|splashed\s+down|returned\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)"
@@ -47,7 +47,7 @@ EN_TRIGGERS = {
     r"|called\s+off|cancell?ed|aborted|halted\s+the\s+countdown|stood\s+down",
     ("delay", VERB): r"delay(?:s|ing)?|postpone(?:s|ing)?|push(?:es|ing)?\s+back|slip(?:s|ping)?|reschedul(?:e|es|ing)"
     r"|scrub(?:s|bing)?",
-    ("delay", NOUN): r"postponement|slippage",
+    ("delay", NOUN): r"postponement|slippage|abort|scrub",
     ("crew_assignment", FLEW): r"flew|ha[sd]\s+flown",
     ("crew_assignment", VERB): r"fl(?:y|ies|ying)",
     ("crew_assignment", ASSIGN): r"assigned|named\s+to|selected\s+(?:for|to)|join(?:s|ed|ing)?|added\s+to\s+the\s+crew"
