@@ -301,3 +301,39 @@ def test_a_crew_member_alone_is_enough_of_a_subject_for_an_event():
     text = "Oleg Kononenko landed on September 23, 2024 after 374 days in orbit."
     event = only_event(text, "landing")
     assert (event.mission, event.date_iso) == (None, "2024-09-23")
+
+
+# --- the mission of a sentence that names nothing -------------------------------------------
+
+
+def test_a_sentence_that_names_nothing_means_the_mission_just_named_but_is_never_proposed():
+    text = "Roscosmos postponed the Soyuz MS-23 flight. The capsule is now due to launch on March 5."
+    event = only_event(text, "launch", published=dt.date(2023, 2, 21))
+    assert (event.mission, event.date_iso, event.happened) == ("Soyuz MS-23", "2023-03-05", False)
+    assert event.confidence < MIN_TIMED_CONFIDENCE
+
+
+def test_a_russian_sentence_that_names_nothing_means_the_mission_just_named():
+    text = "«Союз МС-27» провел на орбите восемь месяцев. Его возвращение на Землю запланировано на 9 декабря."
+    event = only_event(text, "landing", published=dt.date(2025, 11, 27), language="ru")
+    assert (event.mission, event.date_iso) == ("Soyuz MS-27", "2025-12-09")
+
+
+def test_a_sentence_about_another_craft_does_not_take_the_story_mission():
+    text = "Soyuz MS-23 waits at Baikonur. Another craft docked at the ISS on February 11 sprang a leak."
+    assert events(text, "docking", published=dt.date(2023, 2, 21)) == []
+
+
+def test_an_undated_liftoff_noun_does_not_take_the_story_mission():
+    text = "Soyuz MS-24 carried three people. Liftoff came at 18.44 Moscow time."
+    assert events(text, "launch", published=dt.date(2023, 9, 16)) == []
+
+
+def test_a_sentence_after_two_missions_takes_neither():
+    text = "Soyuz MS-24 and Soyuz MS-25 were both in the news. The capsule is due to launch on March 5."
+    assert events(text, "launch", published=dt.date(2024, 2, 21)) == []
+
+
+def test_an_event_before_that_is_not_dated_by_the_story():
+    text = "KOROLYOV, April 6. /TASS/. Soyuz MS-24 landed in Kazakhstan. Before that, the Soyuz MS-24 undocked."
+    assert only_event(text, "undocking", published=dt.date(2024, 4, 7)).date is None

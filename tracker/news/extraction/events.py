@@ -41,11 +41,14 @@ _NOT_A_TERM_START = frozenset({"through", "until", "till", "до", "по"})
 _NEW_DATE_LEAD = frozenset({"to", "until", "till", "for", "into", "на", "до"})
 TIMED = ("launch", "docking", "undocking", "landing")
 _LEAD = 3  # the title and the first sentences: where a story says what just happened
+_STORY_REACH = 3  # how many sentences back a sentence that names nothing looks for its mission
+_INFERRED = 0.6  # the confidence factor of a mission read from the sentences before: under proposing
 _WIRE_LEAD = 8  # a wire story under a dateline tells its news in its first paragraphs
 # "30 hours after liftoff", "two days later": dated by another event, not by the story's day.
 _AFTER_ANOTHER = re.compile(
     r"\b(?:\d+|an?|one|two|three|a\s+few|several)\s+(?:minutes?|hours?|days?|weeks?)\s+(?:after|later|before|earlier)\b"
-    r"|\b(?:after|before)\s+(?:the\s+)?(?:liftoff|launch|docking|undocking|landing|splashdown)\b"
+    r"|\b(?:after|before)\s+(?:the\s+)?(?:liftoff|launch|docking|undocking|landing|splashdown|that|this|then)\b"
+    r"|\b(?:by\s+the\s+time|earlier|previously|once)\b|(?<!\w)(?:до\s+этого|перед\s+этим|ранее|незадолго\s+до)"
     r"|(?<!\w)(?:через|спустя)\s+\S+\s+(?:минут\w*|час\w*|сут\w*|дн\w*)|(?<!\w)после\s+(?:старта|запуска|стыковки|расстыковки)",
     re.IGNORECASE,
 )
@@ -89,6 +92,7 @@ class _Found:
     mission: Occurrence | None
     dates: list[DateExpr]
     others: list[int]  # where the sentence's other reported triggers start
+    inferred: bool = False  # the mission is the story's, not named in the sentence
 
 
 def find_events(page: Page) -> list[Event]:
@@ -96,6 +100,8 @@ def find_events(page: Page) -> list[Event]:
     candidates |= {
         page.sentences.index_at(m.start()) for m in AGREEMENT_WORD.finditer(page.lower) if _word_start(page, m)
     }
+    if any(occ.kind == MISSION for found in page.by_sentence.values() for occ in found):
+        candidates |= _subjectless(page)
     events: list[Event] = []
     for index in sorted(candidates):
         events += _sentence_events(page, index)
@@ -125,7 +131,49 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
                 events += _events(page, replace(found, trigger=launch), [None])
         elif missions or _has(occurrences, VEHICLE) or _has(occurrences, PERSON):
             events += _events(page, found, [None])
+        elif _may_mean_the_story(page, span, trigger) and (story := _story_mission(page, index)) is not None:
+            story = Occurrence(trigger.start, trigger.end, MISSION, story)
+            events += _events(page, replace(found, mission=story, inferred=True), [None])
     return events
+
+
+def _subjectless(page: Page) -> set[int]:
+    """Sentences with an event word but nothing of the record in them ("Liftoff came at 18.44
+    Moscow time", "The capsule is now due to launch in March"): one scan of the whole text."""
+    scan, _ = tr._TRIGGERS.get(page.language, tr._TRIGGERS["en"])
+    return {page.sentences.index_at(m.start()) for m in scan.finditer(page.lower)} - set(page.by_sentence)
+
+
+# Words for a craft the record does not hold: a sentence with one is about that craft.
+_OTHER_CRAFT = re.compile(
+    r"\b(?:another|other|progress|cargo|freighter|starliner|cygnus|tianzhou|shenzhou|rocket\s+stage)\b"
+    r"|(?<!\w)(?:друг\w+|прогресс\w*|грузов\w+)",
+    re.IGNORECASE,
+)
+
+
+def _may_mean_the_story(page: Page, span: tuple[int, int], trigger: tr.Trigger) -> bool:
+    """A verb of a timed event ("is due to launch", "стартовал"), or a noun with a date of its
+    own ("Старт состоялся 8 апреля", not "Liftoff came at 18.44"), in a sentence about no
+    other craft."""
+    if trigger.type not in TIMED:
+        return False
+    if tr.is_noun(trigger, page.text, span) and not find_dates(page.text, *span, language=page.language):
+        return False
+    return not _OTHER_CRAFT.search(page.text, *span)
+
+
+def _story_mission(page: Page, index: int) -> str | None:
+    """The mission a sentence that names nothing means: the one mission named in the nearest
+    of the few sentences before it (the reader's "it", "the capsule", "liftoff"). Events read
+    this way are linked but, at their confidence, never proposed."""
+    for before in range(index - 1, max(-1, index - 1 - _STORY_REACH), -1):
+        named = {occ.name for occ in page.by_sentence.get(before, []) if occ.kind == MISSION}
+        if len(named) == 1:
+            return named.pop()
+        if len(named) > 1:
+            return None
+    return None
 
 
 _TO_STATION = re.compile(
@@ -202,7 +250,7 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
     resolved, clock = _resolve(page, expr, _tense_for_date(trigger, tense)), None
     if trigger.type in TIMED:
         clock = pick_time(page.text, found.span, (trigger.start, trigger.end), found.others)
-        if resolved is None and tense == tr.PAST:
+        if resolved is None and tense == tr.PAST and not found.inferred:
             resolved = _undated(page, trigger, found.mission, clock)
     resolved, time = _on_utc_day(page, resolved, clock)
     happened = _happened(trigger, tense, resolved, page.reference)
@@ -304,6 +352,8 @@ def _confidence(
     confidence = _BASE_CONFIDENCE[found.trigger.type]
     if found.mission is None and found.trigger.type != "agreement":
         confidence *= 0.75
+    if found.inferred:
+        confidence *= _INFERRED
     confidence *= resolved.confidence if resolved else 0.85
     if tense not in (tr.PAST, tr.FUTURE):
         confidence *= 0.85
