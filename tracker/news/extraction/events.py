@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from . import triggers as tr
 from .date_patterns import lead
 from .dates import DAY, DateExpr, Resolved, find_dates, resolve, window_end
+from .discourse import may_mean_the_story, story_mission, subjectless
 from .forms import MISSION, PERSON, VEHICLE
 from .names import Occurrence
 from .results import Event
@@ -41,7 +42,6 @@ _NOT_A_TERM_START = frozenset({"through", "until", "till", "до", "по"})
 _NEW_DATE_LEAD = frozenset({"to", "until", "till", "for", "into", "на", "до"})
 TIMED = ("launch", "docking", "undocking", "landing")
 _LEAD = 3  # the title and the first sentences: where a story says what just happened
-_STORY_REACH = 3  # how many sentences back a sentence that names nothing looks for its mission
 _INFERRED = 0.6  # the confidence factor of a mission read from the sentences before: under proposing
 _WIRE_LEAD = 8  # a wire story under a dateline tells its news in its first paragraphs
 # "30 hours after liftoff", "two days later": dated by another event, not by the story's day.
@@ -101,7 +101,7 @@ def find_events(page: Page) -> list[Event]:
         page.sentences.index_at(m.start()) for m in AGREEMENT_WORD.finditer(page.lower) if _word_start(page, m)
     }
     if any(occ.kind == MISSION for found in page.by_sentence.values() for occ in found):
-        candidates |= _subjectless(page)
+        candidates |= subjectless(page)
     events: list[Event] = []
     for index in sorted(candidates):
         events += _sentence_events(page, index)
@@ -131,49 +131,10 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
                 events += _events(page, replace(found, trigger=launch), [None])
         elif missions or _has(occurrences, VEHICLE) or _has(occurrences, PERSON):
             events += _events(page, found, [None])
-        elif _may_mean_the_story(page, span, trigger) and (story := _story_mission(page, index)) is not None:
+        elif may_mean_the_story(page, span, trigger, TIMED) and (story := story_mission(page, index)) is not None:
             story = Occurrence(trigger.start, trigger.end, MISSION, story)
             events += _events(page, replace(found, mission=story, inferred=True), [None])
     return events
-
-
-def _subjectless(page: Page) -> set[int]:
-    """Sentences with an event word but nothing of the record in them ("Liftoff came at 18.44
-    Moscow time", "The capsule is now due to launch in March"): one scan of the whole text."""
-    scan, _ = tr._TRIGGERS.get(page.language, tr._TRIGGERS["en"])
-    return {page.sentences.index_at(m.start()) for m in scan.finditer(page.lower)} - set(page.by_sentence)
-
-
-# Words for a craft the record does not hold: a sentence with one is about that craft.
-_OTHER_CRAFT = re.compile(
-    r"\b(?:another|other|progress|cargo|freighter|starliner|cygnus|tianzhou|shenzhou|rocket\s+stage)\b"
-    r"|(?<!\w)(?:друг\w+|прогресс\w*|грузов\w+)",
-    re.IGNORECASE,
-)
-
-
-def _may_mean_the_story(page: Page, span: tuple[int, int], trigger: tr.Trigger) -> bool:
-    """A verb of a timed event ("is due to launch", "стартовал"), or a noun with a date of its
-    own ("Старт состоялся 8 апреля", not "Liftoff came at 18.44"), in a sentence about no
-    other craft."""
-    if trigger.type not in TIMED:
-        return False
-    if tr.is_noun(trigger, page.text, span) and not find_dates(page.text, *span, language=page.language):
-        return False
-    return not _OTHER_CRAFT.search(page.text, *span)
-
-
-def _story_mission(page: Page, index: int) -> str | None:
-    """The mission a sentence that names nothing means: the one mission named in the nearest
-    of the few sentences before it (the reader's "it", "the capsule", "liftoff"). Events read
-    this way are linked but, at their confidence, never proposed."""
-    for before in range(index - 1, max(-1, index - 1 - _STORY_REACH), -1):
-        named = {occ.name for occ in page.by_sentence.get(before, []) if occ.kind == MISSION}
-        if len(named) == 1:
-            return named.pop()
-        if len(named) > 1:
-            return None
-    return None
 
 
 _TO_STATION = re.compile(
