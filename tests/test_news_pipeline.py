@@ -346,6 +346,26 @@ def test_ingest_json_reports_the_seed_pages_facts():
     assert report["proposals"] == []  # the record already says all of it
 
 
+def test_ingest_json_gives_each_event_its_utc_day_time_state_mission_and_evidence(tmp_path):
+    story = tmp_path / "landing.txt"
+    story.write_text(
+        "URL: https://example.org/landing\nDATE: 2025-04-20\nSOURCE: Test\n\n"
+        "Soyuz MS-26 landing\n\n"
+        "Soyuz MS-26 landed in Kazakhstan at 6:20 a.m. local time, which was 9:20 p.m. EDT Saturday, "
+        "bringing home NASA astronaut Don Pettit and two cosmonauts after seven months on the station.\n"
+    )
+    out = StringIO()
+    call_command("ingest", str(story), "--json", stdout=out)
+    (landing,) = [e for e in json.loads(out.getvalue())["events"] if e["type"] == "landing"]
+    assert {k: landing[k] for k in ("mission", "date", "time", "happened")} == {
+        "mission": "Soyuz MS-26",
+        "date": "2025-04-20",
+        "time": "01:20",
+        "happened": True,
+    }
+    assert landing["evidence"].startswith("Soyuz MS-26 landed in Kazakhstan")
+
+
 def test_ingest_reads_a_feed_over_http(feed_server):
     url = feed_server.route(
         "/f.xml",
