@@ -13,10 +13,13 @@ _STORY_REACH = 3  # how many sentences back a sentence that names nothing looks 
 
 
 def subjectless(page) -> set[int]:
-    """Sentences with an event word but nothing of the record in them ("Liftoff came at 18.44
-    Moscow time", "The capsule is now due to launch in March"): one scan of the whole text."""
-    scan, _ = tr._TRIGGERS.get(page.language, tr._TRIGGERS["en"])
-    return {page.sentences.index_at(m.start()) for m in scan.finditer(page.lower)} - set(page.by_sentence)
+    """The sentences that name nothing of the record but follow, within reach, one that names
+    a mission: the only ones `story_mission` can give a mission ("Liftoff came at 18.44
+    Moscow time" after "Soyuz MS-24 lifted off"). No scan of their words here: the events
+    step reads each candidate's triggers anyway."""
+    named = [i for i, found in page.by_sentence.items() if any(occ.kind == MISSION for occ in found)]
+    reach = {j for i in named for j in range(i + 1, min(i + 1 + _STORY_REACH, len(page.sentences.spans)))}
+    return reach - set(page.by_sentence)
 
 
 # Words for a craft the record does not hold: a sentence with one is about that craft.

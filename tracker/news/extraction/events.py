@@ -100,8 +100,7 @@ def find_events(page: Page) -> list[Event]:
     candidates |= {
         page.sentences.index_at(m.start()) for m in AGREEMENT_WORD.finditer(page.lower) if _word_start(page, m)
     }
-    if any(occ.kind == MISSION for found in page.by_sentence.values() for occ in found):
-        candidates |= subjectless(page)
+    candidates |= subjectless(page)
     events: list[Event] = []
     for index in sorted(candidates):
         events += _sentence_events(page, index)
@@ -360,6 +359,8 @@ def _finest(events: list[Event]) -> list[Event]:
     """ "Launched last month" and "launched on February 24" in one story are one launch: a
     coarse date whose window holds a finer date of the same event gives way to it, and the
     event happened if either report says so."""
+    if all(e.precision in (DAY, "") for e in events):
+        return events
     drop, happened = set(), set()
     for i, event in enumerate(events):
         if event.date is None or event.precision == DAY:
