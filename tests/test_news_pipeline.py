@@ -180,6 +180,19 @@ def test_what_the_record_already_says_proposes_nothing(source):
     )
 
 
+def test_a_coarser_report_that_holds_the_records_date_proposes_nothing(source):
+    text = "Launched last month, Soyuz MS-22 carried NASA astronaut Francisco Rubio to the station."
+    published = dt.datetime(2022, 10, 20, tzinfo=dt.UTC)
+    assert ingest_entry(entry(text=text, published=published), source=source).proposals == []
+
+
+def test_a_coarser_report_that_contradicts_the_record_is_still_proposed(source):
+    text = "Launched in November 2022, Soyuz MS-22 carried NASA astronaut Francisco Rubio to the station."
+    published = dt.datetime(2022, 12, 20, tzinfo=dt.UTC)
+    (proposal,) = ingest_entry(entry(text=text, published=published), source=source).proposals
+    assert (proposal.kind, proposal.date, proposal.precision) == ("launch", dt.date(2022, 11, 1), "month")
+
+
 def test_nothing_changes_the_record_without_review(source, mission):
     ingest_entry(entry(), source=source)
     assert mission("Soyuz MS-29").launch_at is None
@@ -334,6 +347,26 @@ def test_ingest_json_reports_the_seed_pages_facts():
     assert launch == {**launch, "mission": "Soyuz MS-22", "date": "2022-09-21", "happened": True}
     assert "September 21" in launch["evidence"]
     assert report["proposals"] == []  # the record already says all of it
+
+
+def test_ingest_json_gives_each_event_its_utc_day_time_state_mission_and_evidence(tmp_path):
+    story = tmp_path / "landing.txt"
+    story.write_text(
+        "URL: https://example.org/landing\nDATE: 2025-04-20\nSOURCE: Test\n\n"
+        "Soyuz MS-26 landing\n\n"
+        "Soyuz MS-26 landed in Kazakhstan at 6:20 a.m. local time, which was 9:20 p.m. EDT Saturday, "
+        "bringing home NASA astronaut Don Pettit and two cosmonauts after seven months on the station.\n"
+    )
+    out = StringIO()
+    call_command("ingest", str(story), "--json", stdout=out)
+    (landing,) = [e for e in json.loads(out.getvalue())["events"] if e["type"] == "landing"]
+    assert {k: landing[k] for k in ("mission", "date", "time", "happened")} == {
+        "mission": "Soyuz MS-26",
+        "date": "2025-04-20",
+        "time": "01:20",
+        "happened": True,
+    }
+    assert landing["evidence"].startswith("Soyuz MS-26 landed in Kazakhstan")
 
 
 def test_ingest_reads_a_feed_over_http(feed_server):

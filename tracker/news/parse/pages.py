@@ -36,7 +36,8 @@ HEADER = re.compile(r"^(URL|DATE|SOURCE|TITLE):\s*(.*)$", re.I)
 # An ISO date at the start of a DATE: header, with a time and zone if it has them; what
 # follows it is a note for people ("2024-06-05 (from the dateline)").
 LEADING_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-PROSE_END = re.compile(r"[.!?…\"”»)]$")
+# A paragraph that an excerpt breaks off ("… and […]") is still prose.
+PROSE_END = re.compile(r"(?:[.!?…\"”»)]|\[(?:…|\.\.\.)\])$")
 BYLINE = re.compile(r"\b(published|updated|posted)\b|\b\d{4}-\d{2}-\d{2}\b|^date\b", re.I)
 
 
