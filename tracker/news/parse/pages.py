@@ -33,7 +33,8 @@ def parse_page(body: bytes, *, url: str, charset: str | None = None) -> Entry:
 
 
 HEADER = re.compile(r"^(URL|DATE|SOURCE|TITLE):\s*(.*)$", re.I)
-PROSE_END = re.compile(r"[.!?…\"”»)]$")
+# A paragraph that an excerpt breaks off ("… and […]") is still prose.
+PROSE_END = re.compile(r"(?:[.!?…\"”»)]|\[(?:…|\.\.\.)\])$")
 BYLINE = re.compile(r"\b(published|updated|posted)\b|\b\d{4}-\d{2}-\d{2}\b|^date\b", re.I)
 
 
