@@ -35,6 +35,95 @@ _TITLE_BEFORE = re.compile(
     r"(?i:\b(?:cosmonauts?|astronauts?|commander|flight\s+engineer|космонавт\w*|астронавт\w*|командир\w*|бортинженер\w*))"
     r"[\s,]+(?:[A-ZА-Я][\w.'-]*\s+)?$"
 )
+# An official who shares a surname with a crew member: "Roscosmos chief Yuri Borisov",
+# "head of Roscosmos Borisov", "глава Роскосмоса Юрий Борисов", "гендиректор Борисов".
+_OFFICIAL_BEFORE = re.compile(
+    r"(?i:\b(?:chief|head|director(?:\s+general)?|director-general|administrator|minister|president|premier|"
+    r"spokes(?:man|woman|person)|secretary|ceo|chairman|governor|senator)"
+    r"|(?<!\w)(?:глав[аеыуой]|гендиректор\w*|генеральн\w+\s+директор\w*|директор\w*|руководител\w*|"
+    r"министр\w*|президент\w*|председател\w*|пресс-секретар\w*))"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?[\w'-]+){0,3}?[\s,]+(?:[A-ZА-Я][\w.'-]*\s+)?$"
+)
+# Words that may stand capitalised right before a surname without being a given name.
+_NOT_GIVEN_NAMES = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "the",
+        "then",
+        "when",
+        "while",
+        "with",
+        "after",
+        "before",
+        "if",
+        "so",
+        "also",
+        "nasa",
+        "esa",
+        "jaxa",
+        "roscosmos",
+        "russian",
+        "american",
+        "japanese",
+        "cosmonaut",
+        "astronaut",
+        "commander",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "и",
+        "а",
+        "но",
+        "в",
+        "во",
+        "на",
+        "с",
+        "со",
+        "к",
+        "о",
+        "у",
+        "по",
+        "за",
+        "из",
+        "от",
+        "до",
+        "для",
+        "при",
+        "космонавт",
+        "астронавт",
+        "командир",
+    ]
+)
+_WORD_BEFORE = re.compile(r"([A-ZА-Я][a-zа-я'-]+)\s$")
+_OTHER_SURNAME_AFTER = re.compile(r" [A-ZА-Я][a-zа-я]")
+_CONTRACTION_AFTER = re.compile(r"'t\b")
 _CRAFT_NOUN_AFTER = re.compile(r"""[\s"]+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
 _CRAFT_NOUN_BEFORE = re.compile(r"""(?i:\b(?:spacecraft|capsule|корабл\w*|капсул\w*))\s+"?$""")
 _NOT_THE_CRAFT_AFTER = re.compile(
@@ -74,8 +163,9 @@ class NameMatcher:
         if not spelling:
             return
         self._lookup[forms.form_key(spelling)].add(entry)
-        self._spellings.append(forms.atoms(spelling))
-        for part in re.split(r"[\s-]+", spelling):
+        nickname_slot = entry.kind == PERSON and not entry.short and not entry.given
+        self._spellings.append(forms.atoms(spelling, nickname_slot=nickname_slot))
+        for part in forms.words(spelling):
             if forms.inflects(part):
                 self._stems.add(forms.nominative_stem(part))
 
@@ -86,11 +176,13 @@ class NameMatcher:
 
     def _add_people(self, people: Iterable) -> None:
         for person in people:
-            full, short = forms.person_spellings(person.name, person.aliases)
-            for spelling in full:
+            spellings = forms.person_spellings(person.name, person.aliases)
+            for spelling in spellings.full:
                 self._add(spelling, Entry(PERSON, person.name))
-            for spelling in short - full:
+            for spelling in spellings.short - spellings.full:
                 self._add(spelling, Entry(PERSON, person.name, short=True))
+            for spelling in spellings.given - spellings.short - spellings.full:
+                self._add(spelling, Entry(PERSON, person.name, short=True, given=True))
 
     def _add_vehicles(self, vehicles: Iterable) -> None:
         vehicles = list(vehicles)
@@ -106,8 +198,8 @@ class NameMatcher:
                     self._add(short, Entry(VEHICLE, vehicle.name, short=True))
             else:
                 craft = vehicle.name[len(family) :].strip(" -")
-                for short in forms.family_short_forms(family):
-                    self._add(f"{short} {craft}", Entry(VEHICLE, vehicle.name))
+                for short in {family, *forms.family_short_forms(family)}:
+                    self._add(f'{short} "{craft}"', Entry(VEHICLE, vehicle.name))
 
     @staticmethod
     def _implied_families(missions: Iterable, vehicles: Iterable) -> dict[str, str]:
@@ -122,7 +214,7 @@ class NameMatcher:
     # --- matching --------------------------------------------------------------------
 
     def key(self, matched: str) -> str:
-        return " ".join(self._stem(part) for part in re.split(r"[\s-]+", matched) if part)
+        return " ".join(self._stem(part) for part in forms.words(matched))
 
     def _stem(self, word: str) -> str:
         if not forms.inflects(word) or word in self._stems:
@@ -157,17 +249,38 @@ class NameMatcher:
         ]
 
     def _short(self, text: str, start: int, end: int, entries: set[Entry], named: set) -> list[Occurrence]:
-        people = {entry.name for entry in entries if entry.kind == PERSON}
-        vehicles = {entry.name for entry in entries if entry.kind == VEHICLE}
         found = []
-        named_people = {name for name in people if (PERSON, name) in named}
-        if len(named_people) == 1:
-            found.append(Occurrence(start, end, PERSON, named_people.pop()))
-        elif not named_people and len(people) == 1 and _TITLE_BEFORE.search(text, max(0, start - 60), start):
-            found.append(Occurrence(start, end, PERSON, people.pop()))
+        person = self._short_person(text, start, end, entries, named)
+        if person is not None:
+            found.append(Occurrence(start, end, PERSON, person))
+        vehicles = {entry.name for entry in entries if entry.kind == VEHICLE}
         if len(vehicles) == 1 and self._is_the_craft(text, start, end, (VEHICLE, next(iter(vehicles))) in named):
             found.append(Occurrence(start, end, VEHICLE, vehicles.pop()))
         return found
+
+    @staticmethod
+    def _short_person(text: str, start: int, end: int, entries: set[Entry], named: set) -> str | None:
+        """A surname or given name alone: see the module's rules; never an official or a namesake."""
+        people = {entry.name for entry in entries if entry.kind == PERSON}
+        if not people or _OFFICIAL_BEFORE.search(text, max(0, start - 60), start):
+            return None
+        given = all(entry.given for entry in entries if entry.kind == PERSON)
+        if given and (_OTHER_SURNAME_AFTER.match(text, end) or _CONTRACTION_AFTER.match(text, end)):
+            return None  # "Frank Sinatra", "Don't"
+        titled = bool(_TITLE_BEFORE.search(text, max(0, start - 60), start))
+        if not given and not titled and _is_other_given_name(text, start):
+            return None  # "Yuri Borisov" is not Konstantin Borisov
+        named_people = {name for name in people if (PERSON, name) in named}
+        if len(named_people) == 1:
+            return named_people.pop()
+        if (
+            not given
+            and not named_people
+            and len(people) == 1
+            and _TITLE_BEFORE.search(text, max(0, start - 60), start)
+        ):
+            return people.pop()
+        return None
 
     @staticmethod
     def _is_the_craft(text: str, start: int, end: int, family_named: bool) -> bool:
@@ -178,3 +291,10 @@ class NameMatcher:
             or bool(_CRAFT_NOUN_AFTER.match(text, end))
             or bool(_CRAFT_NOUN_BEFORE.search(text, max(0, start - 30), start))
         )
+
+
+def _is_other_given_name(text: str, start: int) -> bool:
+    """Whether a capitalised word that is not a title or a function word stands right before
+    a surname: another given name, so another person ("Yuri Borisov")."""
+    match = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return match is not None and match[1].lower() not in _NOT_GIVEN_NAMES
