@@ -4,11 +4,17 @@ Every sentence here is written for the test; the index is the reference record's
 test_news_extract.py."""
 
 import datetime as dt
+import functools
+import json
+from dataclasses import replace
 
 import pytest
 
-from tests.test_news_extract import mentioned, run
+from tests.test_news_extract import mentioned, reference_index, run
+from tracker.news.extraction import extract
+from tracker.news.extraction.missions import Flight, infer_mission
 from tracker.news.parse import parse_text
+from tracker.record.reference_data import REFERENCE_DIR, split_nickname
 
 # --- articles that an excerpt breaks off ----------------------------------------------------
 
@@ -132,3 +138,116 @@ def test_a_russian_official_who_shares_a_surname_is_not_the_cosmonaut(official):
 def test_a_cosmonaut_named_by_title_and_surname_is_still_the_cosmonaut():
     text = "Konstantin Borisov trained for months. Cosmonaut Borisov said he was ready."
     assert mentioned(text, "person") == {"Konstantin Borisov"}
+
+
+# --- the mission when it is not named -------------------------------------------------------
+
+ENDEAVOUR, ENDURANCE = "Crew Dragon Endeavour", "Crew Dragon Endurance"
+FLIGHTS = (
+    Flight(
+        "Soyuz A", "Soyuz MS", None, frozenset({"Ann Orbit", "Ivan Orbit"}), dt.date(2030, 3, 1), dt.date(2030, 9, 1)
+    ),
+    Flight("Soyuz B", "Soyuz MS", None, frozenset({"Petr Orbit"}), dt.date(2030, 9, 1), dt.date(2031, 3, 1)),
+    Flight("Crew A", "Crew Dragon", ENDEAVOUR, frozenset({"Ann Orbit"}), dt.date(2030, 2, 1), dt.date(2030, 8, 1)),
+    Flight("Crew B", "Crew Dragon", ENDURANCE, frozenset({"Bob Orbit"}), dt.date(2030, 8, 1), dt.date(2031, 2, 1)),
+    Flight("Crew C", "Crew Dragon", ENDEAVOUR, frozenset({"Cy Orbit"}), dt.date(2032, 1, 1), None),
+)
+
+
+def test_the_crew_named_picks_their_flight_of_the_vehicle_named():
+    assert infer_mission(FLIGHTS, family="Crew Dragon", people={"Ann Orbit"}) == "Crew A"
+    assert infer_mission(FLIGHTS, family="Soyuz MS", people={"Ann Orbit"}) == "Soyuz A"
+
+
+def test_a_soyuz_word_never_yields_a_crew_dragon_mission():
+    assert infer_mission(FLIGHTS, family="Soyuz MS", people={"Bob Orbit"}) is None
+    assert infer_mission(FLIGHTS, family="Soyuz MS", craft=ENDURANCE) is None
+
+
+def test_a_vehicle_alone_or_nothing_at_all_is_no_mission():
+    assert infer_mission(FLIGHTS, family="Crew Dragon") is None
+    assert infer_mission(FLIGHTS, family=None, people={"Ann Orbit"}) is None
+
+
+def test_a_craft_and_the_day_pick_the_flight_it_was_flying():
+    assert infer_mission(FLIGHTS, family="Crew Dragon", craft=ENDEAVOUR, day=dt.date(2030, 7, 20)) == "Crew A"
+    assert infer_mission(FLIGHTS, family="Crew Dragon", craft=ENDEAVOUR, day=dt.date(2032, 3, 1)) == "Crew C"
+    assert infer_mission(FLIGHTS, family="Crew Dragon", craft=ENDURANCE) == "Crew B"  # it flew only once
+
+
+def test_the_day_picks_among_a_crews_flights_and_a_vehicle_in_flight():
+    assert infer_mission(FLIGHTS, family="Crew Dragon", day=dt.date(2030, 5, 1)) is None  # family alone
+    two_trips = (*FLIGHTS, Flight("Crew D", "Crew Dragon", None, frozenset({"Ann Orbit"}), dt.date(2034, 1, 1)))
+    assert infer_mission(two_trips, family="Crew Dragon", people={"Ann Orbit"}) is None
+    assert infer_mission(two_trips, family="Crew Dragon", people={"Ann Orbit"}, day=dt.date(2030, 6, 1)) == "Crew A"
+
+
+def test_without_a_vehicle_word_the_crew_picks_among_the_missions_the_article_names():
+    among = {"Soyuz A", "Crew B"}
+    assert infer_mission(FLIGHTS, family=None, people={"Bob Orbit"}, among=among) == "Crew B"
+    assert infer_mission(FLIGHTS, family=None, people={"Cy Orbit"}, among=among) is None
+
+
+@functools.cache
+def index_with_flights():
+    flights = json.loads((REFERENCE_DIR / "flights.json").read_text())
+    return replace(
+        reference_index(),
+        flights=tuple(
+            Flight(
+                name=f["mission"],
+                family=f["vehicle_family"],
+                craft=f"{f['vehicle_family']} {f['vehicle_name']}" if f["vehicle_name"] else None,
+                crew=frozenset(
+                    split_nickname(seat["name"])[0]
+                    for other in flights
+                    for seat in other["crew"]
+                    if other is f or seat.get("returned_on") == f["mission"]
+                ),
+                launch=dt.date.fromisoformat(f["launch_date"]) if f["launch_date"] else None,
+                landing=dt.date.fromisoformat(f["landing_date"]) if f["landing_date"] else None,
+            )
+            for f in flights
+        ),
+    )
+
+
+def read(text: str, published: dt.date, language: str = "en"):
+    return extract(text, index=index_with_flights(), published=published, language=language)
+
+
+def test_an_article_that_names_only_the_craft_mentions_the_mission_it_was_flying():
+    text = 'The four are to come home on Sept. 2 aboard SpaceX\'s Crew Dragon "Endeavour".'
+    found = read(text, dt.date(2023, 8, 20))
+    assert {m.name for m in found.mentions if m.kind == "mission"} == {"SpaceX Crew-6"}
+    found = read(text, dt.date(2024, 8, 20))
+    assert {m.name for m in found.mentions if m.kind == "mission"} == {"SpaceX Crew-8"}
+
+
+def test_a_crew_member_on_the_dragon_mentions_the_mission_that_carried_her():
+    found = read("A month later Anna Kikina rode to orbit on the Crew Dragon.", dt.date(2023, 1, 10))
+    assert "SpaceX Crew-5" in {m.name for m in found.mentions if m.kind == "mission"}
+    found = read("Анна Кикина полетела на станцию на корабле Crew Dragon.", dt.date(2023, 1, 10), "ru")
+    assert "SpaceX Crew-5" in {m.name for m in found.mentions if m.kind == "mission"}
+
+
+def test_a_soyuz_sentence_about_a_dragon_flyer_names_no_mission():
+    found = read("Konstantin Borisov watched the Soyuz spacecraft launch.", dt.date(2023, 9, 15))
+    assert {m.name for m in found.mentions if m.kind == "mission"} == set()
+
+
+def test_an_event_of_the_spacecraft_takes_the_mission_of_its_crew():
+    # Petelin went up on Soyuz MS-22 and came down on MS-23: the day tells them apart.
+    found = read("Dmitry Petelin landed in the Soyuz spacecraft on Wednesday.", dt.date(2023, 9, 28))
+    assert [(e.type, e.mission) for e in found.events] == [("landing", "Soyuz MS-23")]
+    text = "Корабль «Союз» с Алексеем Овчининым и Иваном Вагнером отстыковался от станции вчера."
+    found = read(text, dt.date(2025, 4, 20), "ru")
+    assert {(e.type, e.mission) for e in found.events} == {("undocking", "Soyuz MS-26")}
+
+
+def test_an_event_of_the_crew_alone_takes_the_mission_the_article_names_that_carried_them():
+    text = "Crew-12 is commanded by Jessica Meir. Sophie Adenot will fly to the ISS as a mission specialist."
+    found = read(text, dt.date(2026, 2, 1))
+    assert ("crew_assignment", "SpaceX Crew-12", "Sophie Adenot") in {
+        (e.type, e.mission, e.person) for e in found.events
+    }
