@@ -113,9 +113,14 @@ def atoms(spelling: str, *, nickname_slot: bool = False) -> list[str]:
     return result
 
 
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
 def words(spelling: str) -> list[str]:
     """The words of a spelling or matched text, nickname and quotes left out."""
-    return [w.strip("\"'") for w in re.split(r"[\s-]+", NICKNAME_TEXT.sub("", spelling)) if w.strip("\"'")]
+    if '"' not in spelling and "'" not in spelling and "(" not in spelling:
+        return [w for w in _WORD_SPLIT.split(spelling) if w]
+    return [w.strip("\"'") for w in _WORD_SPLIT.split(NICKNAME_TEXT.sub("", spelling)) if w.strip("\"'")]
 
 
 def form_key(spelling: str) -> str:

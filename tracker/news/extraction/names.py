@@ -149,6 +149,7 @@ class NameMatcher:
         self._lookup: dict[str, set[Entry]] = defaultdict(set)
         self._spellings: list[list[str]] = []
         self._stems: set[str] = set()
+        self._keys: dict[str, str] = {}
         self._add_missions(missions)
         self._add_people(people)
         self._add_vehicles(vehicles)
@@ -214,7 +215,13 @@ class NameMatcher:
     # --- matching --------------------------------------------------------------------
 
     def key(self, matched: str) -> str:
-        return " ".join(self._stem(part) for part in forms.words(matched))
+        # The same few spellings match again and again: remember their keys (bounded).
+        key = self._keys.get(matched)
+        if key is None:
+            key = " ".join(self._stem(part) for part in forms.words(matched))
+            if len(self._keys) < 50_000:
+                self._keys[matched] = key
+        return key
 
     def _stem(self, word: str) -> str:
         if not forms.inflects(word) or word in self._stems:
