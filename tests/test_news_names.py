@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.test_news_extract import mentioned, reference_index, run
-from tracker.news.extraction import extract
+from tracker.news.extraction import Named, RecordIndex, extract
 from tracker.news.extraction.missions import Flight, infer_mission
 from tracker.news.parse import parse_text
 from tracker.record.reference_data import REFERENCE_DIR, split_nickname
@@ -251,3 +251,65 @@ def test_an_event_of_the_crew_alone_takes_the_mission_the_article_names_that_car
     assert ("crew_assignment", "SpaceX Crew-12", "Sophie Adenot") in {
         (e.type, e.mission, e.person) for e in found.events
     }
+
+
+# --- English names written in Cyrillic ---------------------------------------------------------
+
+LATIN_ONLY = RecordIndex(
+    people=(
+        Named("Nick Hague"),
+        Named("Sunita Williams", ("Suni Williams",)),
+        Named("Christopher Williams"),
+        Named("Francisco Rubio", ("Frank Rubio",)),
+        Named("Konstantin Borisov"),
+        Named("Anne McClain"),
+        Named("Loral O'Hara"),
+        Named("Satoshi Furukawa"),
+    )
+)
+
+
+def cyrillic_people(text: str) -> dict[str, str]:
+    found = extract(text, index=LATIN_ONLY, published=dt.date(2025, 3, 1), language="ru")
+    return {m.name: m.evidence for m in found.mentions if m.kind == "person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Астронавт Ник Хейг вернулся на Землю.", "Nick Hague"),
+        ("Сунита Уильямс вернулась на Землю.", "Sunita Williams"),
+        ("Франциско Рубио вернулся на Землю.", "Francisco Rubio"),
+        ("Фрэнк Рубио вернулся на Землю.", "Francisco Rubio"),
+        ("Экипаж возглавила Энн Макклейн.", "Anne McClain"),
+        ("Константин Борисов вернулся на Землю.", "Konstantin Borisov"),
+        ("Лорал О’Хара вернулась на Землю.", "Loral O'Hara"),
+        ("Сатоси Фурукава вернулся на Землю.", "Satoshi Furukawa"),
+    ],
+)
+def test_a_latin_name_written_in_cyrillic_is_that_person_without_a_cyrillic_alias(text, person):
+    assert set(cyrillic_people(text)) == {person}
+
+
+def test_a_latin_name_written_in_cyrillic_in_its_case_forms():
+    assert set(cyrillic_people("Поздравили Ника Хейга и Суниту Уильямс.")) == {"Nick Hague", "Sunita Williams"}
+    assert set(cyrillic_people("Вместе с Ником Хейгом и Фрэнком Рубио.")) == {"Nick Hague", "Francisco Rubio"}
+
+
+def test_a_cyrillic_name_that_only_sounds_close_is_nobody():
+    assert cyrillic_people("Ник Хейгер и Энн Маклауд пришли на пресс-конференцию.") == {}
+
+
+def test_a_cyrillic_surname_alone_counts_after_the_full_name_and_only_for_one_person():
+    assert cyrillic_people("Макклейн предстоит реабилитация.") == {}
+    assert cyrillic_people("Макклейн предстоит реабилитация. Энн Макклейн вернулась.") == {
+        "Anne McClain": "Макклейн предстоит реабилитация."
+    }
+    both = "Сунита Уильямс и Кристофер Уильямс встретились. Уильямс рассказала о полете."
+    assert set(cyrillic_people(both)) == {"Sunita Williams", "Christopher Williams"}
+    assert "Уильямс рассказала" not in " ".join(cyrillic_people(both).values())
+
+
+def test_a_cyrillic_official_with_a_cosmonauts_surname_is_not_the_cosmonaut():
+    text = "Глава Роскосмоса Юрий Борисов выступил. Константин Борисов вернулся на Землю."
+    assert cyrillic_people(text) == {"Konstantin Borisov": "Константин Борисов вернулся на Землю."}

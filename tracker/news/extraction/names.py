@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from . import forms
 from .forms import MISSION, PERSON, VEHICLE, Entry
+from .sounds import SoundIndex
 from .text import normalise
 from .trie import trie_pattern
 
@@ -176,14 +177,17 @@ class NameMatcher:
                 self._add(spelling, Entry(MISSION, mission.name))
 
     def _add_people(self, people: Iterable) -> None:
+        latin = []
         for person in people:
             spellings = forms.person_spellings(person.name, person.aliases)
+            latin.append((person.name, spellings.full))
             for spelling in spellings.full:
                 self._add(spelling, Entry(PERSON, person.name))
             for spelling in spellings.short - spellings.full:
                 self._add(spelling, Entry(PERSON, person.name, short=True))
             for spelling in spellings.given - spellings.short - spellings.full:
                 self._add(spelling, Entry(PERSON, person.name, short=True, given=True))
+        self._sounds = SoundIndex(latin)
 
     def _add_vehicles(self, vehicles: Iterable) -> None:
         vehicles = list(vehicles)
@@ -237,10 +241,16 @@ class NameMatcher:
             return []
         hits = [(m.start(), m.end(), self._lookup.get(self.key(m[0]), set())) for m in self._regex.finditer(text)]
         found = [occ for start, end, entries in hits for occ in self._full(start, end, entries)]
+        by_sound, alone = self._sounds.find(text, [(start, end) for start, end, _ in hits])
+        found += [Occurrence(start, end, PERSON, name) for start, end, name in by_sound]
         named = {(occ.kind, occ.name) for occ in found}
         for start, end, entries in hits:
             if not any(not entry.short for entry in entries):
                 found += self._short(text, start, end, entries, named)
+        for start, end, people in alone:
+            entries = {Entry(PERSON, name, short=True) for name in people}
+            if person := self._short_person(text, start, end, entries, named):
+                found.append(Occurrence(start, end, PERSON, person))
         return sorted(found, key=lambda occ: (occ.start, occ.kind))
 
     def _full(self, start: int, end: int, entries: set[Entry]) -> list[Occurrence]:
