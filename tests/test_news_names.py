@@ -182,6 +182,13 @@ def test_the_day_picks_among_a_crews_flights_and_a_vehicle_in_flight():
     assert infer_mission(two_trips, family="Crew Dragon", people={"Ann Orbit"}, day=dt.date(2030, 6, 1)) == "Crew A"
 
 
+def test_a_crew_members_old_flight_is_not_the_one_a_later_story_means():
+    assert infer_mission(FLIGHTS, family="Crew Dragon", people={"Ann Orbit"}, day=dt.date(2030, 3, 1)) == "Crew A"
+    assert infer_mission(FLIGHTS, family="Crew Dragon", people={"Ann Orbit"}, day=dt.date(2036, 1, 1)) is None
+    planned = (*FLIGHTS, Flight("Crew E", "Crew Dragon", None, frozenset({"Ann Orbit"})))
+    assert infer_mission(planned, family="Crew Dragon", people={"Ann Orbit"}, day=dt.date(2036, 1, 1)) == "Crew E"
+
+
 def test_without_a_vehicle_word_the_crew_picks_among_the_missions_the_article_names():
     among = {"Soyuz A", "Crew B"}
     assert infer_mission(FLIGHTS, family=None, people={"Bob Orbit"}, among=among) == "Crew B"

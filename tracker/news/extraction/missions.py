@@ -11,7 +11,8 @@ day in, one flight of the record or None out. The rules, in order:
 - Crew named alongside keep only the flights that carried them (any leg); when several
   flights remain, those that carried the most of them.
 - The day (the event's own date, else the article's) keeps only the flights that were
-  being prepared, flown or just finished then, when the others cannot tell them apart.
+  being prepared, flown or just finished then: a crew member's old flight is not the one
+  a new assignment is for. Among several, a craft on a day keeps the flight it was flying.
 - Exactly one flight must be left, and a craft or a crew must have narrowed it down: a
   family alone, even on a day when one flight of it was flying, is never enough.
 """
@@ -90,7 +91,7 @@ def infer_mission(
             return None  # the crew named flew none of this family's flights
         candidates = [f for f in candidates if overlap[f.name] == most]
         narrowed = True
-    if day is not None and len(candidates) > 1:
+    if day is not None:
         candidates = [f for f in candidates if f.around(day)]
         if len(candidates) > 1 and not people:
             candidates = [f for f in candidates if f.flying(day)]
