@@ -177,6 +177,19 @@ def test_what_the_record_already_says_proposes_nothing(source):
     )
 
 
+def test_a_coarser_report_that_holds_the_records_date_proposes_nothing(source):
+    text = "Launched last month, Soyuz MS-22 carried NASA astronaut Francisco Rubio to the station."
+    published = dt.datetime(2022, 10, 20, tzinfo=dt.UTC)
+    assert ingest_entry(entry(text=text, published=published), source=source).proposals == []
+
+
+def test_a_coarser_report_that_contradicts_the_record_is_still_proposed(source):
+    text = "Launched in November 2022, Soyuz MS-22 carried NASA astronaut Francisco Rubio to the station."
+    published = dt.datetime(2022, 12, 20, tzinfo=dt.UTC)
+    (proposal,) = ingest_entry(entry(text=text, published=published), source=source).proposals
+    assert (proposal.kind, proposal.date, proposal.precision) == ("launch", dt.date(2022, 11, 1), "month")
+
+
 def test_nothing_changes_the_record_without_review(source, mission):
     ingest_entry(entry(), source=source)
     assert mission("Soyuz MS-29").launch_at is None

@@ -81,6 +81,11 @@ def _record_agrees(mission: Mission, event: str, day: dt.date, precision: str, h
         return False
     if FINENESS.index(current_precision) > FINENESS.index(precision):
         return False  # the report is more precise than the record
+    if FINENESS.index(current_precision) < FINENESS.index(precision):
+        # A coarser report ("launched last month", "in the first half of 2026") that holds
+        # the record's date says nothing new; proposing it would blur the record.
+        reported_start = window_start(_as_datetime(day), precision)
+        return reported_start <= current < window_end(reported_start, precision)
     reported = _as_datetime(day)
     start = window_start(current, current_precision)
     return start <= reported < max(window_end(start, current_precision), start + dt.timedelta(days=1))

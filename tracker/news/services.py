@@ -26,7 +26,7 @@ from .models import (
     SourceKind,
 )
 from .parse import Entry, ParseError, parse_feed, parse_page
-from .proposals import ProposalNotApplicable, accept_proposal, candidate_for, record_proposals
+from .proposals import TIMED_EVENTS, ProposalNotApplicable, accept_proposal, candidate_for, record_proposals
 from .record_index import IndexedRecord, current_record_index
 from .store import upsert_article, upsert_articles
 
@@ -37,6 +37,9 @@ FEED_TYPES = ("rss", "atom", "xml")
 LINKED_PAGE_MIN_TEXT = 500  # feed text shorter than this is a teaser: read the linked page
 LINKED_PAGES_SECONDS = 60  # the most one poll spends reading linked pages, all of them together
 INGEST_BATCH = 250
+# Below this a launch, docking, undocking or landing is not proposed: a day guessed from the
+# publication date alone scores under it (extraction.events.UNSURE_DAY).
+MIN_TIMED_CONFIDENCE = 0.6
 
 
 @dataclass
@@ -133,6 +136,8 @@ def supports_for(article: Article, extraction: Extraction, context: IngestContex
     """(candidate, article, sentence, confidence) for each event that would change the record."""
     supports = []
     for event in extraction.events:
+        if event.type in TIMED_EVENTS and event.confidence < MIN_TIMED_CONFIDENCE:
+            continue  # a wrong date proposed is worse than none: such an article is linked, not proposed
         mission = _infer_mission(event, context, article.published_at)
         person = context.person(event.person) if event.person else None
         candidate = candidate_for(event, mission=mission, person=person)

@@ -43,6 +43,9 @@ EN = re.compile(
     rf"""
     (?=[\dA-Z]|(?<!\w)[fstynle])           # a cheap first test: what the alternatives can start with
     (?:
+      (?P<anchor>(?P<anchor_w>(?:[Tt]he|[Tt]hat)\s+(?:same\s+day|next\s+day|following\s+day|day\s+after)
+                 |[Tt]hat\s+day|(?:(?<=\b[Aa]\sday\s)|(?<=\b[Oo]ne\sday\s))later)\b)
+    |
       (?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}})\b)
     | (?P<dot>(?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})\b)
     | (?P<dmy>(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_EN_MONTH})(?:,?\s+(?P<dmy_y>\d{{4}})\b)?)
@@ -54,6 +57,7 @@ EN = re.compile(
     | (?P<part>(?P<part_n>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|1st|2nd|3rd|4th)\s+(?P<part_u>half|quarter)\s+of\s+
               (?:(?P<part_y>\d{{4}})\b|(?P<part_rel>this|next|last)\s+year))
     | (?P<rel>(?P<rel_w>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Tt]his\s+(?:morning|afternoon|evening))\b)
+    | (?P<nm>(?P<nm_dir>[Nn]ext|[Ll]ast)\s+(?P<nm_m>{_EN_MONTH}))
     | (?P<wd>(?:(?P<wd_dir>[Nn]ext|[Ll]ast|[Tt]his)\s+)?(?P<wd_d>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
     | (?P<span>(?P<span_dir>[Nn]ext|[Ll]ast|[Tt]his|[Ll]ater\s+this|[Ee]arlier\s+this)\s+(?P<span_u>week|month|year)\b)
     )
@@ -65,6 +69,9 @@ RU = re.compile(
     rf"""
     (?=\d|(?<!\w)[а-яiv])
     (?:
+      (?P<anchor>(?P<anchor_w>того\s+же\s+дня|в\s+тот\s+же\s+день|тем\s+же\s+днем|на\s+следующий\s+день
+                 |на\s+следующие\s+сутки|спустя\s+сутки|через\s+сутки)(?!\w))
+    |
       (?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}})\b)
     | (?P<dot>(?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})\b)
     | (?P<dmy>(?P<dmy_d>\d{{1,2}})\s+(?P<dmy_m>{_RU_MONTH})(?:\s+(?P<dmy_y>\d{{4}})\b{_RU_YEAR}?)?)
@@ -74,6 +81,7 @@ RU = re.compile(
     | (?P<part>(?P<part_n>перв\w+|втор\w+|трет\w+|четв\w+|IV|I{{1,3}})\s+(?P<part_u>половин\w+|полугоди\w+|квартал\w*)\s+
               (?:(?P<part_y>\d{{4}})\b{_RU_YEAR}?|(?P<part_rel>этого|текущего|следующего|будущего|прошлого)\s+года))
     | (?P<rel>(?P<rel_w>сегодня|вчера|завтра|позавчера|послезавтра)\b)
+    | (?P<nm>(?P<nm_dir>следующ\w+|будущ\w+|прошл\w+)\s+(?P<nm_m>{_RU_MONTH}))
     | (?P<wd>(?:(?P<wd_dir>следующ\w+|прошл\w+|эт\w+)\s+)?(?P<wd_d>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b)
     | (?P<span>(?P<span_dir>следующ\w+|будущ\w+|прошл\w+|эт\w+|текущ\w+|конца)\s+(?P<span_u>недел\w+|месяц\w*|год\w*))
     )
@@ -100,7 +108,7 @@ LEAD = re.compile(r"(?i:\b(to|until|till|through|for|from|on|in|by|на|до|п�
 class DateExpr:
     start: int
     end: int
-    kind: str  # absolute | yearless | this_year | days | weekday | span
+    kind: str  # absolute | yearless | this_year | days | weekday | span | anchor (counted from the date before)
     precision: str = DAY
     year: int | None = None
     month: int | None = None
@@ -186,6 +194,13 @@ def _cm(m, language, context):
     return DateExpr(m.start(), m.end(), "yearless", MONTH, None, month, confidence=0.9)
 
 
+def _nm(m, language, context):
+    """ "next February", "last March", "в следующем феврале": the first such month after (or
+    the last before) the month of publication."""
+    month = _month(m["nm_m"], language)
+    return DateExpr(m.start(), m.end(), "yearless", MONTH, None, month, offset=_direction(m["nm_dir"]), confidence=0.9)
+
+
 def _part(m, language, context):
     unit, number = m["part_u"].lower(), m["part_n"].lower()
     precision = QUARTER if unit.startswith(("quarter", "квартал")) else HALF
@@ -254,13 +269,22 @@ def _span(m, language, context):
     return DateExpr(m.start(), m.end(), "span", DAY, offset=offset, unit=unit, confidence=confidence)
 
 
+def _anchor(m, language, context):
+    """ "the same day", "the next day", "того же дня": counted from the last date before it."""
+    word = m["anchor_w"].lower()
+    same = any(key in word for key in ("same", "that day", "того же", "тот же", "тем же"))
+    return DateExpr(m.start(), m.end(), "anchor", DAY, offset=0 if same else 1, confidence=0.85)
+
+
 _BUILDERS = {
+    "anchor": _anchor,
     "iso": _iso,
     "dot": _dot,
     "dmy": _dmy,
     "mdy": _mdy,
     "my": _my,
     "cm": _cm,
+    "nm": _nm,
     "part": _part,
     "qh": _qh,
     "yr": _yr,

@@ -6,7 +6,8 @@ decides which year "September 21" or which week "Thursday" means:
 
 - a day and month without a year take the year of publication; if that puts a reported
   (past) event after publication it is the year before, and if it puts a planned (future)
-  event more than a month before publication it is the year after;
+  event more than three months before publication it is the year after; "next February" is
+  the first February after the month of publication;
 - "on Thursday" is the latest Thursday on or before publication for a past event, the first
   on or after it for a planned one (wire style names the weekday even for the same day);
 - "next week" has no precision of its own, so it becomes the smallest window (month,
@@ -37,6 +38,10 @@ __all__ = [
 
 PAST, FUTURE = "past", "future"
 _MONTHS_IN = {MONTH: 1, QUARTER: 3, HALF: 6, YEAR: 12}
+# A plan's yearless date up to this long before publication is this year's (a story retelling
+# what was planned: "chose to dispatch a replacement on February 24", written in March);
+# further back, it is next year's ("will launch on January 10", written in November).
+_PLAN_LOOKBACK = dt.timedelta(days=92)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ def resolve(expr: DateExpr, published: dt.date | None, tense: str) -> Resolved |
         "days": _days,
         "weekday": _weekday,
         "span": _span,
+        "anchor": lambda *_: None,  # needs the date before it: when.resolve_anchor
     }[expr.kind]
     return handler(expr, published, tense)
 
@@ -85,13 +91,21 @@ def _absolute(year, month, day, precision: str, confidence: float) -> Resolved |
 
 
 def _yearless(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None:
+    if expr.offset:  # "next February" / "last March": strictly after / before the month of publication
+        after = expr.month > published.month
+        year = (
+            published.year + (0 if after else 1)
+            if expr.offset > 0
+            else published.year - (0 if expr.month < published.month else 1)
+        )
+        return _absolute(year, expr.month, expr.day, expr.precision, expr.confidence)
     found = _absolute(published.year, expr.month, expr.day, expr.precision, expr.confidence)
     if found is None:
         return None
     slack = dt.timedelta(days=1)
     if tense == PAST and found.date > published + slack:
         return _absolute(published.year - 1, expr.month, expr.day, expr.precision, expr.confidence)
-    if tense == FUTURE and window_end(found.date, found.precision) < published - dt.timedelta(days=31):
+    if tense == FUTURE and window_end(found.date, found.precision) < published - _PLAN_LOOKBACK:
         return _absolute(published.year + 1, expr.month, expr.day, expr.precision, expr.confidence)
     return found
 

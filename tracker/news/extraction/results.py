@@ -21,6 +21,7 @@ class Event:
     happened: bool  # reported as done (True) or planned/expected (False)
     evidence: str  # the sentence that says so, at most 300 characters
     confidence: float  # 0..1
+    time: str | None = None  # "HH:MM" UTC when the article gives a time of day (and `date` is then the UTC day)
 
     @property
     def date_iso(self) -> str | None:

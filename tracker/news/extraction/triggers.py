@@ -20,30 +20,34 @@ PRESENT, UNSAID = "present", "unsaid"  # the other answers of tense()
 _STATION = r"(?:iss|station|international\s+space\s+station|orbital\s+(?:outpost|lab(?:oratory)?))"
 
 EN_TRIGGERS = {
-    ("launch", PAST): r"launched|lifted\s+off|blasted\s+off|took\s+off|roared\s+(?:off|into\s+(?:space|orbit))",
+    ("launch", PAST): r"launched|lifted\s+off|blasted\s+off|took\s+off|roared\s+(?:off|into\s+(?:space|orbit))"
+    rf"|reached\s+orbit|dispatched|left\s+(?:\w+\s+){{1,3}}for\s+(?:the\s+)?(?:{_STATION}|orbit|space)",
     (
         "launch",
         VERB,
     ): r"launch(?:es|ing)?(?!\s+(?:vehicles?|sites?|pads?|complex|escape|abort|tower|services?|providers?|control|contracts?)\b)"
-    r"|lift(?:s|ing)?\s+off|blast(?:s|ing)?\s+off",
+    r"|lift(?:s|ing)?\s+off|blast(?:s|ing)?\s+off|dispatch(?:es|ing)?",
     ("launch", NOUN): r"lift-?off|blast-?off",
-    ("docking", PAST): rf"docked|arrived\s+at\s+the\s+{_STATION}",
+    # "arrived" alone, unless somewhere else follows ("arrived at Baikonur", "arrived in Moscow").
+    ("docking", PAST): rf"docked|arrived(?:\s+at\s+the\s+{_STATION}|(?!\s+(?:at|in|from|to|for|back|on\s+board)\b))"
+    rf"|reached\s+the\s+{_STATION}|brought\s+(?:\w+\s+){{1,5}}to\s+the\s+{_STATION}",
     ("docking", VERB): r"dock(?:s|ing)?(?!\s+(?:ports?|adapters?|modules?|systems?|mechanisms?|targets?)\b)"
-    rf"|arriv(?:e|es|ing)\s+at\s+the\s+{_STATION}",
+    rf"|arriv(?:e|es|ing)(?:\s+at\s+the\s+{_STATION}|(?!\s+(?:at|in|from|to|for|back|on\s+board)\b))|reach(?:es|ing)?\s+the\s+{_STATION}",
     ("undocking", PAST): rf"undocked|departed\s+(?:from\s+)?the\s+{_STATION}",
     ("undocking", VERB): rf"undock(?:s|ing)?|depart(?:s|ing)?\s+(?:from\s+)?the\s+{_STATION}",
     ("landing", PAST): r"landed|touched\s+down|splashed\s+down|returned\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)"
-    r"|came\s+(?:back\s+)?(?:to\s+earth|home)",
+    r"|came\s+(?:back\s+)?(?:to\s+earth|home)|flew\s+(?:back\s+)?home|(?:are|were|is|was)\s+back\s+on\s+earth",
     (
         "landing",
         VERB,
     ): r"land(?:s|ing)?(?!\s+(?:sites?|zones?|areas?)\b)|touch(?:es|ing)?\s+down|splash(?:es|ing)?\s+down"
-    r"|return(?:s|ing)?\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)",
-    ("landing", NOUN): r"splashdown|touchdown",
-    ("delay", PAST): r"delayed|postponed|pushed\s+back|slipped|rescheduled|scrubbed|moved\s+back|pushed\s+(?:to|into)",
+    r"|return(?:s|ing)?\s+(?:safely\s+)?(?:to\s+(?:the\s+)?earth|home)|fly\s+(?:back\s+)?home|(?:due|expected)\s+back\s+on\s+earth",
+    ("landing", NOUN): r"splashdown|touchdown|return\s+flight",
+    ("delay", PAST): r"delayed|postponed|pushed\s+back|slipped|rescheduled|scrubbed|moved\s+back|pushed\s+(?:to|into)"
+    r"|called\s+off|cancell?ed|aborted|halted\s+the\s+countdown|stood\s+down",
     ("delay", VERB): r"delay(?:s|ing)?|postpone(?:s|ing)?|push(?:es|ing)?\s+back|slip(?:s|ping)?|reschedul(?:e|es|ing)"
     r"|scrub(?:s|bing)?",
-    ("delay", NOUN): r"postponement|slippage",
+    ("delay", NOUN): r"postponement|slippage|abort|scrub",
     ("crew_assignment", FLEW): r"flew|ha[sd]\s+flown",
     ("crew_assignment", VERB): r"fl(?:y|ies|ying)",
     ("crew_assignment", ASSIGN): r"assigned|named\s+to|selected\s+(?:for|to)|join(?:s|ed|ing)?|added\s+to\s+the\s+crew"
@@ -52,7 +56,10 @@ EN_TRIGGERS = {
     ("agreement", VERB): r"sign(?:s|ing)?|extend(?:s|ing)?|prolong(?:s|ing)?|renew(?:s|ing)?|expand(?:s|ing)?",
 }
 RU_TRIGGERS = {
-    ("launch", PAST): r"стартовал\w*|запущен\w*|запустил\w*",
+    ("launch", PAST): r"стартовал\w*|запущен\w*|запустил\w*|достиг\w*\s+(?:околоземной\s+)?орбиты"
+    r"|выведен\w*\s+на\s+(?:околоземную\s+)?орбиту|вывел[аи]?\s+на\s+(?:околоземную\s+)?орбиту"
+    r"|на\s+(?:околоземную\s+)?орбиту\s+(?:\S+\s+){0,4}?(?:доставил\w*|вывел\w*)"
+    r"|доставил\w*\s+(?:\S+\s+){0,4}?на\s+(?:околоземную\s+)?орбиту",
     ("launch", FUTURE): r"стартует|стартуют|запустят|запустит",
     ("launch", NOUN): r"запуск\w*|старт(?:а|ом|е|у)?",
     ("docking", PAST): r"пристыковал\w*|состыковал\w*",
@@ -61,10 +68,10 @@ RU_TRIGGERS = {
     ("undocking", PAST): r"отстыковал\w*|расстыковал\w*",
     ("undocking", FUTURE): r"отстыку\w+|расстыку\w+",
     ("undocking", NOUN): r"расстыковк\w*|отстыковк\w*",
-    ("landing", PAST): r"приземлил\w*|приводнил\w*|совершил\w*\s+посадку|вернул\w*\s+на\s+землю",
+    ("landing", PAST): r"приземлил\w*|приводнил\w*|совершил\w*\s+посадку|вернул\w*\s+на\s+землю|сел|села|сели",
     ("landing", FUTURE): r"приземлит\w*|приземлят\w*|приводнит\w*|совершат?\s+посадку|верн(?:ет|ут)\w*\s+на\s+землю",
-    ("landing", NOUN): r"посадк\w*|приземлени\w*",
-    ("delay", PAST): r"перенесен\w*|перенесли|отложен\w*|отложили|сдвинули",
+    ("landing", NOUN): r"посадк\w*|приземлени\w*|приводнени\w*|возвращени\w*(?:\s+\S+){0,4}?\s+на\s+землю",
+    ("delay", PAST): r"перенесен\w*|перенесли|отложен\w*|отложили|сдвинули|отменен\w*|отменили|прерван\w*",
     ("delay", FUTURE): r"перенесут|отложат",
     ("delay", NOUN): r"перенос\w*",
     ("crew_assignment", FLEW): r"полетел\w*|слетал\w*|летал\w*",

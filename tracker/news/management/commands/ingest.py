@@ -28,6 +28,7 @@ def describe(item: IngestedArticle) -> dict:
                 "mission": e.mission,
                 "person": e.person,
                 "date": e.date_iso,
+                "time": e.time,
                 "happened": e.happened,
                 "evidence": e.evidence,
             }
