@@ -320,3 +320,37 @@ def test_a_cyrillic_surname_alone_counts_after_the_full_name_and_only_for_one_pe
 def test_a_cyrillic_official_with_a_cosmonauts_surname_is_not_the_cosmonaut():
     text = "Глава Роскосмоса Юрий Борисов выступил. Константин Борисов вернулся на Землю."
     assert cyrillic_people(text) == {"Konstantin Borisov": "Константин Борисов вернулся на Землю."}
+
+
+def test_a_vehicle_word_alone_means_the_one_mission_of_that_family_the_article_names():
+    among = {"Soyuz A", "Crew B"}
+    assert infer_mission(FLIGHTS, family="Crew Dragon", among=among) == "Crew B"
+    assert infer_mission(FLIGHTS, family="Crew Dragon", among={"Soyuz A"}) is None  # never across families
+    assert infer_mission(FLIGHTS, family="Crew Dragon", among={"Crew A", "Crew B"}, day=dt.date(2030, 11, 1)) == (
+        "Crew B"
+    )
+
+
+def test_a_craft_by_its_own_name_counts_once_the_article_names_it_with_its_family():
+    text = 'The crew rode the Crew Dragon "Endurance". Endurance docked to Harmony.'
+    found = run(text)
+    assert [m.evidence for m in found.mentions if m.name == "Crew Dragon Endurance"] == [
+        'The crew rode the Crew Dragon "Endurance".'
+    ]
+    assert mentioned("Endurance docked to Harmony. Freedom is a virtue.") == set()
+    assert mentioned("The Endurance capsule docked to Harmony.", "vehicle") == {"Crew Dragon Endurance"}
+
+
+def test_an_event_of_the_dragon_takes_the_one_crew_dragon_mission_the_story_names():
+    text = "A Dragon spacecraft splashed down off Florida on Tuesday. Crew-7 had spent six months in orbit."
+    found = read(text, dt.date(2024, 3, 12))
+    assert ("landing", "SpaceX Crew-7") in {(e.type, e.mission) for e in found.events}
+    text = "Корабль «Союз» приземлился в Казахстане во вторник. Экипаж Crew-7 ждет своей очереди."
+    found = read(text, dt.date(2024, 3, 12), "ru")
+    assert {e.mission for e in found.events if e.type == "landing"} == {None}
+
+
+def test_an_event_of_a_craft_named_alone_takes_the_flight_it_was_flying():
+    text = 'SpaceX\'s Crew Dragon "Endurance" lifted off on Saturday. Endurance docked to Harmony on Sunday.'
+    found = read(text, dt.date(2023, 8, 26))
+    assert {(e.type, e.mission) for e in found.events} >= {("docking", "SpaceX Crew-7")}

@@ -6,15 +6,18 @@ day in, one flight of the record or None out. The rules, in order:
 
 - Only the named family's flights are candidates: a Soyuz word never yields a Crew Dragon
   mission, and "the spacecraft" alone yields nothing. Without a vehicle word ("the crew"),
-  only the missions the article names elsewhere are, and the crew must be named.
+  only the missions the article names elsewhere are, and the crew must be named. With a
+  vehicle word alone ("a Dragon spacecraft splashed down"), only the missions of that
+  family the article names elsewhere are.
 - A craft ("Endeavour") keeps only the flights it flew.
 - Crew named alongside keep only the flights that carried them (any leg); when several
   flights remain, those that carried the most of them.
 - The day (the event's own date, else the article's) keeps only the flights that were
   being prepared, flown or just finished then: a crew member's old flight is not the one
   a new assignment is for. Among several, a craft on a day keeps the flight it was flying.
-- Exactly one flight must be left, and a craft or a crew must have narrowed it down: a
-  family alone, even on a day when one flight of it was flying, is never enough.
+- Exactly one flight must be left, and a craft, a crew or the article's own missions must
+  have narrowed it down: a family alone, even on a day when one flight of it was flying,
+  is never enough.
 """
 
 import datetime as dt
@@ -72,9 +75,8 @@ def infer_mission(
 ) -> str | None:
     """The one flight of `family` (or, without a family, of the missions `among`) that the
     craft, crew and day point to, or None."""
-    people = set(people)
+    people, among = set(people), set(among)
     if family is None:
-        among = set(among)
         if not people or craft is not None:
             return None
         candidates = [f for f in flights if f.name in among]
@@ -90,6 +92,9 @@ def infer_mission(
         if most == 0:
             return None  # the crew named flew none of this family's flights
         candidates = [f for f in candidates if overlap[f.name] == most]
+        narrowed = True
+    if not narrowed and among:  # "the Dragon" in a story that names one Crew Dragon mission
+        candidates = [f for f in candidates if f.name in among]
         narrowed = True
     if day is not None:
         candidates = [f for f in candidates if f.around(day)]
@@ -108,17 +113,20 @@ class Clues:
 
 
 def sentence_clues(flights: tuple[Flight, ...], sentences: dict[int, list[Occurrence]]) -> dict[int, Clues]:
-    """The sentences that name no mission but one vehicle family with its crew or its craft
-    ("Kikina flew on the Crew Dragon", 'Crew Dragon "Endeavour"'), by sentence index."""
+    """The sentences that name no mission but one vehicle family, perhaps with its crew or its
+    craft ("Kikina flew on the Crew Dragon", 'Crew Dragon "Endeavour"', "the Dragon"), or only
+    crew, by sentence index."""
+    family_of = {f.craft: f.family for f in flights if f.craft}
     families = {f.family for f in flights}
     found = {}
     for index, occurrences in sentences.items():
         if any(occ.kind == MISSION for occ in occurrences):
             continue
         vehicles = {occ.name for occ in occurrences if occ.kind == VEHICLE}
-        named_families, crafts = vehicles & families, vehicles - families
+        crafts = {name for name in vehicles if name in family_of}
+        named_families = (vehicles & families) | {family_of[craft] for craft in crafts}
         people = frozenset(occ.name for occ in occurrences if occ.kind == PERSON)
-        if len(named_families) == 1 and len(crafts) <= 1 and (people or crafts):
+        if len(named_families) == 1 and len(crafts) <= 1:
             found[index] = Clues(named_families.pop(), next(iter(crafts), None), people)
         elif not vehicles and people:
             found[index] = Clues(None, None, people)

@@ -16,9 +16,11 @@ propose, but nobody reviews what we silently failed to link):
   word sits next to a spacecraft noun ("Soyuz spacecraft", "корабль «Союз»"); never when it
   names a rocket ("Soyuz-2.1a", "Soyuz rocket"), a cargo craft ("Cargo Dragon") or a union
   ("Soviet Union" is "Советский Союз").
-- A craft counts only with its family's name ("Crew Dragon Endurance", "Dragon
-  Endurance"), never by its own name alone. A mission or craft whose record name starts
-  with a family's name ("Soyuz MS-22", "Crew Dragon Endurance") mentions that family too.
+- A craft counts with its family's name ("Crew Dragon Endurance", "Dragon
+  Endurance"); by its own name alone ("Endurance docked") only like a vehicle's short form:
+  once the article names it with its family, or next to a spacecraft noun ("the capsule
+  Endurance", "Endurance spacecraft"). "Endurance" and "Freedom" are ordinary words too.
+  A mission or craft whose record name starts with a family's name ("Soyuz MS-22", "Crew Dragon Endurance") mentions that family too.
 """
 
 import re
@@ -205,6 +207,8 @@ class NameMatcher:
                 craft = vehicle.name[len(family) :].strip(" -")
                 for short in {family, *forms.family_short_forms(family)}:
                     self._add(f'{short} "{craft}"', Entry(VEHICLE, vehicle.name))
+                # "Endurance docked": the craft's own name counts only as a short form.
+                self._add(f'"{craft}"', Entry(VEHICLE, vehicle.name, short=True))
 
     @staticmethod
     def _implied_families(missions: Iterable, vehicles: Iterable) -> dict[str, str]:
