@@ -21,6 +21,7 @@ day in, one flight of the record or None out. The rules, in order:
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -112,12 +113,17 @@ class Clues:
     people: frozenset[str]
 
 
+@functools.lru_cache(maxsize=4)
+def _families(flights: tuple[Flight, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    """(the family of each craft, every family): built once per record index."""
+    return {f.craft: f.family for f in flights if f.craft}, frozenset(f.family for f in flights)
+
+
 def sentence_clues(flights: tuple[Flight, ...], sentences: dict[int, list[Occurrence]]) -> dict[int, Clues]:
     """The sentences that name no mission but one vehicle family, perhaps with its crew or its
     craft ("Kikina flew on the Crew Dragon", 'Crew Dragon "Endeavour"', "the Dragon"), or only
     crew, by sentence index."""
-    family_of = {f.craft: f.family for f in flights if f.craft}
-    families = {f.family for f in flights}
+    family_of, families = _families(flights)
     found = {}
     for index, occurrences in sentences.items():
         if any(occ.kind == MISSION for occ in occurrences):
@@ -167,10 +173,13 @@ def fill_unnamed_missions(page, flights: tuple[Flight, ...], mentions: list[Ment
     if not clues:
         return mentions, events
     named = {m.name for m in mentions if m.kind == MISSION}
-    texts = {i: squash(page.original[slice(*page.sentences.spans[i])]) for i in clues}
-    events = with_inferred_missions(events, flights, texts, clues, page.published, named)
+    if any(event.mission is None for event in events):
+        texts = {i: squash(page.original[slice(*page.sentences.spans[i])]) for i in clues}
+        events = with_inferred_missions(events, flights, texts, clues, page.published, named)
     added: dict[str, Mention] = {}
     for index in sorted(clues):
+        if not (clues[index].people or clues[index].craft):
+            continue  # a vehicle word alone names no mission the article does not name already
         mission = infer_from(flights, clues[index], page.published, set())
         if mission and mission not in named and mission not in added:
             span = page.sentences.spans[index]
