@@ -189,6 +189,12 @@ def test_a_crew_members_old_flight_is_not_the_one_a_later_story_means():
     assert infer_mission(planned, family="Crew Dragon", people={"Ann Orbit"}, day=dt.date(2036, 1, 1)) == "Crew E"
 
 
+def test_an_undated_planned_flight_is_not_what_a_story_from_years_before_it_means():
+    planned = (*FLIGHTS, Flight("Crew E", "Crew Dragon", None, frozenset({"Eve Orbit"})))
+    assert infer_mission(planned, family="Crew Dragon", people={"Eve Orbit"}, day=dt.date(2031, 6, 1)) == "Crew E"
+    assert infer_mission(planned, family="Crew Dragon", people={"Eve Orbit"}, day=dt.date(2029, 6, 1)) is None
+
+
 def test_without_a_vehicle_word_the_crew_picks_among_the_missions_the_article_names():
     among = {"Soyuz A", "Crew B"}
     assert infer_mission(FLIGHTS, family=None, people={"Bob Orbit"}, among=among) == "Crew B"

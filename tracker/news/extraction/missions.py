@@ -50,10 +50,11 @@ class Flight:
     launch: dt.date | None = None
     landing: dt.date | None = None
 
-    def around(self, day: dt.date) -> bool:
-        """Whether `day` falls while this flight was in the news: prepared, flown or just over."""
+    def around(self, day: dt.date, family_latest: dt.date | None = None) -> bool:
+        """Whether `day` falls while this flight was in the news: prepared, flown or just over.
+        A flight without a date comes after its family's latest dated one (`family_latest`)."""
         if self.launch is None:
-            return self.landing is None  # planned, undated: any day before it is assigned one
+            return self.landing is None and (family_latest is None or day >= family_latest - BEFORE_LAUNCH)
         landing = self.landing or self.launch + TYPICAL_STAY
         return self.launch - BEFORE_LAUNCH <= day <= landing + AFTER_LANDING
 
@@ -66,7 +67,7 @@ class Flight:
 
 
 def infer_mission(
-    flights: Iterable[Flight],
+    flights: tuple[Flight, ...],
     *,
     family: str | None,
     craft: str | None = None,
@@ -98,7 +99,8 @@ def infer_mission(
         candidates = [f for f in candidates if f.name in among]
         narrowed = True
     if day is not None:
-        candidates = [f for f in candidates if f.around(day)]
+        latest = _latest_launches(tuple(flights))
+        candidates = [f for f in candidates if f.around(day, latest.get(f.family))]
         if len(candidates) > 1 and not people:
             candidates = [f for f in candidates if f.flying(day)]
     return candidates[0].name if narrowed and len(candidates) == 1 else None
@@ -111,6 +113,16 @@ class Clues:
     family: str | None  # None: no vehicle word, only crew ("the crew", "космонавты")
     craft: str | None
     people: frozenset[str]
+
+
+@functools.lru_cache(maxsize=4)
+def _latest_launches(flights: tuple[Flight, ...]) -> dict[str, dt.date]:
+    """Each family's latest launch date in the record."""
+    latest: dict[str, dt.date] = {}
+    for flight in flights:
+        if flight.launch and flight.launch > latest.get(flight.family, dt.date.min):
+            latest[flight.family] = flight.launch
+    return latest
 
 
 @functools.lru_cache(maxsize=4)
