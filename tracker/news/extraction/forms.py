@@ -7,13 +7,17 @@ matched text stands for). Spellings are derived from the record's names generica
   ("Soyuz MS-22" → "MS-22"; "SpaceX Crew-5" → "Crew-5") or has three or more words
   ("Boeing Crew Flight Test" → "Crew Flight Test", "CFT"); a hyphen may also be a space
   ("Crew 5"); word-for-word Russian when every word has one ("Союз МС-22").
-- people: the name and every alias in full; the last word (and the tail after the first
-  word of a three-word name) as a *short* spelling, which only counts under the rules in
-  `names.py`. A one-word alias ("Кикина") is short too.
+- people: the name and every alias in full, also with a nickname inside ('Barry "Butch"
+  Wilmore'), with a short given name ("Jon" for Jonathan: HYPOCORISMS), with Latin variants
+  at the ends ("Sergei", "Novitskiy", "Jasmine": latin_variants), and with part of a double
+  surname ("Tracy Dyson", "Sultan Neyadi"). The last word, the parts of a double surname
+  and the tail after the first word of a three-word name are *short* spellings, the given
+  names and nicknames *given* ones; both count only under the rules in `names.py`. A
+  one-word alias ("Кикина") is short too.
 - vehicles: a family's name in full ("Soyuz MS", "Союз МС"); its short form without a
   trailing designator or a leading "Crew" ("Soyuz", "Dragon"), short; a craft by family
-  plus craft ("Crew Dragon Endurance", "Dragon Endurance") but never by the craft's name
-  alone ("Endurance", "Freedom" are ordinary words).
+  plus craft ("Crew Dragon Endurance", 'Dragon "Endurance"'); the craft's name alone
+  ("Endurance") is short, as it is an ordinary word too.
 
 Cyrillic words also match in their case forms: the trie holds the stem and a shared
 optional ending ("Кикин" + а/ой/у/ы…, "Прокопьев" + а/у/ым/е…, "Серге" + й/я/ю/ем…).

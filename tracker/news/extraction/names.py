@@ -11,6 +11,17 @@ propose, but nobody reviews what we silently failed to link):
   when the surname belongs to one person only in the record and a title comes right before
   it ("cosmonaut Prokopyev", "astronaut Frank Rubio", "космонавта Кикиной"). So "Williams"
   alone never picks one of the two Williamses, and "Mann" in "Thomas Mann" is nobody.
+  Part of a double surname ("Dyson", "Sverchkov") is a bare surname too.
+- Full names come in other forms (forms.py): a nickname inside ('Barry "Butch" Wilmore'),
+  a short given name ("Jon Kim", "Jess Meir"), Latin variants ("Sergei", "Jasmine"), a
+  double surname in part ("Tracy Dyson"), and Latin names written in Cyrillic ("Ника
+  Хейга", sounds.py).
+- A given name or nickname alone ("Suni", "Butch", "Frank") counts only when the article
+  names that person in full and no other person it names has that given name; never
+  when a capitalised word follows it ("Frank Sinatra") or as "Don't".
+- A surname is never the crew member's when an official's title comes before it ("Roscosmos
+  chief Borisov", "глава Роскосмоса Юрий Борисов") or another given name does ("Yuri
+  Borisov"), the same name in the record notwithstanding.
 - A vehicle's short form ("Soyuz", "Dragon", "Союз") counts as its family when the article
   names the family in full (a mission named after it, "Soyuz MS-22", names it too) or the
   word sits next to a spacecraft noun ("Soyuz spacecraft", "корабль «Союз»"); never when it
@@ -20,7 +31,8 @@ propose, but nobody reviews what we silently failed to link):
   Endurance"); by its own name alone ("Endurance docked") only like a vehicle's short form:
   once the article names it with its family, or next to a spacecraft noun ("the capsule
   Endurance", "Endurance spacecraft"). "Endurance" and "Freedom" are ordinary words too.
-  A mission or craft whose record name starts with a family's name ("Soyuz MS-22", "Crew Dragon Endurance") mentions that family too.
+  A mission or craft whose record name starts with a family's name ("Soyuz MS-22", "Crew
+  Dragon Endurance") mentions that family too.
 """
 
 import re
