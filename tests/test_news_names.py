@@ -109,6 +109,23 @@ def test_a_russian_surname_alone_in_a_case_form_after_the_full_name():
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["Олег Валерьевич Кононенко вернулся.", "Поздравили Олега Валерьевича Кононенко.", "С Анной Юрьевной Кикиной."],
+)
+def test_a_russian_name_with_a_patronymic_inside(text):
+    assert len(mentioned(text, "person", language="ru")) == 1
+
+
+def test_a_surname_or_given_name_after_a_patronymic_is_still_the_person():
+    text = "Олег Кононенко вернулся. Командир Олег Валерьевич рассказал, что Кононенко устал."
+    assert mentioned(text, "person", language="ru") == {"Oleg Kononenko"}
+    text = "Кононенко устал. Олег Валерьевич Кононенко вернулся."
+    assert person_evidence(text, language="ru") == {"Oleg Kononenko": "Кононенко устал."}
+    text = "Сергей Валерьевич Кононенко устал. Олег Кононенко вернулся."
+    assert person_evidence(text, language="ru") == {"Oleg Kononenko": "Олег Кононенко вернулся."}
+
+
+@pytest.mark.parametrize(
     "official",
     [
         "Roscosmos chief Yuri Borisov praised the crew.",

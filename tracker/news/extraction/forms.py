@@ -7,8 +7,8 @@ matched text stands for). Spellings are derived from the record's names generica
   ("Soyuz MS-22" → "MS-22"; "SpaceX Crew-5" → "Crew-5") or has three or more words
   ("Boeing Crew Flight Test" → "Crew Flight Test", "CFT"); a hyphen may also be a space
   ("Crew 5"); word-for-word Russian when every word has one ("Союз МС-22").
-- people: the name and every alias in full, also with a nickname inside ('Barry "Butch"
-  Wilmore'), with a short given name ("Jon" for Jonathan: HYPOCORISMS), with Latin variants
+- people: the name and every alias in full, also with a nickname or a patronymic inside
+  ('Barry "Butch" Wilmore', "Олег Валерьевич Кононенко"), with a short given name ("Jon" for Jonathan: HYPOCORISMS), with Latin variants
   at the ends ("Sergei", "Novitskiy", "Jasmine": latin_variants), and with part of a double
   surname ("Tracy Dyson", "Sultan Neyadi"). The last word, the parts of a double surname
   and the tail after the first word of a three-word name are *short* spellings, the given
@@ -34,8 +34,11 @@ SPACE = r"[\s-]+"  # "Soyuz MS", "Soyuz-MS"
 HYPHEN = r"[-\s]"  # "Crew-5", "Crew 5"
 QUOTE = "[\"']?"  # a craft's name may be quoted: Crew Dragon "Endeavour"
 # A nickname between given name and surname: Barry "Butch" Wilmore, Francisco (Frank) Rubio.
-NICKNAME = r"""(?:\s+["'(][^\W\d_][\w.-]*["')])?"""
-NICKNAME_TEXT = re.compile(r"""\s+["'(][^\W\d_][\w.-]*["')](?=\s)""")
+# Or a Russian patronymic: Олег Валерьевич Кононенко, Анной Юрьевной Кикиной.
+PATRONYMIC = r"[А-Я][а-я]+(?:ович|евич|ьич|овн|евн|ичн)[а-я]{0,3}"
+NICKNAME = rf"""(?:\s+(?:["'(][^\W\d_][\w.-]*["')]|{PATRONYMIC}))?"""
+NICKNAME_TEXT = re.compile(rf"""\s+(?:["'(][^\W\d_][\w.-]*["')]|{PATRONYMIC})(?=\s)""")
+_MAY_HOLD_NICKNAME = re.compile(r"""["'(]|вич|ьич|вн|ичн""")
 _ENDINGS = [
     "ого",
     "его",
@@ -122,7 +125,7 @@ _WORD_SPLIT = re.compile(r"[\s-]+")
 
 def words(spelling: str) -> list[str]:
     """The words of a spelling or matched text, nickname and quotes left out."""
-    if '"' not in spelling and "'" not in spelling and "(" not in spelling:
+    if not _MAY_HOLD_NICKNAME.search(spelling):
         return [w for w in _WORD_SPLIT.split(spelling) if w]
     return [w.strip("\"'") for w in _WORD_SPLIT.split(NICKNAME_TEXT.sub("", spelling)) if w.strip("\"'")]
 

@@ -137,7 +137,8 @@ _NOT_GIVEN_NAMES = frozenset(
     ]
 )
 _WORD_BEFORE = re.compile(r"([A-ZА-Я][a-zа-я'-]+)\s$")
-_OTHER_SURNAME_AFTER = re.compile(r" [A-ZА-Я][a-zа-я]")
+_OTHER_SURNAME_AFTER = re.compile(rf" (?!{forms.PATRONYMIC})[A-ZА-Я][a-zа-я]")
+_PATRONYMIC = re.compile(forms.PATRONYMIC)
 _CONTRACTION_AFTER = re.compile(r"'t\b")
 _CRAFT_NOUN_AFTER = re.compile(r"""[\s"]+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
 _CRAFT_NOUN_BEFORE = re.compile(r"""(?i:\b(?:spacecraft|capsule|корабл\w*|капсул\w*))\s+"?$""")
@@ -330,4 +331,8 @@ def _is_other_given_name(text: str, start: int) -> bool:
     """Whether a capitalised word that is not a title or a function word stands right before
     a surname: another given name, so another person ("Yuri Borisov")."""
     match = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if match is not None and _PATRONYMIC.fullmatch(match[1]):
+        # "Сергей Валерьевич Кононенко": the given name before the patronymic decides (had it
+        # been this person's, the full name would have matched).
+        match = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
     return match is not None and match[1].lower() not in _NOT_GIVEN_NAMES
