@@ -4,10 +4,11 @@ people and vehicles. Built once per record version and reused for every article.
 import threading
 from dataclasses import dataclass
 
-from tracker.record.models import Mission, Person, Spacecraft, VehicleFamily
+from tracker.record.models import Mission, Person, Seat, Spacecraft, VehicleFamily
 from tracker.record.page_cache import record_version
 
 from .extraction import Named, RecordIndex
+from .extraction.missions import Flight
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,28 @@ def build_record_index() -> IndexedRecord:
         missions=tuple(Named(name) for name in missions),
         people=tuple(Named(name, tuple(aliases.get(pk, ()))) for name, pk in people.items()),
         vehicles=tuple(Named(name) for name in vehicles),
+        flights=_flights(),
     )
     return IndexedRecord(index=index, missions=missions, people=people, vehicles=vehicles)
+
+
+def _flights() -> tuple[Flight, ...]:
+    """Each mission's family, craft, crew and days, for naming the mission an article leaves unnamed."""
+    crews: dict[int, set[str]] = {}
+    for mission_pk, person in Seat.objects.values_list("mission_id", "person__name"):
+        crews.setdefault(mission_pk, set()).add(person)
+    rows = Mission.objects.values_list("pk", "name", "family__name", "spacecraft__name", "launch_at", "landing_at")
+    return tuple(
+        Flight(
+            name=name,
+            family=family,
+            craft=f"{family} {craft}" if craft else None,
+            crew=frozenset(crews.get(pk, ())),
+            launch=launch.date() if launch else None,
+            landing=landing.date() if landing else None,
+        )
+        for pk, name, family, craft, launch, landing in rows
+    )
 
 
 def current_record_index() -> IndexedRecord:

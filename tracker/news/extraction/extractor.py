@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from .events import Page, find_events
 from .index import RecordIndex
+from .missions import fill_unnamed_missions
 from .names import Occurrence
 from .results import Extraction, Mention
 from .text import Sentences, evidence, normalise
@@ -23,7 +24,8 @@ def extract(text: str, *, index: RecordIndex, published: dt.date | None, languag
     for occurrence in occurrences:
         by_sentence[sentences.index_at(occurrence.start)].append(occurrence)
     page = Page(text, normal, normal.lower(), sentences, dict(by_sentence), published, language)
-    return Extraction(mentions=tuple(_mentions(page, occurrences)), events=tuple(find_events(page)))
+    mentions, events = fill_unnamed_missions(page, index.flights, _mentions(page, occurrences), find_events(page))
+    return Extraction(mentions=tuple(mentions), events=tuple(events))
 
 
 def _mentions(page: Page, occurrences: list[Occurrence]) -> list[Mention]:

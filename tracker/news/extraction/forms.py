@@ -7,13 +7,17 @@ matched text stands for). Spellings are derived from the record's names generica
   ("Soyuz MS-22" → "MS-22"; "SpaceX Crew-5" → "Crew-5") or has three or more words
   ("Boeing Crew Flight Test" → "Crew Flight Test", "CFT"); a hyphen may also be a space
   ("Crew 5"); word-for-word Russian when every word has one ("Союз МС-22").
-- people: the name and every alias in full; the last word (and the tail after the first
-  word of a three-word name) as a *short* spelling, which only counts under the rules in
-  `names.py`. A one-word alias ("Кикина") is short too.
+- people: the name and every alias in full, also with a nickname or a patronymic inside
+  ('Barry "Butch" Wilmore', "Олег Валерьевич Кононенко"), with a short given name ("Jon" for Jonathan: HYPOCORISMS), with Latin variants
+  at the ends ("Sergei", "Novitskiy", "Jasmine": latin_variants), and with part of a double
+  surname ("Tracy Dyson", "Sultan Neyadi"). The last word, the parts of a double surname
+  and the tail after the first word of a three-word name are *short* spellings, the given
+  names and nicknames *given* ones; both count only under the rules in `names.py`. A
+  one-word alias ("Кикина") is short too.
 - vehicles: a family's name in full ("Soyuz MS", "Союз МС"); its short form without a
   trailing designator or a leading "Crew" ("Soyuz", "Dragon"), short; a craft by family
-  plus craft ("Crew Dragon Endurance", "Dragon Endurance") but never by the craft's name
-  alone ("Endurance", "Freedom" are ordinary words).
+  plus craft ("Crew Dragon Endurance", 'Dragon "Endurance"'); the craft's name alone
+  ("Endurance") is short, as it is an ordinary word too.
 
 Cyrillic words also match in their case forms: the trie holds the stem and a shared
 optional ending ("Кикин" + а/ой/у/ы…, "Прокопьев" + а/у/ым/е…, "Серге" + й/я/ю/ем…).
@@ -28,6 +32,13 @@ MISSION, PERSON, VEHICLE = "mission", "person", "vehicle"
 
 SPACE = r"[\s-]+"  # "Soyuz MS", "Soyuz-MS"
 HYPHEN = r"[-\s]"  # "Crew-5", "Crew 5"
+QUOTE = "[\"']?"  # a craft's name may be quoted: Crew Dragon "Endeavour"
+# A nickname between given name and surname: Barry "Butch" Wilmore, Francisco (Frank) Rubio.
+# Or a Russian patronymic: Олег Валерьевич Кононенко, Анной Юрьевной Кикиной.
+PATRONYMIC = r"[А-Я][а-я]+(?:ович|евич|ьич|овн|евн|ичн)[а-я]{0,3}"
+NICKNAME = rf"""(?:\s+(?:["'(][^\W\d_][\w.-]*["')]|{PATRONYMIC}))?"""
+NICKNAME_TEXT = re.compile(rf"""\s+(?:["'(][^\W\d_][\w.-]*["')]|{PATRONYMIC})(?=\s)""")
+_MAY_HOLD_NICKNAME = re.compile(r"""["'(]|вич|ьич|вн|ичн""")
 _ENDINGS = [
     "ого",
     "его",
@@ -72,6 +83,7 @@ class Entry:
     kind: str
     name: str
     short: bool = False  # a bare surname or vehicle short form: see names.py
+    given: bool = False  # a given name or nickname alone ("Suni"): counts only after the full name
 
 
 def inflects(word: str) -> bool:
@@ -89,24 +101,37 @@ def nominative_stem(word: str) -> str:
     return word
 
 
-def atoms(spelling: str) -> list[str]:
+def atoms(spelling: str, *, nickname_slot: bool = False) -> list[str]:
+    """Regex atoms for `spelling`; with `nickname_slot`, a quoted nickname may follow the first word."""
     result: list[str] = []
     for part in _PARTS.split(spelling):
         if not part:
             continue
         if part.isspace():
+            if nickname_slot and SPACE not in result:
+                result.append(NICKNAME)
             result.append(SPACE)
         elif part == "-":
             result.append(HYPHEN)
         elif inflects(part):
             result += [*literal_atoms(nominative_stem(part)), ENDING]
         else:
-            result += literal_atoms(part)
+            result += [QUOTE if char == '"' else atom for char, atom in zip(part, literal_atoms(part), strict=True)]
     return result
 
 
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
+def words(spelling: str) -> list[str]:
+    """The words of a spelling or matched text, nickname and quotes left out."""
+    if not _MAY_HOLD_NICKNAME.search(spelling):
+        return [w for w in _WORD_SPLIT.split(spelling) if w]
+    return [w.strip("\"'") for w in _WORD_SPLIT.split(NICKNAME_TEXT.sub("", spelling)) if w.strip("\"'")]
+
+
 def form_key(spelling: str) -> str:
-    return " ".join(nominative_stem(p) if inflects(p) else p for p in re.split(r"[\s-]+", spelling) if p)
+    return " ".join(nominative_stem(p) if inflects(p) else p for p in words(spelling))
 
 
 def russian(spelling: str) -> str | None:
@@ -127,19 +152,88 @@ def mission_spellings(name: str) -> set[str]:
     return spellings | {ru for spelling in spellings if (ru := russian(spelling))}
 
 
-def person_spellings(name: str, aliases: tuple[str, ...]) -> tuple[set[str], set[str]]:
-    """(full spellings, short spellings) of a person."""
-    full, short = set(), set()
-    for spelling in (name, *aliases):
-        words = spelling.split()
-        if len(words) == 1:
-            short.add(spelling)
+# Short forms of given names the English-language press uses in place of the full one.
+# (A nickname proper, "Butch" or "Woody", is an alias in the record.)
+HYPOCORISMS = {
+    "Alexander": ("Alex",),
+    "Andrew": ("Andy", "Drew"),
+    "Christopher": ("Chris",),
+    "Daniel": ("Dan",),
+    "Donald": ("Don",),
+    "Edward": ("Ed",),
+    "Francisco": ("Frank", "Paco"),
+    "James": ("Jim",),
+    "Jessica": ("Jess",),
+    "Jonathan": ("Jon", "Jonny"),
+    "Joseph": ("Joe",),
+    "Joshua": ("Josh",),
+    "Matthew": ("Matt",),
+    "Michael": ("Mike",),
+    "Nicholas": ("Nick",),
+    "Richard": ("Rick",),
+    "Robert": ("Bob", "Rob"),
+    "Stephen": ("Steve",),
+    "Steven": ("Steve",),
+    "Thomas": ("Tom",),
+    "Timothy": ("Tim",),
+    "William": ("Bill",),
+}
+# Latin spellings of Russian names vary at the ends: Sergey/Sergei, Dmitry/Dmitri/Dmitriy,
+# Nikolai/Nikolay, Novitsky/Novitskiy, Prokopyev/Prokopiev.
+_LATIN_ENDINGS = (("skiy", "sky", "ski"), ("ey", "ei"), ("ay", "ai"), ("iy", "y", "i"), ("yev", "iev"), ("yov", "yev"))
+_LATIN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def latin_variants(word: str) -> set[str]:
+    """`word` and its other Latin spellings at the end (see _LATIN_ENDINGS)."""
+    variants = {word}
+    if not _LATIN_WORD.fullmatch(word):
+        return variants
+    for group in _LATIN_ENDINGS:
+        for ending in group:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                variants |= {word[: -len(ending)] + other for other in group}
+                break
+        else:
             continue
-        full.add(spelling)
-        short.add(words[-1])
-        if len(words) >= 3:
-            short.add(" ".join(words[1:]))
-    return full, short
+        break
+    if word.endswith("ne"):
+        variants.add(word[:-1])  # Jasmine/Jasmin, Anne/Ann
+    elif word.endswith("n") and len(word) >= 5:
+        variants.add(word + "e")
+    return variants
+
+
+@dataclass
+class PersonSpellings:
+    full: set[str]  # "Frank Rubio", "Tracy Dyson": count anywhere
+    short: set[str]  # "Rubio", "Caldwell Dyson": count under the rules in names.py
+    given: set[str]  # "Frank", "Suni": count once the article names the person in full
+
+
+def person_spellings(name: str, aliases: tuple[str, ...]) -> PersonSpellings:
+    found = PersonSpellings(set(), set(), set())
+    for spelling in (name, *aliases):
+        words_ = spelling.split()
+        if len(words_) == 1:
+            found.short.add(spelling)
+            continue
+        given, surname = words_[0], words_[1:]
+        surnames = [" ".join(surname), surname[-1]]
+        if spelling == name and len(surname) > 1:
+            surnames += surname[:-1]  # "Tracy Caldwell" for Tracy Caldwell Dyson
+        for part in surname[-1].split("-"):
+            if part != surname[-1] and len(part) >= 4 and part[:1].isupper():
+                surnames.append(part)  # "Neyadi" for Al-Neyadi, "Sverchkov" for Kud-Sverchkov
+        givens = {v for g in (given, *HYPOCORISMS.get(given, ())) for v in latin_variants(g)}
+        found.given |= givens
+        for last in surnames:
+            found.full |= {f"{g} {v}" for g in givens for v in latin_variants(last)}
+        found.short |= {v for last in surnames[1:] for v in latin_variants(last)}
+        if len(surname) > 1:
+            found.short.add(" ".join(surname))
+    found.full.add(name)
+    return found
 
 
 def family_short_forms(family: str) -> set[str]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from .missions import Flight
 from .names import NameMatcher
 
 
@@ -25,6 +26,7 @@ class RecordIndex:
     missions: tuple[Named, ...] = ()
     people: tuple[Named, ...] = ()
     vehicles: tuple[Named, ...] = ()
+    flights: tuple[Flight, ...] = ()  # family, craft, crew and dates of each mission: see missions.py
 
     @cached_property
     def matcher(self) -> NameMatcher:

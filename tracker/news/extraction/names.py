@@ -11,14 +11,28 @@ propose, but nobody reviews what we silently failed to link):
   when the surname belongs to one person only in the record and a title comes right before
   it ("cosmonaut Prokopyev", "astronaut Frank Rubio", "космонавта Кикиной"). So "Williams"
   alone never picks one of the two Williamses, and "Mann" in "Thomas Mann" is nobody.
+  Part of a double surname ("Dyson", "Sverchkov") is a bare surname too.
+- Full names come in other forms (forms.py): a nickname inside ('Barry "Butch" Wilmore'),
+  a short given name ("Jon Kim", "Jess Meir"), Latin variants ("Sergei", "Jasmine"), a
+  double surname in part ("Tracy Dyson"), and Latin names written in Cyrillic ("Ника
+  Хейга", sounds.py).
+- A given name or nickname alone ("Suni", "Butch", "Frank") counts only when the article
+  names that person in full and no other person it names has that given name; never
+  when a capitalised word follows it ("Frank Sinatra") or as "Don't".
+- A surname is never the crew member's when an official's title comes before it ("Roscosmos
+  chief Borisov", "глава Роскосмоса Юрий Борисов") or another given name does ("Yuri
+  Borisov"), the same name in the record notwithstanding.
 - A vehicle's short form ("Soyuz", "Dragon", "Союз") counts as its family when the article
   names the family in full (a mission named after it, "Soyuz MS-22", names it too) or the
   word sits next to a spacecraft noun ("Soyuz spacecraft", "корабль «Союз»"); never when it
   names a rocket ("Soyuz-2.1a", "Soyuz rocket"), a cargo craft ("Cargo Dragon") or a union
   ("Soviet Union" is "Советский Союз").
-- A craft counts only with its family's name ("Crew Dragon Endurance", "Dragon
-  Endurance"), never by its own name alone. A mission or craft whose record name starts
-  with a family's name ("Soyuz MS-22", "Crew Dragon Endurance") mentions that family too.
+- A craft counts with its family's name ("Crew Dragon Endurance", "Dragon
+  Endurance"); by its own name alone ("Endurance docked") only like a vehicle's short form:
+  once the article names it with its family, or next to a spacecraft noun ("the capsule
+  Endurance", "Endurance spacecraft"). "Endurance" and "Freedom" are ordinary words too.
+  A mission or craft whose record name starts with a family's name ("Soyuz MS-22", "Crew
+  Dragon Endurance") mentions that family too.
 """
 
 import re
@@ -28,6 +42,7 @@ from dataclasses import dataclass
 
 from . import forms
 from .forms import MISSION, PERSON, VEHICLE, Entry
+from .sounds import SoundIndex
 from .text import normalise
 from .trie import trie_pattern
 
@@ -35,6 +50,96 @@ _TITLE_BEFORE = re.compile(
     r"(?i:\b(?:cosmonauts?|astronauts?|commander|flight\s+engineer|космонавт\w*|астронавт\w*|командир\w*|бортинженер\w*))"
     r"[\s,]+(?:[A-ZА-Я][\w.'-]*\s+)?$"
 )
+# An official who shares a surname with a crew member: "Roscosmos chief Yuri Borisov",
+# "head of Roscosmos Borisov", "глава Роскосмоса Юрий Борисов", "гендиректор Борисов".
+_OFFICIAL_BEFORE = re.compile(
+    r"(?i:\b(?:chief|head|director(?:\s+general)?|director-general|administrator|minister|president|premier|"
+    r"spokes(?:man|woman|person)|secretary|ceo|chairman|governor|senator)"
+    r"|(?<!\w)(?:глав[аеыуой]|гендиректор\w*|генеральн\w+\s+директор\w*|директор\w*|руководител\w*|"
+    r"министр\w*|президент\w*|председател\w*|пресс-секретар\w*))"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?[\w'-]+){0,3}?[\s,]+(?:[A-ZА-Я][\w.'-]*\s+)?$"
+)
+# Words that may stand capitalised right before a surname without being a given name.
+_NOT_GIVEN_NAMES = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "the",
+        "then",
+        "when",
+        "while",
+        "with",
+        "after",
+        "before",
+        "if",
+        "so",
+        "also",
+        "nasa",
+        "esa",
+        "jaxa",
+        "roscosmos",
+        "russian",
+        "american",
+        "japanese",
+        "cosmonaut",
+        "astronaut",
+        "commander",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "и",
+        "а",
+        "но",
+        "в",
+        "во",
+        "на",
+        "с",
+        "со",
+        "к",
+        "о",
+        "у",
+        "по",
+        "за",
+        "из",
+        "от",
+        "до",
+        "для",
+        "при",
+        "космонавт",
+        "астронавт",
+        "командир",
+    ]
+)
+_WORD_BEFORE = re.compile(r"([A-ZА-Я][a-zа-я'-]+)\s$")
+_OTHER_SURNAME_AFTER = re.compile(rf" (?!{forms.PATRONYMIC})[A-ZА-Я][a-zа-я]")
+_PATRONYMIC = re.compile(forms.PATRONYMIC)
+_CONTRACTION_AFTER = re.compile(r"'t\b")
 _CRAFT_NOUN_AFTER = re.compile(r"""[\s"]+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
 _CRAFT_NOUN_BEFORE = re.compile(r"""(?i:\b(?:spacecraft|capsule|корабл\w*|капсул\w*))\s+"?$""")
 _NOT_THE_CRAFT_AFTER = re.compile(
@@ -60,6 +165,7 @@ class NameMatcher:
         self._lookup: dict[str, set[Entry]] = defaultdict(set)
         self._spellings: list[list[str]] = []
         self._stems: set[str] = set()
+        self._keys: dict[str, str] = {}
         self._add_missions(missions)
         self._add_people(people)
         self._add_vehicles(vehicles)
@@ -74,8 +180,9 @@ class NameMatcher:
         if not spelling:
             return
         self._lookup[forms.form_key(spelling)].add(entry)
-        self._spellings.append(forms.atoms(spelling))
-        for part in re.split(r"[\s-]+", spelling):
+        nickname_slot = entry.kind == PERSON and not entry.short and not entry.given
+        self._spellings.append(forms.atoms(spelling, nickname_slot=nickname_slot))
+        for part in forms.words(spelling):
             if forms.inflects(part):
                 self._stems.add(forms.nominative_stem(part))
 
@@ -85,12 +192,17 @@ class NameMatcher:
                 self._add(spelling, Entry(MISSION, mission.name))
 
     def _add_people(self, people: Iterable) -> None:
+        latin = []
         for person in people:
-            full, short = forms.person_spellings(person.name, person.aliases)
-            for spelling in full:
+            spellings = forms.person_spellings(person.name, person.aliases)
+            latin.append((person.name, spellings.full))
+            for spelling in spellings.full:
                 self._add(spelling, Entry(PERSON, person.name))
-            for spelling in short - full:
+            for spelling in spellings.short - spellings.full:
                 self._add(spelling, Entry(PERSON, person.name, short=True))
+            for spelling in spellings.given - spellings.short - spellings.full:
+                self._add(spelling, Entry(PERSON, person.name, short=True, given=True))
+        self._sounds = SoundIndex(latin)
 
     def _add_vehicles(self, vehicles: Iterable) -> None:
         vehicles = list(vehicles)
@@ -106,8 +218,10 @@ class NameMatcher:
                     self._add(short, Entry(VEHICLE, vehicle.name, short=True))
             else:
                 craft = vehicle.name[len(family) :].strip(" -")
-                for short in forms.family_short_forms(family):
-                    self._add(f"{short} {craft}", Entry(VEHICLE, vehicle.name))
+                for short in {family, *forms.family_short_forms(family)}:
+                    self._add(f'{short} "{craft}"', Entry(VEHICLE, vehicle.name))
+                # "Endurance docked": the craft's own name counts only as a short form.
+                self._add(f'"{craft}"', Entry(VEHICLE, vehicle.name, short=True))
 
     @staticmethod
     def _implied_families(missions: Iterable, vehicles: Iterable) -> dict[str, str]:
@@ -122,7 +236,13 @@ class NameMatcher:
     # --- matching --------------------------------------------------------------------
 
     def key(self, matched: str) -> str:
-        return " ".join(self._stem(part) for part in re.split(r"[\s-]+", matched) if part)
+        # The same few spellings match again and again: remember their keys (bounded).
+        key = self._keys.get(matched)
+        if key is None:
+            key = " ".join(self._stem(part) for part in forms.words(matched))
+            if len(self._keys) < 50_000:
+                self._keys[matched] = key
+        return key
 
     def _stem(self, word: str) -> str:
         if not forms.inflects(word) or word in self._stems:
@@ -138,10 +258,16 @@ class NameMatcher:
             return []
         hits = [(m.start(), m.end(), self._lookup.get(self.key(m[0]), set())) for m in self._regex.finditer(text)]
         found = [occ for start, end, entries in hits for occ in self._full(start, end, entries)]
+        by_sound, alone = self._sounds.find(text, [(start, end) for start, end, _ in hits])
+        found += [Occurrence(start, end, PERSON, name) for start, end, name in by_sound]
         named = {(occ.kind, occ.name) for occ in found}
         for start, end, entries in hits:
             if not any(not entry.short for entry in entries):
                 found += self._short(text, start, end, entries, named)
+        for start, end, people in alone:
+            entries = {Entry(PERSON, name, short=True) for name in people}
+            if person := self._short_person(text, start, end, entries, named):
+                found.append(Occurrence(start, end, PERSON, person))
         return sorted(found, key=lambda occ: (occ.start, occ.kind))
 
     def _full(self, start: int, end: int, entries: set[Entry]) -> list[Occurrence]:
@@ -157,17 +283,38 @@ class NameMatcher:
         ]
 
     def _short(self, text: str, start: int, end: int, entries: set[Entry], named: set) -> list[Occurrence]:
-        people = {entry.name for entry in entries if entry.kind == PERSON}
-        vehicles = {entry.name for entry in entries if entry.kind == VEHICLE}
         found = []
-        named_people = {name for name in people if (PERSON, name) in named}
-        if len(named_people) == 1:
-            found.append(Occurrence(start, end, PERSON, named_people.pop()))
-        elif not named_people and len(people) == 1 and _TITLE_BEFORE.search(text, max(0, start - 60), start):
-            found.append(Occurrence(start, end, PERSON, people.pop()))
+        person = self._short_person(text, start, end, entries, named)
+        if person is not None:
+            found.append(Occurrence(start, end, PERSON, person))
+        vehicles = {entry.name for entry in entries if entry.kind == VEHICLE}
         if len(vehicles) == 1 and self._is_the_craft(text, start, end, (VEHICLE, next(iter(vehicles))) in named):
             found.append(Occurrence(start, end, VEHICLE, vehicles.pop()))
         return found
+
+    @staticmethod
+    def _short_person(text: str, start: int, end: int, entries: set[Entry], named: set) -> str | None:
+        """A surname or given name alone: see the module's rules; never an official or a namesake."""
+        people = {entry.name for entry in entries if entry.kind == PERSON}
+        if not people or _OFFICIAL_BEFORE.search(text, max(0, start - 60), start):
+            return None
+        given = all(entry.given for entry in entries if entry.kind == PERSON)
+        if given and (_OTHER_SURNAME_AFTER.match(text, end) or _CONTRACTION_AFTER.match(text, end)):
+            return None  # "Frank Sinatra", "Don't"
+        titled = bool(_TITLE_BEFORE.search(text, max(0, start - 60), start))
+        if not given and not titled and _is_other_given_name(text, start):
+            return None  # "Yuri Borisov" is not Konstantin Borisov
+        named_people = {name for name in people if (PERSON, name) in named}
+        if len(named_people) == 1:
+            return named_people.pop()
+        if (
+            not given
+            and not named_people
+            and len(people) == 1
+            and _TITLE_BEFORE.search(text, max(0, start - 60), start)
+        ):
+            return people.pop()
+        return None
 
     @staticmethod
     def _is_the_craft(text: str, start: int, end: int, family_named: bool) -> bool:
@@ -178,3 +325,14 @@ class NameMatcher:
             or bool(_CRAFT_NOUN_AFTER.match(text, end))
             or bool(_CRAFT_NOUN_BEFORE.search(text, max(0, start - 30), start))
         )
+
+
+def _is_other_given_name(text: str, start: int) -> bool:
+    """Whether a capitalised word that is not a title or a function word stands right before
+    a surname: another given name, so another person ("Yuri Borisov")."""
+    match = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if match is not None and _PATRONYMIC.fullmatch(match[1]):
+        # "Сергей Валерьевич Кононенко": the given name before the patronymic decides (had it
+        # been this person's, the full name would have matched).
+        match = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+    return match is not None and match[1].lower() not in _NOT_GIVEN_NAMES
