@@ -85,8 +85,9 @@ def run_article(path: Path) -> dict:
         except Exception as error:  # a refused article scores as finding nothing
             transaction.set_rollback(True)
             return {"error": f"{type(error).__name__}: {error}", "missions": [], "people": [], "events": []}
-        item = items[0]
+        item, warnings = items[0]
         data = describe(item)
+        data["warnings"] = list(warnings)
         data["proposal_facts"] = [
             {
                 "type": p.kind,
