@@ -245,6 +245,9 @@ def test_accepted_updates_name_their_source_articles(client, news):
     assert body(client, "/api/updates?via=editor")["count"] == 0
     assert body(client, "/api/updates?changed_after=2024-06-01&changed_before=2024-06-01")["count"] == 1
     assert body(client, "/api/updates?changed_after=2024-06-02")["count"] == 0
+    # The first API's filters still answer: proposals accepted in the range.
+    assert body(client, "/api/updates?accepted_after=2024-06-01&accepted_before=2024-06-01")["count"] == 1
+    assert body(client, "/api/updates?accepted_after=2024-06-02")["count"] == 0
 
 
 def test_an_editors_change_is_an_update_with_who_when_and_old_to_new(client, news, editor, mission):
@@ -256,6 +259,8 @@ def test_an_editors_change_is_an_update_with_who_when_and_old_to_new(client, new
 
     updates = body(client, "/api/updates")
     assert updates["count"] == 2
+    # Asked as the first API asked (accepted proposals only), the editor's edit is not among them.
+    assert body(client, "/api/updates?accepted_after=2024-01-01")["count"] == 1
     newest = updates["items"][0]
     latest = ms28.history.order_by("-history_id").first()
     assert newest["id"] == f"mission/{latest.history_id}" and newest["proposal"] is None

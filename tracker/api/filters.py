@@ -138,6 +138,14 @@ class UpdateFilters(PageParams):
     )
     changed_after: IsoDate | None = Field(None, description="Changed on or after this UTC date.")
     changed_before: IsoDate | None = Field(None, description="Changed on or before this UTC date.")
+    # The first API listed only accepted proposals, filtered by these two; callers written
+    # against it keep working: they ask for proposals accepted in the range, as before.
+    accepted_after: IsoDate | None = Field(
+        None, description="Proposals accepted on or after this UTC date (implies via=news unless via is given)."
+    )
+    accepted_before: IsoDate | None = Field(
+        None, description="Proposals accepted on or before this UTC date (implies via=news unless via is given)."
+    )
 
 
 def split(value: str | None) -> list[str]:
@@ -241,11 +249,13 @@ def filter_articles(queryset, filters: ArticleFilters):
 def update_changes(filters: UpdateFilters) -> RecordChanges:
     """The record's changes these filters ask for (tracker/news/changes.py)."""
     day = dt.timedelta(days=1)
-    after, before = filters.changed_after, filters.changed_before
+    after = filters.changed_after or filters.accepted_after
+    before = filters.changed_before or filters.accepted_before
+    accepted_only = filters.accepted_after is not None or filters.accepted_before is not None
     return RecordChanges(
         missions=known(filters.mission, "mission", Mission) or None,
         kinds=choices(filters.kind, "kind", KINDS) or None,
-        via=filters.via,
+        via=filters.via or ("news" if accepted_only else None),
         since=dt.datetime.combine(after, dt.time(), dt.UTC) if after else None,
         until=dt.datetime.combine(before, dt.time(), dt.UTC) + day if before else None,
     )
