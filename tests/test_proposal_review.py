@@ -23,16 +23,17 @@ PENDING_LIST = f"{CHANGELIST}?status__exact=pending"
 MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14, planned"
 BEFORE_MS29 = dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC)
 AFTER_MS29 = dt.datetime(2026, 7, 15, 0, 0, 1, tzinfo=dt.UTC)
+AFTER_LAUNCH_REPORT = dt.datetime(2026, 7, 17, 9, tzinfo=dt.UTC)  # a report published the day after a July 16 launch
 
 PLANNED, SCHEDULED, DELAYED = MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.DELAYED
 IN_FLIGHT, LANDED, CANCELLED = MissionStatus.IN_FLIGHT, MissionStatus.LANDED, MissionStatus.CANCELLED
 
 
-def reported(sentence: str, n: int = 0) -> ProposedUpdate:
-    """The proposal one news article with this sentence makes (the pipeline's own path)."""
-    entry = Entry(
-        f"https://news{n}.example.org/a", "", f"Report {n}", dt.datetime(2026, 4, 30, tzinfo=dt.UTC), sentence
-    )
+def reported(sentence: str, n: int = 0, *, published: dt.datetime = dt.datetime(2026, 4, 30, tzinfo=dt.UTC)):
+    """The proposal one news article with this sentence makes (the pipeline's own path).
+    Extraction proposes nothing for an event reported as done on a day after the article
+    was published, so reports of a launch that happened are published after it."""
+    entry = Entry(f"https://news{n}.example.org/a", "", f"Report {n}", published, sentence)
     [proposal] = ingest_entry(entry, source=None).proposals
     return ProposedUpdate.objects.select_related("mission", "person").get(pk=proposal.pk)
 
@@ -85,7 +86,7 @@ def test_accepting_gives_the_mission_the_state_the_proposal_names(kind, happened
 
 def test_a_launch_reported_as_happened_puts_a_cancelled_mission_in_flight():
     Mission.objects.filter(name="Soyuz MS-29").update(status=CANCELLED)
-    launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.")
+    launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.", published=AFTER_LAUNCH_REPORT)
 
     assert accept_proposal(proposal=launched) == "Soyuz MS-29: launch set to 2026-07-16; status in flight."
     assert Mission.objects.get(name="Soyuz MS-29").status == IN_FLIGHT
@@ -121,7 +122,7 @@ def test_the_review_shows_the_launch_the_record_has_when_a_report_moves_it():
     Mission.objects.filter(name="Soyuz MS-29").update(
         launch_at=dt.datetime(2026, 7, 14, tzinfo=dt.UTC), launch_precision=Precision.DAY, status=SCHEDULED
     )
-    launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.")
+    launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.", published=AFTER_LAUNCH_REPORT)
 
     review = review_of(launched, now=dt.datetime(2026, 7, 17, tzinfo=dt.UTC))
 
@@ -160,7 +161,7 @@ def test_the_review_warns_that_a_month_is_past_only_once_the_month_is_over():
 
 
 def test_the_review_warns_when_a_reported_event_lies_in_the_future():
-    launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.")
+    launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.", published=AFTER_LAUNCH_REPORT)
     assert review_of(launched, now=BEFORE_MS29).warnings == [
         "The proposal says the launch happened, but its date, 2026-07-16, is still to come."
     ]
