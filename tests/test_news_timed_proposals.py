@@ -96,9 +96,10 @@ def test_a_timed_report_refines_a_record_that_knows_only_the_day():
     assert proposal.date_display == "2026-07-14 12:40 UTC"
 
 
-def test_a_timed_report_of_the_minute_the_record_has_proposes_nothing():
+def test_a_timed_report_within_a_minute_of_the_records_instant_proposes_nothing():
+    """The news rounds to the minute, either way: 12:40 and the record's 12:41:10 agree."""
     Mission.objects.filter(name="Soyuz MS-29").update(
-        launch_at=dt.datetime(2026, 7, 14, 12, 40, 31, tzinfo=dt.UTC), launch_precision=Precision.EXACT
+        launch_at=dt.datetime(2026, 7, 14, 12, 41, 10, tzinfo=dt.UTC), launch_precision=Precision.EXACT
     )
     assert report(TIMED, 0) == []
     assert report(UNTIMED, 1) == []

@@ -93,8 +93,9 @@ def _record_agrees(mission: Mission, event: str, reported: dt.datetime, precisio
         # the record's date says nothing new; proposing it would blur the record.
         reported_start = window_start(reported, precision)
         return reported_start <= current < window_end(reported_start, precision)
-    if precision == Precision.EXACT:  # both to the minute: the news gives no seconds
-        return current.replace(second=0, microsecond=0) == reported
+    if precision == Precision.EXACT:
+        # The news gives minutes, rounded either way: a minute apart is the same instant.
+        return abs(current.replace(second=0, microsecond=0) - reported) <= dt.timedelta(minutes=1)
     start = window_start(current, current_precision)
     return start <= reported < max(window_end(start, current_precision), start + dt.timedelta(days=1))
 
