@@ -120,6 +120,14 @@ def test_the_admin_review_page_shows_the_proposed_time(editor_client):
     assert '<div class="readonly">2026-07-14 12:40 UTC (exact time precision)</div>' in html
 
 
+def test_the_api_gives_an_accepted_proposals_time(client):
+    [proposal] = report(TIMED)
+    accept_proposal(proposal=proposal)
+    [update] = client.get("/api/updates").json()["items"]
+    assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["time"] == "12:40:00"
+    assert update["proposal"]["precision"] == "exact"
+
+
 def test_the_database_refuses_a_time_without_exact_precision():
     [proposal] = report(UNTIMED)
     with pytest.raises(IntegrityError), transaction.atomic():
