@@ -237,6 +237,7 @@ def test_accepted_updates_name_their_source_articles(client, news):
     assert {"field": "launch", "what": "Soyuz MS-29 launch", "old": "unknown", "new": "2026-07-14"} in update["changes"]
     assert update["proposal"]["kind"] == "launch"
     assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["precision"] == "day"
+    assert update["proposal"]["time"] is None
     assert update["changed_at"] == "2024-06-01T12:00:00Z"
     assert update["sources"][0]["url"].startswith("https://sample.invalid/")
     assert "July 14, 2026" in update["sources"][0]["sentence"]

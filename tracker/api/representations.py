@@ -329,6 +329,7 @@ def update(request: HttpRequest, change: RecordChange) -> dict:
             "kind": proposal.kind,
             "summary": proposal.summary,
             "date": proposal.date,
+            "time": proposal.time,
             "precision": proposal.precision or None,
             "outcome": proposal.outcome,
         }

@@ -211,6 +211,7 @@ class ProposalOut(Schema):
     kind: Literal["launch", "docking", "undocking", "landing", "delay", "crew_assignment", "agreement"]
     summary: str = Field(description="What the news reported: 'Soyuz MS-29 launch: 2026-07-14, planned'.")
     date: dt.date | None
+    time: dt.time | None = Field(description="Time of day, UTC, when the news gave one (precision is then 'exact').")
     precision: Precision | None
     outcome: str
 

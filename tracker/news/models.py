@@ -204,6 +204,8 @@ class ProposedUpdate(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals")
     date = models.DateField(null=True, blank=True)
+    # The time of day (UTC) when the news gives one; the proposal is then exact to the minute.
+    time = models.TimeField(null=True, blank=True, help_text="Time of day, UTC, when the news gives one.")
     precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
     happened = models.BooleanField(default=False)
     summary = models.CharField(max_length=300)
@@ -229,6 +231,10 @@ class ProposedUpdate(models.Model):
                 name="news_proposal_precision_iff_date",
             ),
             models.CheckConstraint(
+                condition=Q(time__isnull=True) | Q(date__isnull=False, precision="exact"),
+                name="news_proposal_time_is_exact_on_a_date",
+            ),
+            models.CheckConstraint(
                 condition=~Q(kind="crew_assignment") | Q(person__isnull=False, mission__isnull=False),
                 name="news_proposal_crew_assignment_names_person_and_mission",
             ),
@@ -243,8 +249,15 @@ class ProposedUpdate(models.Model):
         return self.summary
 
     @property
+    def instant(self) -> dt.datetime | None:
+        """The proposed date (and time, if any) as a UTC datetime: the start of its window."""
+        if self.date is None:
+            return None
+        return dt.datetime.combine(self.date, self.time or dt.time(), dt.UTC)
+
+    @property
     def date_display(self) -> str:
-        return format_instant(self.date, self.precision)
+        return format_instant(self.instant, self.precision)
 
 
 class ProposalEvidence(models.Model):

@@ -40,22 +40,25 @@ class Candidate:
     date: dt.date | None
     precision: str
     happened: bool
+    time: dt.time | None = None  # UTC, when the report gives one (precision is then exact)
 
     @property
     def fact_key(self) -> str:
+        # A timed report keys on its day: it is the same fact as an untimed report of that
+        # day, which it refines (record_proposals) rather than duplicates.
         parts = [
             self.kind,
             self.mission.slug if self.mission else "",
             self.person.slug if self.person else "",
             self.date.isoformat() if self.date else "",
-            self.precision,
+            Precision.DAY if self.time else self.precision,
             "happened" if self.happened else "planned",
         ]
         return "|".join(parts)
 
     @property
     def summary(self) -> str:
-        when = format_instant(self.date, self.precision) if self.date else "date unknown"
+        when = format_instant(self.instant, self.precision) if self.date else "date unknown"
         state = "happened" if self.happened else "planned"
         if self.kind == ProposalKind.CREW_ASSIGNMENT:
             return f"{self.person}: seat on {self.mission}"
@@ -65,12 +68,16 @@ class Candidate:
             return f"{self.mission} launch moved to {when}"
         return f"{self.mission} {self.kind}: {when}, {state}"
 
+    @property
+    def instant(self) -> dt.datetime | None:
+        return _as_datetime(self.date, self.time) if self.date else None
 
-def _as_datetime(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+def _as_datetime(day: dt.date, time: dt.time | None = None) -> dt.datetime:
+    return dt.datetime.combine(day, time or dt.time(), dt.UTC)
 
 
-def _record_agrees(mission: Mission, event: str, day: dt.date, precision: str, happened: bool) -> bool:
+def _record_agrees(mission: Mission, event: str, reported: dt.datetime, precision: str, happened: bool) -> bool:
     """Does the record already say this, at least as precisely?"""
     if happened and event == "launch" and mission.status not in FLOWN_STATUSES:
         return False
@@ -84,27 +91,39 @@ def _record_agrees(mission: Mission, event: str, day: dt.date, precision: str, h
     if FINENESS.index(current_precision) < FINENESS.index(precision):
         # A coarser report ("launched last month", "in the first half of 2026") that holds
         # the record's date says nothing new; proposing it would blur the record.
-        reported_start = window_start(_as_datetime(day), precision)
+        reported_start = window_start(reported, precision)
         return reported_start <= current < window_end(reported_start, precision)
-    reported = _as_datetime(day)
+    if precision == Precision.EXACT:
+        # The news gives minutes, rounded either way: a minute apart is the same instant.
+        return abs(current.replace(second=0, microsecond=0) - reported) <= dt.timedelta(minutes=1)
     start = window_start(current, current_precision)
     return start <= reported < max(window_end(start, current_precision), start + dt.timedelta(days=1))
+
+
+def _event_time(event: Event) -> dt.time | None:
+    """The event's UTC time of day, when it has one on a day-precise date."""
+    if not event.time or event.precision != Precision.DAY:
+        return None
+    try:
+        return dt.time.fromisoformat(event.time)
+    except ValueError:
+        return None
 
 
 def candidate_for(event: Event, *, mission: Mission | None, person: Person | None) -> Candidate | None:
     """The change this event asks of the record, or None if it changes nothing or cannot be applied."""
     if event.type in TIMED_EVENTS:
-        if (
-            mission is None
-            or event.date is None
-            or _record_agrees(mission, event.type, event.date, event.precision, event.happened)
-        ):
+        if mission is None or event.date is None:
             return None
-        return Candidate(event.type, mission, None, event.date, event.precision, event.happened)
+        time = _event_time(event)
+        precision = Precision.EXACT if time else event.precision
+        if _record_agrees(mission, event.type, _as_datetime(event.date, time), precision, event.happened):
+            return None
+        return Candidate(event.type, mission, None, event.date, precision, event.happened, time)
     if event.type == "delay":
         if mission is None or event.date is None or mission.status in FLOWN_STATUSES:
             return None
-        if _record_agrees(mission, "launch", event.date, event.precision, happened=False):
+        if _record_agrees(mission, "launch", _as_datetime(event.date), event.precision, happened=False):
             return None
         return Candidate(ProposalKind.DELAY, mission, None, event.date, event.precision, False)
     if event.type == "crew_assignment":
@@ -129,6 +148,7 @@ def _unsaved_proposal(candidate: Candidate, confidence: float) -> ProposedUpdate
         mission=candidate.mission,
         person=candidate.person,
         date=candidate.date,
+        time=candidate.time,
         precision=candidate.precision if candidate.date else "",
         happened=candidate.happened,
         summary=candidate.summary[:300],
@@ -152,6 +172,8 @@ def record_proposals(supports: list[tuple[Candidate, Article, str, float]]) -> l
     for candidate, _, _, confidence in supports:
         best[candidate.fact_key] = max(confidence, best.get(candidate.fact_key, 0.0))
     first = {candidate.fact_key: candidate for candidate, *_ in reversed(supports)}
+    # A timed report of the fact refines an untimed one: the first timed report gives the time.
+    first |= {candidate.fact_key: candidate for candidate, *_ in reversed(supports) if candidate.time}
     ProposedUpdate.objects.bulk_create(
         [_unsaved_proposal(first[key], confidence) for key, confidence in best.items()], ignore_conflicts=True
     )
@@ -160,6 +182,7 @@ def record_proposals(supports: list[tuple[Candidate, Article, str, float]]) -> l
         if confidence > proposals[key].confidence:  # a more confident report than any before
             ProposedUpdate.objects.filter(pk=proposals[key].pk, confidence__lt=confidence).update(confidence=confidence)
             proposals[key].confidence = confidence
+        _refine_time(proposals[key], first[key])
     ProposalEvidence.objects.bulk_create(
         [
             ProposalEvidence(proposal=proposals[c.fact_key], article=a, sentence=s[:2000], confidence=conf)
@@ -168,6 +191,19 @@ def record_proposals(supports: list[tuple[Candidate, Article, str, float]]) -> l
         ignore_conflicts=True,  # the same article's evidence, stored by a concurrent worker
     )
     return [proposals[candidate.fact_key] for candidate, *_ in supports]
+
+
+def _refine_time(proposal: ProposedUpdate, candidate: Candidate) -> None:
+    """Give a pending untimed proposal the time a report of the same day gives. A decided
+    one keeps what the editor decided on; the report is still its evidence."""
+    if candidate.time is None or proposal.time is not None or proposal.status != ProposalStatus.PENDING:
+        return
+    changes = {"time": candidate.time, "precision": Precision.EXACT, "summary": candidate.summary[:300]}
+    if ProposedUpdate.objects.filter(pk=proposal.pk, time__isnull=True, status=ProposalStatus.PENDING).update(
+        **changes
+    ):
+        for name, value in changes.items():
+            setattr(proposal, name, value)
 
 
 class ProposalNotApplicable(Exception):
@@ -223,7 +259,7 @@ def _mark_history(obj, proposal: ProposedUpdate) -> None:
 
 def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
     event = proposal_event(proposal)
-    setattr(mission, f"{event}_at", _as_datetime(proposal.date))
+    setattr(mission, f"{event}_at", proposal.instant)
     setattr(mission, f"{event}_precision", proposal.precision)
     mission.status = status_after(proposal, mission.status)
     mission.full_clean()

@@ -52,7 +52,7 @@ def _event_review(proposal: ProposedUpdate, mission: Mission, now: dt.datetime) 
 
 def _event_warnings(proposal: ProposedUpdate, mission: Mission, after: str, now: dt.datetime) -> list[str]:
     event = proposal_event(proposal)
-    start = window_start(dt.datetime.combine(proposal.date, dt.time(), dt.UTC), proposal.precision)
+    start = window_start(proposal.instant, proposal.precision)
     end = max(window_end(start, proposal.precision), start + dt.timedelta(days=1))
     warnings = []
     if not proposal.happened and end <= now:
