@@ -371,5 +371,8 @@ def test_the_agreement_with_its_documents_and_flights(client):
     original = agreement["documents"][0]
     assert (original["key"], original["kind"], original["signed_on"]) == ("original", "original", "2022-07-14")
     assert [m["slug"] for m in original["missions"]][:2] == ["soyuz-ms-22", "spacex-crew-5"]
-    assert original["flown"] == len(original["missions"]) == 7
+    assert original["flown"] == len(original["missions"]) == 7 and original["in_flight"] == 0
+    # Addendum 3 covers Soyuz MS-28 and Crew-12, still up: launched, not landed.
+    third = next(d for d in agreement["documents"] if "2026" in d["title"] and d["kind"] == "addendum")
+    assert third["in_flight"] == 2 and third["flown"] >= 2
     assert {d["kind"] for d in agreement["documents"]} == {"original", "addendum", "statement"}

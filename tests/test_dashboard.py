@@ -282,3 +282,14 @@ def test_the_dashboard_shows_a_documents_first_flights_and_links_the_rest(client
     html = client.get("/").content.decode()
     agreement = html[html.index('id="agreement-progress"') : html.index('aria-labelledby="flights-heading"')]
     assert "and 25 more</a>" in agreement  # the original covers 7 + 30 flights; 12 are shown
+
+
+def test_a_flight_still_up_is_marked_in_flight_not_flown_under_the_agreement(client):
+    with time_machine.travel(TODAY, tick=False):
+        html = client.get(reverse("record:dashboard")).content.decode()
+    assert (
+        'class="chip in-flight" href="/missions/soyuz-ms-28/">Soyuz MS-28<span class="visually-hidden">: in flight'
+        in html
+    )
+    assert 'class="chip flown" href="/missions/soyuz-ms-22/">Soyuz MS-22<span class="visually-hidden">: flown' in html
+    assert 'class="chip to-fly" href="/missions/soyuz-ms-29/">' in html

@@ -9,7 +9,17 @@ from django.http import HttpRequest
 
 from tracker.news.changes import RecordChange
 from tracker.news.models import Article, Mention
-from tracker.record.models import EVENTS, Agreement, Leg, Mission, Person, Seat, Spacecraft, VehicleFamily
+from tracker.record.models import (
+    EVENTS,
+    Agreement,
+    Leg,
+    Mission,
+    MissionStatus,
+    Person,
+    Seat,
+    Spacecraft,
+    VehicleFamily,
+)
 from tracker.record.models.missions import FLOWN_STATUSES
 
 from .filters import PageParams, cross_flight_state
@@ -245,6 +255,7 @@ def agreement(request: HttpRequest) -> dict | None:
                 "notes": document.notes,
                 "missions": [ref(m) for m in document.missions.all()],
                 "flown": sum(1 for m in document.missions.all() if m.status in FLOWN_STATUSES),
+                "in_flight": sum(1 for m in document.missions.all() if m.status == MissionStatus.IN_FLIGHT),
                 "sources": [{"url": c.url, "title": c.title} for c in document.sources.all()],
             }
             for document in row.documents.all()

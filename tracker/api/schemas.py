@@ -150,7 +150,8 @@ class AgreementDocumentOut(Schema):
     crew_changes: str
     notes: str
     missions: list[Ref]
-    flown: int = Field(description="How many of its missions have flown (in flight or landed).")
+    flown: int = Field(description="How many of its missions have launched (in flight or landed).")
+    in_flight: int = Field(description="How many of those are still in flight (launched, not yet landed).")
     sources: list[CitationOut]
 
 
