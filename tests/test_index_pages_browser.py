@@ -197,3 +197,31 @@ def test_screenshots_of_the_404_page(browser, live_server, record, theme, width,
         screenshot(page, f"not-found-{width}-{theme}", full_page=False)
     finally:
         context.close()
+
+
+def test_the_404_pages_search_box_finds_what_was_typed(browser, live_server, record):
+    # Not a watched tab: the first page answers 404 on purpose.
+    context = browser.new_context(base_url=live_server.url, viewport=LAPTOP)
+    try:
+        page = context.new_page()
+        assert page.goto("/missions/soyuz-ms-99/").status == 404
+        page.get_by_label("Or search the record").fill("Rubio")
+        with page.expect_navigation():
+            page.locator("form.error-search").get_by_role("button", name="Search").click()
+        assert re.search(r"/search/\?q=Rubio$", page.url)
+        assert page.locator("main").get_by_role("link", name="Francisco Rubio").first.is_visible()
+    finally:
+        context.close()
+
+
+def test_the_apply_button_filters_the_missions_with_javascript_on(open_page):
+    page = open_page()
+    page.goto("/missions/")
+    page.get_by_label("Launch year").select_option("2022")
+    page.wait_for_url(re.compile(r"year=2022"))  # the select alone swaps the list (htmx)
+    page.get_by_label("Status").select_option("landed")
+    page.wait_for_url(re.compile(r"status=landed"))
+    # The click itself sends the filters (a button that did nothing would time out here).
+    with page.expect_response(lambda r: "year=2022" in r.url and "status=landed" in r.url):
+        page.get_by_role("button", name="Apply").click()
+    assert set(mission_rows(page)) == {"mission-soyuz-ms-22", "mission-spacex-crew-5"}
