@@ -33,6 +33,24 @@ FINENESS = [Precision.EXACT, Precision.DAY, Precision.MONTH, Precision.QUARTER, 
 
 
 @dataclass(frozen=True)
+class KnownFacts:
+    """What the proposal step asks the record about every event — who already has a seat on
+    which mission, which months an agreement document is dated — read once per batch of
+    articles instead of one query per event."""
+
+    seats: frozenset[tuple[int, int]]  # (mission id, person id)
+    agreement_months: frozenset[tuple[int, int]]  # (year, month) signed or announced
+
+    @classmethod
+    def read(cls) -> "KnownFacts":
+        dates = AgreementDocument.objects.values_list("signed_on", "announced_on")
+        return cls(
+            seats=frozenset(Seat.objects.values_list("mission_id", "person_id")),
+            agreement_months=frozenset((day.year, day.month) for pair in dates for day in pair if day),
+        )
+
+
+@dataclass(frozen=True)
 class Candidate:
     kind: str
     mission: Mission | None
@@ -110,7 +128,9 @@ def _event_time(event: Event) -> dt.time | None:
         return None
 
 
-def candidate_for(event: Event, *, mission: Mission | None, person: Person | None) -> Candidate | None:
+def candidate_for(
+    event: Event, *, mission: Mission | None, person: Person | None, known: KnownFacts
+) -> Candidate | None:
     """The change this event asks of the record, or None if it changes nothing or cannot be applied."""
     if event.type in TIMED_EVENTS:
         if mission is None or event.date is None:
@@ -127,15 +147,11 @@ def candidate_for(event: Event, *, mission: Mission | None, person: Person | Non
             return None
         return Candidate(ProposalKind.DELAY, mission, None, event.date, event.precision, False)
     if event.type == "crew_assignment":
-        if mission is None or person is None or Seat.objects.filter(mission=mission, person=person).exists():
+        if mission is None or person is None or (mission.pk, person.pk) in known.seats:
             return None
         return Candidate(ProposalKind.CREW_ASSIGNMENT, mission, person, None, "", event.happened)
     if event.type == "agreement" and event.date is not None:
-        month = dt.date(event.date.year, event.date.month, 1)
-        known = AgreementDocument.objects.filter(signed_on__year=month.year, signed_on__month=month.month).exists() or (
-            AgreementDocument.objects.filter(announced_on__year=month.year, announced_on__month=month.month).exists()
-        )
-        if known:
+        if (event.date.year, event.date.month) in known.agreement_months:
             return None
         return Candidate(ProposalKind.AGREEMENT, None, None, event.date, event.precision, event.happened)
     return None

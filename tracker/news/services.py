@@ -26,7 +26,14 @@ from .models import (
     SourceKind,
 )
 from .parse import Entry, ParseError, parse_feed, parse_page
-from .proposals import TIMED_EVENTS, ProposalNotApplicable, accept_proposal, candidate_for, record_proposals
+from .proposals import (
+    TIMED_EVENTS,
+    KnownFacts,
+    ProposalNotApplicable,
+    accept_proposal,
+    candidate_for,
+    record_proposals,
+)
 from .record_index import IndexedRecord, current_record_index
 from .store import upsert_article, upsert_articles
 
@@ -76,10 +83,11 @@ class PollResult:
 
 @dataclass
 class IngestContext:
-    """What one polling round reads once rather than once per entry: the record's index and
-    the missions and people its events name."""
+    """What one polling round reads once rather than once per entry: the record's index,
+    the missions and people its events name, and the facts the proposal step checks."""
 
     record: IndexedRecord = field(default_factory=current_record_index)
+    known: KnownFacts = field(default_factory=KnownFacts.read)
     _missions: dict[int, Mission | None] = field(default_factory=dict)
     _people: dict[int, Person | None] = field(default_factory=dict)
 
@@ -142,7 +150,7 @@ def supports_for(article: Article, extraction: Extraction, context: IngestContex
             continue  # a wrong date proposed is worse than none: such an article is linked, not proposed
         mission = _infer_mission(event, context, article.published_at)
         person = context.person(event.person) if event.person else None
-        candidate = candidate_for(event, mission=mission, person=person)
+        candidate = candidate_for(event, mission=mission, person=person, known=context.known)
         if candidate is not None:
             # A mission inferred from the vehicle alone is a guess: never more than even odds.
             confidence = event.confidence if event.mission or not mission else min(event.confidence, 0.5)
