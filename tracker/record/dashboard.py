@@ -124,6 +124,9 @@ def agreement_progress(*, with_sources: bool = False) -> tuple[Agreement | None,
     for document in documents:
         covered = document.missions.all()
         document.flown_count = sum(1 for mission in covered if mission.status in FLOWN_STATUSES)
+        # A flight still up has launched but not flown its whole course: pages count it apart.
+        document.in_flight_count = sum(1 for mission in covered if mission.status == MissionStatus.IN_FLIGHT)
+        document.landed_count = document.flown_count - document.in_flight_count
         # The dashboard shows a document's first flights; the agreement page shows them all.
         document.first_missions, document.more_missions = (
             covered[:CHIPS_PER_DOCUMENT],

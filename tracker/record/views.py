@@ -14,7 +14,7 @@ from tracker.news.queries import latest_linked_articles
 
 from . import dashboard, detail, indexes, ledger, ledger_chart, timeline
 from .forms import CrossFlightFilterForm, MissionFilterForm
-from .models import Mission, MissionStatus, Person, VehicleFamily
+from .models import Mission, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
 
 # Regions of the dashboard that htmx may ask for alone (HX-Target == partial name).
@@ -84,10 +84,6 @@ def agreement_view(request):
     agreement, documents = dashboard.agreement_progress(with_sources=True)
     if agreement is None:
         raise Http404("No agreement is recorded yet.")
-    for document in documents:
-        # A flight still in progress has not flown yet: the page says so apart.
-        document.in_flight_count = sum(1 for m in document.missions.all() if m.status == MissionStatus.IN_FLIGHT)
-        document.landed_count = document.flown_count - document.in_flight_count
     return render(
         request,
         "record/agreement.html",
