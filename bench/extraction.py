@@ -88,10 +88,14 @@ def forget_events(missions: list[str]) -> None:
     from tracker.record.page_cache import bump_record_version
 
     chosen = Mission.objects.filter(name__in=missions)
-    chosen.filter(status__in=FLOWN_STATUSES).update(status=MissionStatus.PLANNED)
-    chosen.update(
-        **{f"{event}_{field}": value for event in TIMED for field, value in (("at", None), ("precision", ""))}
-    )
+    forgotten = {
+        f"{event}_{field}": value
+        for event in TIMED
+        for field, value in (("at", None), ("precision", ""), ("certainty", ""))
+    }
+    # One UPDATE each, so the CHECKs tying the status to the launch hold after every statement.
+    chosen.filter(status__in=FLOWN_STATUSES).update(status=MissionStatus.PLANNED, **forgotten)
+    chosen.update(**forgotten)
     bump_record_version()
 
 

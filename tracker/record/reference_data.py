@@ -21,9 +21,11 @@ from django.utils.text import slugify
 from tracker.lib.fuzzy_dates import parse_partial_date
 
 from .models import (
+    EVENTS,
     Agency,
     Agreement,
     AgreementDocument,
+    Certainty,
     Citation,
     Leg,
     Mission,
@@ -76,6 +78,37 @@ def split_nickname(name: str) -> tuple[str, list[str]]:
 
 def day(text: str | None) -> tuple[dt.datetime | None, str]:
     return parse_partial_date(text) if text else (None, "")
+
+
+def planned_targets(name: str, planned: dict) -> dict:
+    """Mission field values for a flight's `planned` object: each announced target as the
+    event's time, its precision and its certainty (a target, or "no earlier than").
+
+    The caller refuses a target for an event with a `*_date`: that field holds what
+    happened, and an event that happened has no target left."""
+    values = {}
+    for event in EVENTS:
+        if not planned.get(event):
+            continue
+        where = f"{name}: planned.{event}"
+        try:
+            instant, precision = parse_partial_date(planned[event])
+        except ValueError as exc:
+            raise ReferenceDataError(f"{where}: {exc}") from None
+        stated = planned.get(f"{event}_precision", precision)
+        if stated != precision:
+            raise ReferenceDataError(
+                f"{where}: {planned[event]!r} is a date to the {precision}, but {event}_precision says {stated!r}."
+            )
+        net = planned.get("no_earlier_than", False)
+        values.update(
+            {
+                f"{event}_at": instant,
+                f"{event}_precision": precision,
+                f"{event}_certainty": Certainty.NO_EARLIER_THAN if net else Certainty.TARGET,
+            }
+        )
+    return values
 
 
 def _is_loader_owned(obj: models.Model) -> bool:
@@ -212,13 +245,20 @@ class Loader:
             "status": STATUSES[flight["status"]],
             "notes": flight.get("notes") or "",
         }
-        for event in ("launch", "docking", "undocking", "landing"):
+        for event in EVENTS:
             try:
                 values[f"{event}_at"], values[f"{event}_precision"] = day(flight.get(f"{event}_date"))
             except ValueError as exc:
                 raise ReferenceDataError(f"{name}: {event}_date: {exc}") from None
+            values[f"{event}_certainty"] = Certainty.CONFIRMED if values[f"{event}_at"] else ""
+        planned = flight.get("planned") or {}
+        for event in EVENTS:
+            if planned.get(event) and values[f"{event}_at"]:
+                raise ReferenceDataError(f"{name}: the {event} happened ({event}_date) and has a planned target too.")
+        values.update(planned_targets(name, planned))
         mission = self.upsert(Mission, {"name": name}, values, name)
-        self.link(mission, "sources", self.citations(flight.get("sources", [])))
+        urls = [*flight.get("sources", []), *([planned["source"]] if planned.get("source") else [])]
+        self.link(mission, "sources", self.citations(urls))
         return mission
 
     def seat(self, mission: Mission | None, person: Person | None, leg: str, role: str | None, where: str) -> None:

@@ -91,7 +91,7 @@ class _Found:
     missions: list[Occurrence]
     mission: Occurrence | None
     dates: list[DateExpr]
-    others: list[int]  # where the sentence's other reported triggers start
+    others: list[tuple[int, int]]  # the spans of the sentence's other reported triggers
     inferred: bool = False  # the mission is the story's, not named in the sentence
 
 
@@ -118,7 +118,7 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
     events, agreed = [], False
     reports = _reports(page, span, found_triggers)
     for trigger in reports:
-        others = [t.start for t in reports if t is not trigger and t.type != trigger.type]
+        others = [(t.start, t.end) for t in reports if t is not trigger and t.type != trigger.type]
         found = _Found(trigger, span, missions, _nearest(missions, trigger), dates, others)
         if trigger.type == "agreement":
             if not agreed and _is_agreement(page, span, trigger):

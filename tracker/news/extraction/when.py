@@ -89,18 +89,24 @@ def resolve_anchor(text: str, expr: DateExpr, reference: dt.date | None, tense: 
     return None
 
 
-def pick_time(text: str, span: tuple[int, int], trigger_at: tuple[int, int], others: list[int]) -> TimeExpr | None:
+def pick_time(
+    text: str, span: tuple[int, int], trigger_at: tuple[int, int], others: list[tuple[int, int]]
+) -> TimeExpr | None:
     """The time of day that goes with the trigger at `trigger_at`: one not nearer another trigger
-    of the sentence (`others`: their starts), a UTC one first, then one with a zone."""
+    of the sentence (`others`: their spans), a UTC one first, then one with a zone.
+
+    Distances run to the nearer edge of each trigger word, so in "launched at 09:27 UTC …
+    and docked at 12:34 UTC" each verb keeps the time that follows it."""
     times = find_times(text, *span)
-    mine = [t for t in times if not any(_distance(t, o) < _distance(t, trigger_at[0]) for o in others)]
+    mine = [t for t in times if not any(_distance(t, o) < _distance(t, trigger_at) for o in others)]
     if not mine:
         return None
-    return min(mine, key=lambda t: (not t.utc, t.zone is None, _distance(t, trigger_at[0])))
+    return min(mine, key=lambda t: (not t.utc, t.zone is None, _distance(t, trigger_at)))
 
 
-def _distance(time: TimeExpr, at: int) -> int:
-    return min(abs(time.start - at), abs(time.end - at))
+def _distance(time: TimeExpr, word: tuple[int, int]) -> int:
+    """Characters between the time and the word (0 when they touch or overlap)."""
+    return max(0, word[0] - time.end, time.start - word[1])
 
 
 def at_utc(

@@ -2,13 +2,15 @@
 
 from .agreement import Agreement, AgreementDocument, DocumentKind
 from .citation import Citation
-from .missions import EVENTS, Mission, MissionQuerySet, MissionStatus
+from .missions import EVENTS, TARGETS, Certainty, Mission, MissionQuerySet, MissionStatus
 from .people import Agency, Person, PersonAlias
 from .seats import Leg, Role, Seat, SeatQuerySet
 from .vehicles import Spacecraft, VehicleFamily
 
 __all__ = [
     "EVENTS",
+    "TARGETS",
+    "Certainty",
     "Agency",
     "Agreement",
     "AgreementDocument",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
+from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
 from tracker.lib.instants import END_INSTANT, FIRST_INSTANT, validate_in_record_range
 
 from .citation import Citation
@@ -33,27 +33,60 @@ class MissionStatus(models.TextChoices):
 
 UPCOMING_STATUSES = (MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.DELAYED)
 FLOWN_STATUSES = (MissionStatus.IN_FLIGHT, MissionStatus.LANDED)
+# Statuses under which no event of the flight has happened yet.
+UNFLOWN_STATUSES = (*UPCOMING_STATUSES, MissionStatus.CANCELLED)
+
+
+class Certainty(models.TextChoices):
+    """Whether an event's recorded time is what happened or what was announced.
+
+    A target is the latest announced time of an event that has not happened ("launch
+    14 July 2026"); "no earlier than" is a target that only bounds it from below ("NET
+    September 2026"). The pages show a target as a target and call it overdue once its
+    window has passed with no confirmation; accepting a report that the event happened
+    turns it into `confirmed`.
+    """
+
+    CONFIRMED = "confirmed", "happened"
+    TARGET = "target", "target"
+    NO_EARLIER_THAN = "net", "target, no earlier than"
+
+
+TARGETS = (Certainty.TARGET, Certainty.NO_EARLIER_THAN)
+
+
+def default_certainty(status: str, event: str) -> str:
+    """What a time given with no stated certainty means under the mission's status: before
+    the flight every time is a target; in flight the launch and docking have happened and
+    the undocking and landing are still to come; after landing everything has happened."""
+    if status in UNFLOWN_STATUSES:
+        return Certainty.TARGET
+    if status == MissionStatus.IN_FLIGHT and event in ("undocking", "landing"):
+        return Certainty.TARGET
+    return Certainty.CONFIRMED
 
 
 def overdue(event: str, now: dt.datetime) -> Q:
-    """Missions whose `event` window ended (more than the grace period) before `now`."""
+    """Missions whose `event` is a target whose window ended (more than the grace period)
+    before `now` with no confirmation in the record."""
     reference = now - STALE_GRACE
     condition = Q()
     for precision in Precision.values:
         # The window ended before `reference` exactly when it started before the window
         # that contains `reference`: one index-friendly comparison per precision.
         condition |= Q(**{f"{event}_precision": precision, f"{event}_at__lt": window_start(reference, precision)})
-    return condition
+    return condition & Q(**{f"{event}_certainty__in": TARGETS})
 
 
 def stale_condition(now: dt.datetime) -> Q:
-    """An expected event whose date has passed with no confirmation in the record."""
+    """A target whose date has passed with no confirmation in the record, or a flight in
+    space with no landing target that has outstayed its vehicle's usual stay."""
     reference = now - STALE_GRACE
-    launch_overdue = Q(status__in=UPCOMING_STATUSES) & overdue("launch", now)
-    landing_overdue = Q(status=MissionStatus.IN_FLIGHT) & (
-        overdue("landing", now) | Q(landing_at__isnull=True, expected_landing_at__lt=reference)
+    target_overdue = Q(status__in=(*UPCOMING_STATUSES, MissionStatus.IN_FLIGHT)) & (
+        overdue("launch", now) | overdue("docking", now) | overdue("undocking", now) | overdue("landing", now)
     )
-    return launch_overdue | landing_overdue
+    outstayed = Q(status=MissionStatus.IN_FLIGHT, landing_at__isnull=True, expected_landing_at__lt=reference)
+    return target_overdue | outstayed
 
 
 class MissionQuerySet(models.QuerySet):
@@ -128,6 +161,23 @@ def _event_constraints():
                 name=f"mission_{event}_precision_valid",
             )
         )
+        # Likewise a certainty: a recorded time is either what happened or a target.
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(**{f"{event}_at__isnull": True, f"{event}_certainty": ""})
+                | Q(**{f"{event}_at__isnull": False, f"{event}_certainty__in": Certainty.values}),
+                name=f"mission_{event}_certainty_iff_time",
+                violation_error_message=f"A {event} time is either what happened or a target.",
+            )
+        )
+        # Nothing has happened on a flight that has not flown.
+        constraints.append(
+            models.CheckConstraint(
+                condition=~Q(status__in=UNFLOWN_STATUSES) | ~Q(**{f"{event}_certainty": Certainty.CONFIRMED}),
+                name=f"mission_unflown_{event}_not_confirmed",
+                violation_error_message=f"A flight that has not flown cannot have a {event} that happened.",
+            )
+        )
     for event in EVENTS:
         constraints.append(
             models.CheckConstraint(
@@ -166,6 +216,16 @@ def _precision() -> models.CharField:
     )
 
 
+def _certainty(event: str) -> models.CharField:
+    return models.CharField(
+        max_length=10,
+        choices=Certainty.choices,
+        blank=True,
+        help_text=f"Whether the {event} time is what happened or an announced target. "
+        "Blank: decided from the status (a target until the event is past).",
+    )
+
+
 class Mission(models.Model):
     """One flight to the ISS: Soyuz MS-22, SpaceX Crew-5."""
 
@@ -184,12 +244,16 @@ class Mission(models.Model):
     launch_site = models.CharField(max_length=200, blank=True, help_text="Blank when unknown.")
     launch_at = _instant("launch")
     launch_precision = _precision()
+    launch_certainty = _certainty("launch")
     docking_at = _instant("docking")
     docking_precision = _precision()
+    docking_certainty = _certainty("docking")
     undocking_at = _instant("undocking")
     undocking_precision = _precision()
+    undocking_certainty = _certainty("undocking")
     landing_at = _instant("landing")
     landing_precision = _precision()
+    landing_certainty = _certainty("landing")
     status = models.CharField(max_length=20, choices=MissionStatus.choices, default=MissionStatus.PLANNED)
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Citation, blank=True, related_name="missions")
@@ -207,6 +271,18 @@ class Mission(models.Model):
                 name="mission_flown_has_launch",
                 violation_error_message="A mission in flight or landed needs a launch time.",
             ),
+            # The status and the launch agree: a flight in space or home has launched.
+            models.CheckConstraint(
+                condition=~Q(status__in=FLOWN_STATUSES) | Q(launch_certainty=Certainty.CONFIRMED),
+                name="mission_flown_launch_confirmed",
+                violation_error_message="A mission in flight or landed has launched: its launch is not a target.",
+            ),
+            # ... and a landed flight's landing, if its time is known, happened.
+            models.CheckConstraint(
+                condition=~Q(status=MissionStatus.LANDED) | ~Q(landing_certainty__in=TARGETS),
+                name="mission_landed_landing_confirmed",
+                violation_error_message="A landed mission's landing is not a target.",
+            ),
             *_event_constraints(),
         ]
         indexes = [
@@ -217,14 +293,60 @@ class Mission(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.settle_certainty()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("record:mission", args=[self.slug])
 
-    def describe(self, event: str) -> str:
-        """The event's time at its real precision, e.g. 'July 2026' or 'unknown'."""
-        return format_instant(getattr(self, f"{event}_at"), getattr(self, f"{event}_precision"))
+    def describe(self, event: str, now: dt.datetime | None = None) -> str:
+        """The event's time at its real precision, a target said as one: '2022-09-21',
+        'target 2026-07-14', 'NET September 2026', with ', overdue' once a target has
+        passed unconfirmed; 'unknown' when the record has no time."""
+        text = format_instant(getattr(self, f"{event}_at"), getattr(self, f"{event}_precision"))
+        certainty = getattr(self, f"{event}_certainty")
+        if certainty == Certainty.TARGET:
+            text = f"target {text}"
+        elif certainty == Certainty.NO_EARLIER_THAN and not text.startswith("NET "):
+            text = f"NET {text}"
+        if self.is_overdue(event, now):
+            text += ", overdue"
+        return text
+
+    def is_target(self, event: str) -> bool:
+        """The event's recorded time is an announced target, not what happened."""
+        return getattr(self, f"{event}_certainty") in TARGETS
+
+    def is_overdue(self, event: str, now: dt.datetime | None = None) -> bool:
+        """A target whose whole window (and the grace period) has passed unconfirmed; never
+        for a cancelled flight, whose targets will not happen."""
+        instant, precision = getattr(self, f"{event}_at"), getattr(self, f"{event}_precision")
+        if not self.is_target(event) or instant is None or self.status == MissionStatus.CANCELLED:
+            return False
+        return window_end(instant, precision) + STALE_GRACE <= (now or timezone.now())
+
+    def settle_certainty(self) -> None:
+        """Make each event's certainty agree with the status, which says what has happened:
+        before the flight nothing has (a time is a target), a flight in space has launched,
+        a landed one has done everything. Within what the status leaves open (an in-flight
+        docking or landing, a target or a NET), a stated certainty stands and a blank one
+        takes the default. Code that predates targets, and an editor who leaves the field
+        blank, still write a coherent row."""
+        for event in EVENTS:
+            certainty = getattr(self, f"{event}_certainty")
+            if getattr(self, f"{event}_at") is None:
+                certainty = ""
+            elif self.status in UNFLOWN_STATUSES:
+                certainty = certainty if certainty in TARGETS else Certainty.TARGET
+            elif self.status == MissionStatus.LANDED or event == "launch":
+                certainty = Certainty.CONFIRMED
+            elif not certainty:
+                certainty = default_certainty(self.status, event)
+            setattr(self, f"{event}_certainty", certainty)
 
     def clean(self):
         from tracker.record.validation import validate_mission
 
+        self.settle_certainty()  # before the CHECKs are validated
         validate_mission(self)
