@@ -112,3 +112,18 @@ def feed_server():
 
     with FeedServer() as server:
         yield server
+
+
+@pytest.fixture
+def ms29_launch_unannounced(db):
+    """Soyuz MS-29 with no launch target, as the record stood before the April 2026
+    announcement: the sample feed's MS-29 story then proposes the 14 July target, which the
+    review, admin and feed tests decide on. (With the shipped record it restates the target
+    and proposes nothing.)"""
+    from tracker.record.page_cache import bump_record_version
+
+    ms29 = Mission.objects.get(name="Soyuz MS-29")
+    ms29.launch_at, ms29.launch_precision = None, ""
+    ms29.save()
+    bump_record_version()
+    return ms29

@@ -30,7 +30,7 @@ from tracker.news.models import ProposalStatus, ProposedUpdate
 from tracker.news.services import poll_sources_now
 from tracker.record.models import Citation, Mission, Person, VehicleFamily
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ms29_launch_unannounced")]
 
 PASSWORD = "correct horse battery"  # the personas' (tests/conftest.py)
 LOGIN = "/admin/login/"

@@ -50,7 +50,27 @@ def test_a_time_without_a_precision_is_rejected():
 
 
 def test_a_precision_without_a_time_is_rejected():
-    rejected(lambda: Mission.objects.filter(name="Soyuz MS-29").update(launch_precision="day"))
+    rejected(lambda: Mission.objects.filter(name="Soyuz MS-29").update(docking_precision="day"))
+
+
+def test_a_certainty_without_a_time_is_rejected():
+    rejected(lambda: Mission.objects.filter(name="Soyuz MS-29").update(docking_certainty="target"))
+
+
+def test_a_time_without_a_certainty_is_rejected():
+    rejected(lambda: Mission.objects.filter(name="Soyuz MS-29").update(launch_certainty=""))
+
+
+def test_a_flight_that_has_not_flown_cannot_have_an_event_that_happened():
+    rejected(lambda: Mission.objects.filter(name="Soyuz MS-29").update(launch_certainty="confirmed"))
+
+
+def test_a_flight_in_space_has_launched_its_launch_is_not_a_target():
+    rejected(lambda: Mission.objects.filter(name="Soyuz MS-28").update(launch_certainty="target"))
+
+
+def test_a_landed_flights_landing_is_not_a_target():
+    rejected(lambda: ms22().update(landing_certainty="net"))
 
 
 def test_an_unknown_precision_is_rejected():

@@ -14,7 +14,7 @@ from tracker.news.parse import Entry
 from tracker.news.services import ingest_entry, poll_sources_now
 from tracker.record.models import Mission, MissionStatus, Person, Seat
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ms29_launch_unannounced")]
 
 MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14, planned"
 MS28_LANDING = "Soyuz MS-28 landing: July 2026, planned"

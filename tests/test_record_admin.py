@@ -56,7 +56,7 @@ def test_a_date_with_a_blank_time_is_saved_as_known_to_the_day(editor_client, ad
     assert response.status_code == 302, field_errors(response)
     saved = Mission.objects.get(name="Soyuz MS-40")
     assert (saved.launch_at, saved.launch_precision) == (dt.datetime(2027, 3, 14, tzinfo=UTC), Precision.DAY)
-    assert saved.describe("launch") == "2027-03-14"
+    assert saved.describe("launch") == "target 2027-03-14"  # a planned flight's launch is a target
 
 
 def test_a_typed_time_makes_the_event_exact(editor_client, add_form):
@@ -69,7 +69,7 @@ def test_a_typed_time_makes_the_event_exact(editor_client, add_form):
 def test_a_typed_midnight_is_an_exact_midnight(editor_client, add_form):
     data = add_form("Soyuz MS-40", launch_at_0="2027-03-14", launch_at_1="00:00", launch_precision="")
     assert editor_client.post(admin_url(Mission, "add"), data).status_code == 302
-    assert Mission.objects.get(name="Soyuz MS-40").describe("launch") == "2027-03-14 00:00 UTC"
+    assert Mission.objects.get(name="Soyuz MS-40").describe("launch") == "target 2027-03-14 00:00 UTC"
 
 
 def test_a_date_known_to_the_day_shows_an_empty_time_box(editor_client, mission):

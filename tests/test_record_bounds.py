@@ -113,11 +113,15 @@ def checks_off():
 
 @pytest.fixture(params=["Soyuz MS-29", "Soyuz MS-28"], ids=["planned", "in-flight"])
 def launch_in_9999(request, checks_off):
-    """A planned mission, or one in flight (whose expected landing is launch + usual stay),
-    saved with a launch on 9999-12-31."""
+    """A planned mission, or one in flight with no landing target (whose expected landing
+    is then launch + usual stay), saved with a launch on 9999-12-31."""
     flight = Mission.objects.get(name=request.param)
+    unknown = {f"{part}": value for part, value in (("at", None), ("precision", ""), ("certainty", ""))}
     Mission.objects.filter(pk=flight.pk).update(
-        launch_at=YEAR_9999, launch_precision=Precision.DAY, docking_at=None, docking_precision=""
+        launch_at=YEAR_9999,
+        launch_precision=Precision.DAY,
+        **{f"docking_{part}": value for part, value in unknown.items()},
+        **{f"landing_{part}": value for part, value in unknown.items()},
     )
     return flight
 

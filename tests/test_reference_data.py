@@ -1,5 +1,6 @@
 """Loading the shipped reference record: idempotent, keeps editors' work, all or nothing."""
 
+import datetime as dt
 import json
 import shutil
 from io import StringIO
@@ -40,9 +41,9 @@ def load(directory=REFERENCE_DIR) -> str:
 
 def test_the_record_holds_the_shipped_flights_people_and_seats():
     assert Mission.objects.count() == 18  # 17 agreement-era flights + Starliner's crew flight test
-    assert Person.objects.count() == 52
-    assert Seat.objects.count() == 108
-    assert AgreementDocument.objects.count() == 5
+    assert Person.objects.count() == 55
+    assert Seat.objects.count() == 114
+    assert AgreementDocument.objects.count() == 6
 
 
 def test_loading_twice_changes_nothing():
@@ -143,8 +144,8 @@ def test_malformed_json_is_a_clear_error(tmp_path):
 
 def test_unknown_values_stay_unknown(mission):
     ms29 = mission("Soyuz MS-29")
-    assert ms29.launch_at is None and ms29.launch_precision == ""
-    assert ms29.describe("launch") == "unknown"
+    assert ms29.docking_at is None and ms29.docking_precision == "" and ms29.docking_certainty == ""
+    assert ms29.describe("docking") == "unknown"
     assert ms29.launch_vehicle == ""
     assert mission("SpaceX Crew-13").launch_site == ""
     assert Seat.objects.get(person__name="Pyotr Dubrov", leg="ascent").role == ""
@@ -193,4 +194,41 @@ def test_the_loader_function_reports_what_it_created():
     Seat.objects.all().delete()
     Seat.history.all().delete()
     report = load_reference_data()
-    assert report.created["seat"] == 108
+    assert report.created["seat"] == 114
+
+
+def test_planned_targets_load_as_targets_not_facts(mission):
+    ms29, crew13, ms28 = mission("Soyuz MS-29"), mission("SpaceX Crew-13"), mission("Soyuz MS-28")
+    assert (ms29.launch_at.date(), ms29.launch_precision, ms29.launch_certainty) == (
+        dt.date(2026, 7, 14),
+        "day",
+        "target",
+    )
+    assert (crew13.launch_at.date(), crew13.launch_precision, crew13.launch_certainty) == (
+        dt.date(2026, 9, 1),
+        "month",
+        "net",
+    )
+    assert (ms28.status, ms28.landing_precision, ms28.landing_certainty) == ("in_flight", "month", "target")
+    assert ms28.launch_certainty == "confirmed"
+    assert ms29.describe("launch", dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == "target 2026-07-14"
+    assert crew13.describe("launch", dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == "NET September 2026"
+    assert ms29.describe("launch", dt.datetime(2026, 12, 4, tzinfo=dt.UTC)) == "target 2026-07-14, overdue"
+
+
+@pytest.mark.parametrize(
+    ("planned", "message"),
+    [
+        ({"launch": "2026-07-14", "launch_precision": "month"}, "is a date to the day, but launch_precision says"),
+        ({"launch": "July 2026"}, "is not a date of the form"),
+        ({"landing": "2022-09-21"}, r"Soyuz MS-22: the landing happened \(landing_date\) and has a planned target too"),
+    ],
+)
+def test_a_bad_planned_target_is_named_in_the_error(tmp_path, planned, message):
+    def add_target(flights):
+        # MS-22 has happened in full; MS-29 has no dates, only its launch target.
+        name = "Soyuz MS-22" if "landing" in planned else "Soyuz MS-29"
+        next(flight for flight in flights if flight["mission"] == name)["planned"] = planned
+
+    with pytest.raises(CommandError, match=message):
+        load(broken_copy(tmp_path, add_target))

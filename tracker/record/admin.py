@@ -117,12 +117,16 @@ class MissionAdmin(HistoryAdmin):
                 "fields": [
                     "launch_at",
                     "launch_precision",
+                    "launch_certainty",
                     "docking_at",
                     "docking_precision",
+                    "docking_certainty",
                     "undocking_at",
                     "undocking_precision",
+                    "undocking_certainty",
                     "landing_at",
                     "landing_precision",
+                    "landing_certainty",
                 ]
             },
         ),

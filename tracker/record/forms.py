@@ -8,7 +8,7 @@ from django.forms.utils import from_current_timezone
 from tracker.lib.fuzzy_dates import Precision
 from tracker.lib.instants import validate_in_record_range
 
-from .models import EVENTS, Agency, Mission, MissionStatus, VehicleFamily
+from .models import EVENTS, Agency, Certainty, Mission, MissionStatus, VehicleFamily
 
 PHASE_STATUSES = [
     (MissionStatus.PLANNED, "planned"),
@@ -99,7 +99,7 @@ class MissionAdminForm(forms.ModelForm):
             "spacecraft",
             "launch_vehicle",
             "launch_site",
-            *(f"{event}_{part}" for event in EVENTS for part in ("at", "precision")),
+            *(f"{event}_{part}" for event in EVENTS for part in ("at", "precision", "certainty")),
             "sources",
             "notes",
         ]
@@ -114,6 +114,11 @@ class MissionAdminForm(forms.ModelForm):
                 field = self.fields[f"{event}_precision"]
                 field.choices = [("", "from the time (none: day; typed: exact)"), *Precision.choices]
                 field.label = f"{event.capitalize()} known to"
+                field.help_text = ""
+            if f"{event}_certainty" in self.fields:
+                field = self.fields[f"{event}_certainty"]
+                field.choices = [("", "from the status (a target until it has happened)"), *Certainty.choices]
+                field.label = f"{event.capitalize()} is"
                 field.help_text = ""
 
     def _time_typed(self, event: str) -> bool:

@@ -111,15 +111,54 @@ def planned_targets(name: str, planned: dict) -> dict:
     return values
 
 
-def _is_loader_owned(obj: models.Model) -> bool:
-    latest = obj.history.order_by("-history_date", "-history_id").first()
-    return latest is not None and latest.history_change_reason == REFERENCE_REASON and latest.history_user_id is None
+class RecordSnapshot:
+    """The record's rows and who last saved each, read once per model (a few queries for the
+    whole load instead of three per row: a load runs at every start of the product).
+
+    A row is the loader's while its latest history entry is the loader's own save."""
+
+    def __init__(self):
+        self._rows: dict[tuple, dict[tuple, models.Model]] = {}
+        self._earlier: dict[tuple, dict[tuple, int]] = {}
+        self._latest_save: dict[type[models.Model], dict[int, bool]] = {}
+
+    def find(self, model: type[models.Model], lookup: dict) -> models.Model | None:
+        keys = tuple(sorted(lookup))
+        if (model, keys) not in self._rows:
+            self._rows[model, keys] = {tuple(getattr(obj, key) for key in keys): obj for obj in model.objects.all()}
+        return self._rows[model, keys].get(tuple(lookup[key] for key in keys))
+
+    def earlier_id(self, model: type[models.Model], lookup: dict) -> int | None:
+        """The id of a row that once matched `lookup` (an editor renamed or deleted it since)."""
+        keys = tuple(sorted(lookup))
+        if (model, keys) not in self._earlier:
+            rows = model.history.order_by("history_date", "history_id").values_list(*keys, "id")
+            self._earlier[model, keys] = {tuple(row[:-1]): row[-1] for row in rows}
+        return self._earlier[model, keys].get(tuple(lookup[key] for key in keys))
+
+    def is_loader_owned(self, obj: models.Model) -> bool:
+        model = type(obj)
+        if model not in self._latest_save:
+            rows = model.history.order_by("id", "history_date", "history_id").values_list(
+                "id", "history_change_reason", "history_user_id"
+            )
+            self._latest_save[model] = {pk: reason == REFERENCE_REASON and user is None for pk, reason, user in rows}
+        return self._latest_save[model].get(obj.pk, False)
+
+    def saved(self, obj: models.Model) -> None:
+        """Note a row the loader just created or updated."""
+        self.is_loader_owned(obj)  # read the model's history before marking this row
+        self._latest_save[type(obj)][obj.pk] = True
+        for (model, keys), rows in self._rows.items():
+            if model is type(obj):
+                rows[tuple(getattr(obj, key) for key in keys)] = obj
 
 
 class Loader:
     def __init__(self, directory: Path):
         self.directory = directory
         self.report = LoadReport()
+        self.snapshot = RecordSnapshot()
 
     def read(self, name: str):
         path = self.directory / name
@@ -135,16 +174,16 @@ class Loader:
 
         Returns the current row (even if kept as the editor left it), or None when an
         editor deleted it."""
-        obj = model.objects.filter(**lookup).first()
+        obj = self.snapshot.find(model, lookup)
         if obj is None:
-            earlier = model.history.filter(**lookup).order_by("-history_date").first()
-            if earlier is not None:
+            earlier_id = self.snapshot.earlier_id(model, lookup)
+            if earlier_id is not None:
                 # It existed: an editor renamed or deleted it since.
-                current = model.objects.filter(pk=earlier.id).first()
+                current = model.objects.filter(pk=earlier_id).first()
                 self.report.kept.append(f"{model._meta.verbose_name} {label} ({'renamed' if current else 'deleted'})")
                 return current
             return self.save(model(**lookup, **values), label, created=True)
-        if not _is_loader_owned(obj):
+        if not self.snapshot.is_loader_owned(obj):
             if any(getattr(obj, key) != value for key, value in values.items()):
                 self.report.kept.append(f"{model._meta.verbose_name} {label}")
             return obj
@@ -162,13 +201,14 @@ class Loader:
             raise ReferenceDataError(f"{obj._meta.verbose_name} {label}: {'; '.join(exc.messages)}") from None
         obj._change_reason = REFERENCE_REASON
         obj.save()
+        self.snapshot.saved(obj)
         (self.report.created if created else self.report.updated)[obj._meta.verbose_name] += 1
         return obj
 
     def link(self, obj: models.Model | None, relation: str, targets: list[models.Model]) -> None:
         """Add missing many-to-many links, only on rows the loader still owns (an editor's
         change of links saves the row in the admin, which makes it theirs)."""
-        if obj is None or not _is_loader_owned(obj):
+        if obj is None or not self.snapshot.is_loader_owned(obj):
             return
         manager = getattr(obj, relation)
         existing = set(manager.values_list("pk", flat=True))

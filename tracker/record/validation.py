@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from tracker.lib.fuzzy_dates import format_instant
+
 from .models import Leg, Mission, MissionStatus, Seat
 
 
@@ -37,8 +39,8 @@ class Stay:
         return self.descent.mission.landing_at is None and self.descent.mission.status != MissionStatus.LANDED
 
     def describe(self) -> str:
-        start = self.ascent.mission.describe("launch")
-        end = self.descent.mission.describe("landing") if self.descent else "unknown"
+        start = _when(self.ascent.mission, "launch")
+        end = _when(self.descent.mission, "landing") if self.descent else "unknown"
         if self.descent and self.descent.mission_id != self.ascent.mission_id:
             return f"{self.ascent.mission} → {self.descent.mission} ({start} – {end})"
         return f"{self.ascent.mission} ({start} – {end})"
@@ -91,12 +93,12 @@ def _overlap(first: Stay, second: Stay) -> bool:
 def _overlap_days(first: Stay, second: Stay) -> str:
     """'from 2022-11-01 to 2023-03-12': the days both stays claim, at the precision known."""
     later = max(first, second, key=lambda stay: stay.start)
-    since = later.ascent.mission.describe("launch")
+    since = _when(later.ascent.mission, "launch")
     ends = [stay for stay in (first, second) if stay.end is not None]
     if not ends:
         return f"from {since} on (neither has landed yet)"
     earlier = min(ends, key=lambda stay: stay.end)
-    return f"from {since} to {earlier.descent.mission.describe('landing')}"
+    return f"from {since} to {_when(earlier.descent.mission, 'landing')}"
 
 
 def overlap_message(first: Stay, second: Stay) -> str:
@@ -152,8 +154,8 @@ def second_return(seat: Seat, seats: list[Seat]) -> str | None:
             continue
         if other.mission.pk != seat.mission.pk and launch_seat_for(other, seats) == ascent:
             return (
-                f"{seat.person} already comes home on {other.mission} ({other.mission.describe('landing')}) "
-                f"from the stay that began on {ascent.mission} ({ascent.mission.describe('launch')}): "
+                f"{seat.person} already comes home on {other.mission} ({_when(other.mission, 'landing')}) "
+                f"from the stay that began on {ascent.mission} ({_when(ascent.mission, 'launch')}): "
                 f"a second descent seat on {seat.mission} would bring them home twice. Remove one of the two "
                 f"descent seats, or record the later flight up first."
             )
@@ -202,9 +204,12 @@ def validate_seat(seat: Seat) -> None:
 
 
 def _when(mission: Mission, event: str) -> str:
-    if getattr(mission, f"{event}_precision"):
-        return mission.describe(event)
-    return f"{getattr(mission, f'{event}_at'):%Y-%m-%d}"
+    """The time alone, without "target" or "overdue": these messages are about which times
+    clash, whether announced or flown."""
+    instant, precision = getattr(mission, f"{event}_at"), getattr(mission, f"{event}_precision")
+    if instant is None:
+        return "unknown"
+    return format_instant(instant, precision) if precision else f"{instant:%Y-%m-%d}"
 
 
 def _order_errors(mission: Mission) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
-from tracker.lib.instants import END_INSTANT, FIRST_INSTANT, validate_in_record_range
+from tracker.lib.instants import END_INSTANT, FIRST_INSTANT, shifted, validate_in_record_range
 
 from .citation import Citation
 from .vehicles import LONGEST_TYPICAL_STAY, Spacecraft, VehicleFamily
@@ -324,7 +324,7 @@ class Mission(models.Model):
         instant, precision = getattr(self, f"{event}_at"), getattr(self, f"{event}_precision")
         if not self.is_target(event) or instant is None or self.status == MissionStatus.CANCELLED:
             return False
-        return window_end(instant, precision) + STALE_GRACE <= (now or timezone.now())
+        return shifted(window_end(instant, precision), STALE_GRACE) <= (now or timezone.now())
 
     def settle_certainty(self) -> None:
         """Make each event's certainty agree with the status, which says what has happened:

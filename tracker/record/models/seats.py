@@ -1,12 +1,12 @@
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .missions import FLOWN_STATUSES, Mission, MissionStatus
+from .missions import FLOWN_STATUSES, Certainty, Mission, MissionStatus
 from .people import Person
 
 
@@ -68,6 +68,15 @@ def launch_seat_for_descent():
     )
 
 
+def _happened(event: str) -> Case:
+    """The mission's `event` time when it happened, NULL when it is unknown or a target."""
+    return Case(
+        When(**{f"mission__{event}_certainty": Certainty.CONFIRMED}, then=F(f"mission__{event}_at")),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
 class SeatQuerySet(models.QuerySet):
     def with_connections(self):
         """Annotate where each seat's stay began and ended when that is another mission:
@@ -104,9 +113,11 @@ class SeatQuerySet(models.QuerySet):
             .annotate(
                 return_mission_id=Subquery(returning.values("mission_id")[:1]),
                 return_status=Subquery(returning.values("mission__status")[:1]),
-                stay_end=Subquery(returning.values("mission__landing_at")[:1]),
+                # Only what happened ends a stay: a landing target (even one long passed)
+                # leaves the person up, and counting on to now.
+                stay_end=Subquery(returning.annotate(end=_happened("landing")).values("end")[:1]),
                 left_station_at=Subquery(
-                    returning.annotate(left=Coalesce("mission__undocking_at", "mission__landing_at")).values("left")[:1]
+                    returning.annotate(left=Coalesce(_happened("undocking"), _happened("landing"))).values("left")[:1]
                 ),
             )
             .annotate(
