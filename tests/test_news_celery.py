@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from tests.faults.processes import free_port
 from tests.http_server import Route, rss
 from tracker.celery import app
 from tracker.lib.locks import exclusive
@@ -361,3 +362,15 @@ def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, fe
     assert second == "Station feed: not modified since the last poll."
     assert feed_server.requests[-1][1]["If-None-Match"] == ETAG
     assert snapshot() == before
+
+
+def test_a_poll_that_cannot_reach_redis_for_its_lock_leaves_its_source_due(feed_server, settings):
+    source = make_source(feed_server, next_poll_at=timezone.now() + dt.timedelta(minutes=30))  # as claimed
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # where the lock lives: refused
+
+    outcome = poll_source.apply(args=(source.pk,)).get()
+
+    assert outcome.startswith("Station feed: not polled, Redis unreachable")
+    source.refresh_from_db()
+    assert source.next_poll_at <= timezone.now()
+    assert feed_server.hits("/feed.xml") == 0

@@ -202,6 +202,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When the worker reconnects after losing Redis (tracker/celery.py), a poll still running
+# finishes and stores what it fetched rather than being killed mid-way; if its ack, owed to the
+# lost connection, fails, the task comes back after the visibility timeout. Celery's
+# default today, set here because it warns on every reconnect that the default may change.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"

@@ -25,3 +25,6 @@ _dispatch_seconds = float(os.environ.get("FAULTS_DISPATCH_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE["dispatch-due-news-sources"].update(  # noqa: F405
     schedule=_dispatch_seconds, options={"expires": _dispatch_seconds * 0.8}
 )
+
+# A task that only sleeps (tasks.py), for the scenario that needs a task to end at a set moment.
+CELERY_IMPORTS = ["tests.faults.tasks"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.faults import redis_outage
+from tests.faults import lost_ack, redis_outage
 
 pytestmark = pytest.mark.faults
 
@@ -33,3 +33,13 @@ def test_pages_answer_while_redis_is_down_and_ingestion_resumes_when_it_is_back(
     assert result.resumed_articles == 20
     assert result.app_processes_restarted == 0
     assert result.poll_now_after == "1 source(s) queued for polling."
+
+
+def test_a_task_that_ends_while_redis_is_frozen_does_not_stop_the_worker_taking_the_next(fault_context):
+    result = lost_ack.run(fault_context, log=print)
+
+    assert result.worker_running
+    assert result.next_task_seconds is not None and result.next_task_seconds < 30, result
+    # Its ack was lost with the connection, not its work: it ran once (a redelivery would come
+    # only after the visibility timeout, an hour).
+    assert result.first_task_runs == 1

@@ -3,6 +3,7 @@
 import logging
 import random
 
+import redis
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
@@ -51,16 +52,29 @@ def poll_source(self, source_id: int) -> str:
     source = NewsSource.objects.filter(pk=source_id).first()
     if source is None:
         return f"source {source_id} no longer exists"
+    try:
+        return _poll_under_lock(self, source)
+    except redis.RedisError as error:
+        # The lock lives in Redis: with Redis down or frozen the poll cannot start, and a retry
+        # could not be queued either. Give back the slot the dispatcher claimed, so its first
+        # round once Redis answers polls the source, not one a whole interval later.
+        NewsSource.objects.filter(pk=source_id).update(next_poll_at=timezone.now())
+        return f"{source.name}: not polled, Redis unreachable ({error}); left due"
+
+
+def _poll_under_lock(task, source: NewsSource) -> str:
+    """poll_source's work once the source's lock is held; `task` is the bound task, to retry."""
+    source_id = source.pk
     lock = f"news:poll:{source_id}"
     with exclusive(lock, timeout=settings.NEWS_POLL_LOCK_SECONDS, keep_for=POLL_LOCK_SECONDS) as held:
         if not held:
-            if (self.request.delivery_info or {}).get("redelivered") and self.request.retries < MAX_RETRIES:
+            if (task.request.delivery_info or {}).get("redelivered") and task.request.retries < MAX_RETRIES:
                 # A redelivered task's first run died (SIGKILL, out of memory, lost machine)
                 # and the lock may be that dead run's own, left to expire: skipping now would
                 # lose the round it began. Run again once the lock has expired. (A poll that
                 # merely meets a live one is skipped: the live one stores the feed.)
                 countdown = seconds_left(lock, default=settings.NEWS_POLL_LOCK_SECONDS) + random.uniform(0.5, 2)
-                raise self.retry(countdown=countdown) from None
+                raise task.retry(countdown=countdown) from None
             return f"{source.name}: another worker is polling it"
         # Read the row again under the lock: the poll that held it until a moment ago may
         # have stored a new ETag and failure count, or the source may have gone since.
@@ -70,10 +84,10 @@ def poll_source(self, source_id: int) -> str:
         try:
             return services.poll_source(source).describe()
         except FetchError as error:
-            if error.transient and self.request.retries < MAX_RETRIES:
+            if error.transient and task.request.retries < MAX_RETRIES:
                 # Exponential backoff with full jitter, so failing sources do not retry in step.
-                countdown = random.uniform(0, 30 * 2**self.request.retries)
-                raise self.retry(exc=error, countdown=countdown) from None
+                countdown = random.uniform(0, 30 * 2**task.request.retries)
+                raise task.retry(exc=error, countdown=countdown) from None
             return f"{source.name}: {error}"
         except ParseError as error:
             return f"{source.name}: {error}"
