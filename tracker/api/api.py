@@ -29,7 +29,9 @@ api = NinjaAPI(
         "flights (seat-swap) agreement. Lists are paginated (`limit`, `offset`) in a stable order; list "
         "filters take comma-separated values. Every response carries an ETag and Last-Modified; send "
         "If-None-Match or If-Modified-Since to get 304 Not Modified. Instants are UTC; an instant known "
-        "only roughly comes with its precision and is the start of its window."
+        "only roughly comes with its precision and is the start of its window. A mission's event time carries "
+        "its certainty: 'confirmed' (it happened), 'target' (announced, not yet happened) or 'net' (a target "
+        "no earlier than), with `net` and `overdue` (a target that passed unconfirmed) flags."
     ),
     urls_namespace="api",
 )
