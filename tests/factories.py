@@ -4,7 +4,16 @@ import datetime as dt
 import itertools
 
 from tracker.lib.fuzzy_dates import Precision
-from tracker.record.models import Agency, AgreementDocument, Mission, MissionStatus, Person, Seat, VehicleFamily
+from tracker.record.models import (
+    Agency,
+    AgreementDocument,
+    Certainty,
+    Mission,
+    MissionStatus,
+    Person,
+    Seat,
+    VehicleFamily,
+)
 
 _counter = itertools.count()
 
@@ -25,8 +34,10 @@ def make_cross_flights(count: int, *, status: str = MissionStatus.LANDED) -> lis
             status=status,
             launch_at=start + dt.timedelta(days=n) if flown else None,
             launch_precision=Precision.DAY if flown else "",
+            launch_certainty=Certainty.CONFIRMED if flown else "",  # bulk_create skips save()'s settling
             landing_at=start + dt.timedelta(days=n + 1) if status == MissionStatus.LANDED else None,
             landing_precision=Precision.DAY if status == MissionStatus.LANDED else "",
+            landing_certainty=Certainty.CONFIRMED if status == MissionStatus.LANDED else "",
         )
         for n in range(count)
     )
