@@ -158,8 +158,28 @@ def people():
     return Person.objects.select_related("agency").prefetch_related("aliases").order_by("name", "pk")
 
 
+def _flight(stay: Seat, returning: Mission | None, descent_cross: set, now: dt.datetime) -> dict:
+    """One stay of people_page(): `returning` is the mission that brought the person home;
+    `descent_cross` the (person, mission slug) pairs of cross-flight descent seats."""
+    returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
+    launched = stay.mission.launch_certainty == Certainty.CONFIRMED
+    return {
+        "launched_on": ref(stay.mission),
+        "returned_on": returned,
+        "launch_at": stay.mission.launch_at,
+        **_flight_event("launch", stay.mission, "launch", now),
+        "return_landing_at": stay.stay_end,
+        **_flight_event("return_landing", returning, "landing", now),
+        # Days from a target that passed unconfirmed would count a stay that never began.
+        "days": stay.stay_duration.days if launched and stay.stay_duration is not None else None,
+        "cross_flight": stay.is_cross_flight
+        or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
+    }
+
+
 def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> list[dict]:
-    """People with their days in space and each stay, in two queries for the whole page."""
+    """People with their days in space and each stay, in a fixed number of queries for the
+    whole page."""
     ids = [person.pk for person in rows]
     totals = Seat.objects.filter(person__in=ids).total_days_by_person(now)
     stays = (
@@ -176,22 +196,7 @@ def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> l
     returning = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
     flights = defaultdict(list)
     for stay in stays:
-        returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
-        launched = stay.mission.launch_certainty == Certainty.CONFIRMED
-        flights[stay.person_id].append(
-            {
-                "launched_on": ref(stay.mission),
-                "returned_on": returned,
-                "launch_at": stay.mission.launch_at,
-                **_flight_event("launch", stay.mission, "launch", now),
-                "return_landing_at": stay.stay_end,
-                **_flight_event("return_landing", returning.get(stay.return_mission_id), "landing", now),
-                # Days from a target that passed unconfirmed would count a stay that never began.
-                "days": stay.stay_duration.days if launched and stay.stay_duration is not None else None,
-                "cross_flight": stay.is_cross_flight
-                or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
-            }
-        )
+        flights[stay.person_id].append(_flight(stay, returning.get(stay.return_mission_id), descent_cross, now))
     return [
         {
             "slug": person.slug,
@@ -355,7 +360,8 @@ def update(request: HttpRequest, change: RecordChange) -> dict:
             "kind": proposal.kind,
             "summary": proposal.summary,
             "date": proposal.date,
-            "time": proposal.time,
+            # With its offset: an RFC 3339 time (the schema's format) says which zone it is in.
+            "time": proposal.time.replace(tzinfo=dt.UTC) if proposal.time else None,
             "precision": proposal.precision or None,
             "outcome": proposal.outcome,
         }

@@ -70,7 +70,7 @@ def status_text(event: CrewEvent) -> str:
     if event.certainty == Certainty.NO_EARLIER_THAN:
         return "No earlier than this date: an announced target that may still move later."
     if event.status == Firmness.CONFIRMED:
-        return "Scheduled: the announced target, set to the day; it has not happened yet and may still move."
+        return "Scheduled: the announced target, firm enough to plan on; it has not happened yet and may still move."
     return "Target: announced, not yet happened, and may still move."
 
 
