@@ -51,7 +51,14 @@ def test_ms22_is_what_the_record_says(client):
     assert ms22["vehicle_family"] == {"slug": "soyuz-ms", "name": "Soyuz MS"}
     assert ms22["operator"]["slug"] == "roscosmos"
     assert ms22["status"] == "landed" and ms22["is_cross_flight"] is True and ms22["stale"] is False
-    assert ms22["events"]["launch"] == {"at": "2022-09-21T00:00:00Z", "precision": "day", "display": "2022-09-21"}
+    assert ms22["events"]["launch"] == {
+        "at": "2022-09-21T00:00:00Z",
+        "precision": "day",
+        "certainty": "confirmed",
+        "net": False,
+        "overdue": False,
+        "display": "2022-09-21",
+    }
     ascent = {seat["person"]["name"]: seat for seat in ms22["seats"]["ascent"]}
     assert set(ascent) == {"Sergey Prokopyev", "Dmitry Petelin", "Francisco Rubio"}
     rubio = ascent["Francisco Rubio"]
@@ -87,11 +94,96 @@ def test_a_person_has_days_in_space_and_flights(client):
             "launched_on": {"slug": "soyuz-ms-22", "name": "Soyuz MS-22"},
             "returned_on": {"slug": "soyuz-ms-23", "name": "Soyuz MS-23"},
             "launch_at": "2022-09-21T00:00:00Z",
+            "launch_precision": "day",
+            "launch_certainty": "confirmed",
+            "launch_net": False,
+            "launch_overdue": False,
             "return_landing_at": "2023-09-27T00:00:00Z",
+            "return_landing_precision": "day",
+            "return_landing_certainty": "confirmed",
+            "return_landing_net": False,
+            "return_landing_overdue": False,
             "days": 371,
             "cross_flight": True,
         }
     ]
+
+
+# --- targets: announced times, not facts --------------------------------------------------------
+
+TODAY = dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)  # every target of the shipped record has passed
+BEFORE_THE_TARGETS = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+
+
+def test_a_launch_target_still_ahead_is_a_target_and_not_overdue(client):
+    with time_machine.travel(BEFORE_THE_TARGETS, tick=False):
+        launch = body(client, "/api/missions/soyuz-ms-29")["events"]["launch"]
+    assert launch == {
+        "at": "2026-07-14T00:00:00Z",
+        "precision": "day",
+        "certainty": "target",
+        "net": False,
+        "overdue": False,
+        "display": "target 2026-07-14",
+    }
+
+
+def test_a_launch_target_that_passed_unconfirmed_is_overdue(client):
+    with time_machine.travel(TODAY, tick=False):
+        ms29 = body(client, "/api/missions/soyuz-ms-29")
+    assert ms29["status"] == "planned" and ms29["stale"] is True
+    assert ms29["events"]["launch"]["certainty"] == "target"
+    assert ms29["events"]["launch"]["overdue"] is True
+    assert ms29["events"]["launch"]["display"] == "target 2026-07-14, overdue"
+    assert ms29["events"]["landing"] == {
+        "at": None,
+        "precision": None,
+        "certainty": None,
+        "net": False,
+        "overdue": False,
+        "display": "unknown",
+    }
+
+
+def test_a_no_earlier_than_month_is_net_in_the_list_and_in_cross_flights(client):
+    with time_machine.travel(TODAY, tick=False):
+        listed = {m["slug"]: m for m in body(client, "/api/missions?limit=200")["items"]}
+        upcoming = {m["slug"]: m for m in body(client, "/api/crossflights?state=upcoming")["items"]}
+    for crew13 in (listed["spacex-crew-13"], upcoming["spacex-crew-13"]):
+        launch = crew13["events"]["launch"]
+        assert (launch["at"], launch["precision"]) == ("2026-09-01T00:00:00Z", "month")
+        assert (launch["certainty"], launch["net"], launch["overdue"]) == ("net", True, True)
+        assert launch["display"] == "NET September 2026, overdue"
+
+
+def test_a_flight_in_space_has_a_confirmed_launch_and_a_landing_target(client):
+    with time_machine.travel(BEFORE_THE_TARGETS, tick=False):
+        events = body(client, "/api/missions/soyuz-ms-28")["events"]
+    assert events["launch"]["certainty"] == "confirmed"
+    assert (events["landing"]["certainty"], events["landing"]["precision"]) == ("target", "month")
+    assert events["landing"]["overdue"] is False
+
+
+def test_a_persons_planned_flight_says_its_launch_is_a_target_and_counts_no_days(client):
+    with time_machine.travel(TODAY, tick=False):
+        kikina = body(client, "/api/people/anna-kikina")
+    planned = next(f for f in kikina["flights"] if f["launched_on"]["slug"] == "soyuz-ms-29")
+    assert planned["launch_at"] == "2026-07-14T00:00:00Z" and planned["launch_precision"] == "day"
+    assert (planned["launch_certainty"], planned["launch_net"], planned["launch_overdue"]) == ("target", False, True)
+    # A target that passed unconfirmed is no launch: no days up on it.
+    assert planned["days"] is None
+    assert kikina["days_in_space"] == 158  # Crew-5 only
+
+
+def test_a_stay_in_space_says_its_return_landing_is_a_target(client):
+    with time_machine.travel(BEFORE_THE_TARGETS, tick=False):
+        ms28 = body(client, "/api/missions/soyuz-ms-28")
+        name = ms28["seats"]["ascent"][0]["person"]["slug"]
+        person = body(client, f"/api/people/{name}")
+    stay = next(f for f in person["flights"] if f["launched_on"]["slug"] == "soyuz-ms-28")
+    assert stay["launch_certainty"] == "confirmed" and stay["days"] is not None
+    assert (stay["return_landing_precision"], stay["return_landing_certainty"]) == ("month", "target")
+    assert stay["return_landing_overdue"] is False
 
 
 def test_unknown_objects_are_404_with_a_json_detail(client):

@@ -14,6 +14,7 @@ from tracker.news.models import NewsSource, ProposedUpdate, SourceKind
 from tracker.news.parse import Entry
 from tracker.news.proposals import accept_proposal, reject_proposal
 from tracker.news.services import ingest_entry, poll_sources_now
+from tracker.record.models import Mission
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,28 @@ def test_an_update_links_its_source_articles_that_readers_can_open(client, edito
     assert sorted(links(entry)["related"]) == ["https://news.example.org/ms29-date", "https://other.example.org/ms29"]
     summary = entry.findtext(f"{ATOM}summary")
     assert "MS-29 date set (Loopback news, 2026-05-02) https://news.example.org/ms29-date" in summary
+
+
+def test_a_moved_target_reads_as_a_target_in_the_updates_feed(client):
+    ms29 = Mission.objects.get(name="Soyuz MS-29")
+    ms29.launch_at = dt.datetime(2026, 8, 20, tzinfo=dt.UTC)
+    ms29.save()
+    (entry,) = entries(feed(client, UPDATES))
+    assert entry.findtext(f"{ATOM}title") == "Soyuz MS-29 launch: target 2026-07-14 → target 2026-08-20"
+
+
+def test_an_accepted_report_of_the_launch_turns_the_target_into_a_fact_in_the_updates_feed(client, editor, source):
+    article = report(
+        source,
+        url="https://news.example.org/ms29-launched",
+        title="Soyuz MS-29 launched",
+        text="Soyuz MS-29 launched from Baikonur on July 14, 2026 at 09:27 UTC with Dubrov, Kikina and Menon.",
+        published=dt.datetime(2026, 7, 14, 12, tzinfo=dt.UTC),
+    )
+    (proposal,) = article.proposals
+    accept_proposal(proposal=proposal, user=editor)
+    (entry,) = entries(feed(client, UPDATES))
+    assert "Soyuz MS-29 launch: target 2026-07-14 → 2026-07-14 09:27 UTC" in entry.findtext(f"{ATOM}summary")
 
 
 # --- news ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.cache import cache
 
 from tests.factories import make_cross_flights
 from tracker.lib.fuzzy_dates import Precision
-from tracker.record.models import Mission, MissionStatus
+from tracker.record.models import Certainty, Mission, MissionStatus
 from tracker.record.reference_data import REFERENCE_DIR, load_reference_data
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,8 @@ UTC = dt.UTC
 URL = "/feeds/crew-events.ics"
 # Before MS-29's launch date used below, so "upcoming" means upcoming.
 BEFORE_MS29 = dt.datetime(2026, 6, 1, 12, tzinfo=UTC)
+# The record's today: every target of the shipped record has passed unconfirmed.
+TODAY = dt.datetime(2026, 12, 4, 12, tzinfo=UTC)
 RUBIO = "francisco-rubio"
 
 
@@ -40,10 +42,12 @@ def fetch(client, query: str = "") -> icalendar.Calendar:
 
 
 def events(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
-    """Events by summary's first part: 'Launch: Soyuz MS-22'."""
+    """Events by summary without the crew or a target's mark: 'Launch: Soyuz MS-22' for
+    'Launch (target): Soyuz MS-22 (Rubio, …)'."""
     found = {}
     for event in calendar.walk("VEVENT"):
-        key = str(event["SUMMARY"]).split(" (")[0]
+        head, _, rest = str(event["SUMMARY"]).partition(": ")
+        key = f"{head.split(' (')[0]}: {rest.split(' (')[0]}"
         assert key not in found, f"two events {key}"
         found[key] = event
     return found
@@ -185,7 +189,7 @@ def test_a_planned_launch_to_the_day_is_tentative(client):
     set_event("Soyuz MS-29", "launch", dt.datetime(2026, 7, 14, tzinfo=UTC), Precision.DAY)
     launch = events(fetch(client))["Launch: Soyuz MS-29"]
     assert str(launch["STATUS"]) == "TENTATIVE"
-    assert str(launch["SUMMARY"]) == "Launch: Soyuz MS-29 (Menon, Dubrov, Kikina)"
+    assert str(launch["SUMMARY"]) == "Launch (target): Soyuz MS-29 (Menon, Dubrov, Kikina)"
 
 
 @time_machine.travel(BEFORE_MS29, tick=False)
@@ -207,6 +211,86 @@ def test_a_scheduled_launch_whose_date_passed_unconfirmed_is_tentative_and_overd
         launch = events(fetch(client))["Launch: Soyuz MS-29"]
     assert str(launch["STATUS"]) == "TENTATIVE"
     assert "Overdue" in str(launch["DESCRIPTION"])
+
+
+# --- targets: the certainty decides -------------------------------------------------------
+
+
+@time_machine.travel(BEFORE_MS29, tick=False)
+def test_the_shipped_launch_target_of_ms29_is_a_tentative_target(client):
+    launch = events(fetch(client))["Launch: Soyuz MS-29"]
+    assert str(launch["STATUS"]) == "TENTATIVE"
+    assert str(launch["SUMMARY"]).startswith("Launch (target): Soyuz MS-29 (")
+    assert launch["DTSTART"].dt == dt.date(2026, 7, 14)
+    description = str(launch["DESCRIPTION"])
+    assert description.startswith("Soyuz MS-29 launch: target 2026-07-14 (known to the day).\n")
+    assert "Target: announced, not yet happened" in description
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_target_that_passed_unconfirmed_says_so_in_its_title_and_description(client):
+    launch = events(fetch(client))["Launch: Soyuz MS-29"]
+    assert str(launch["STATUS"]) == "TENTATIVE"
+    assert str(launch["SUMMARY"]).startswith("Launch (target passed unconfirmed): Soyuz MS-29 (")
+    assert "target 2026-07-14 passed unconfirmed" in str(launch["DESCRIPTION"])
+    assert "Overdue" in str(launch["DESCRIPTION"])
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_event_that_happened_is_confirmed_with_a_plain_title(client):
+    launch = events(fetch(client))["Launch: Soyuz MS-22"]
+    assert str(launch["STATUS"]) == "CONFIRMED"
+    assert str(launch["SUMMARY"]) == "Launch: Soyuz MS-22 (Rubio, Prokopyev, Petelin)"
+    assert "Happened: confirmed by the record." in str(launch["DESCRIPTION"])
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_crew13s_no_earlier_than_month_stays_out_of_the_calendar(client):
+    assert not any(key.endswith("SpaceX Crew-13") for key in events(fetch(client)))
+
+
+@time_machine.travel(BEFORE_MS29, tick=False)
+def test_a_no_earlier_than_day_is_tentative_and_says_net_even_when_scheduled(client):
+    set_event(
+        "SpaceX Crew-13",
+        "launch",
+        dt.datetime(2026, 9, 14, tzinfo=UTC),
+        Precision.DAY,
+        launch_certainty=Certainty.NO_EARLIER_THAN,
+        status=MissionStatus.SCHEDULED,
+    )
+    launch = events(fetch(client))["Launch: SpaceX Crew-13"]
+    assert str(launch["STATUS"]) == "TENTATIVE"
+    assert str(launch["SUMMARY"]).startswith("Launch (NET): SpaceX Crew-13 (")
+    assert "SpaceX Crew-13 launch: NET 2026-09-14 (known to the day)." in str(launch["DESCRIPTION"])
+
+
+@time_machine.travel(BEFORE_MS29, tick=False)
+def test_a_scheduled_launch_target_is_confirmed_yet_still_called_a_target(client):
+    set_event(
+        "Soyuz MS-29", "launch", dt.datetime(2026, 7, 14, tzinfo=UTC), Precision.DAY, status=MissionStatus.SCHEDULED
+    )
+    launch = events(fetch(client))["Launch: Soyuz MS-29"]
+    assert str(launch["STATUS"]) == "CONFIRMED"
+    assert str(launch["SUMMARY"]).startswith("Launch (target): Soyuz MS-29 (")
+    assert "Scheduled: the announced target" in str(launch["DESCRIPTION"])
+
+
+@time_machine.travel(BEFORE_MS29, tick=False)
+def test_an_in_flight_undocking_in_the_past_is_tentative_until_the_record_confirms_it(client):
+    # Not "in flight and past, so it happened": the record's certainty says.
+    set_event("Soyuz MS-28", "undocking", dt.datetime(2026, 5, 30, tzinfo=UTC), Precision.DAY)
+    assert str(events(fetch(client))["Undocking: Soyuz MS-28"]["STATUS"]) == "TENTATIVE"
+    set_event(
+        "Soyuz MS-28",
+        "undocking",
+        dt.datetime(2026, 5, 30, tzinfo=UTC),
+        Precision.DAY,
+        undocking_certainty=Certainty.CONFIRMED,
+    )
+    undocking = events(fetch(client))["Undocking: Soyuz MS-28"]
+    assert str(undocking["STATUS"]) == "CONFIRMED"
+    assert str(undocking["SUMMARY"]).startswith("Undocking: Soyuz MS-28 (")
 
 
 @time_machine.travel(BEFORE_MS29, tick=False)

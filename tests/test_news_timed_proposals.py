@@ -124,7 +124,7 @@ def test_the_api_gives_an_accepted_proposals_time(client):
     [proposal] = report(TIMED)
     accept_proposal(proposal=proposal)
     [update] = client.get("/api/updates").json()["items"]
-    assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["time"] == "12:40:00"
+    assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["time"] == "12:40:00Z"
     assert update["proposal"]["precision"] == "exact"
 
 

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 UPDATES = "/feeds/updates.atom"
-MS28_LANDING = "Soyuz MS-28 landing: unknown → 2026-07-20"
+# The shipped record has MS-28's landing as a July 2026 target; the editor sets the day.
+MS28_LANDING = "Soyuz MS-28 landing: target July 2026 → target 2026-07-20"
 MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14, planned"
 
 
@@ -85,7 +86,7 @@ def test_the_api_lists_the_same_edit_with_who_when_and_old_to_new(editor_client,
     assert item["kind"] == "mission" and item["mission"] == {"slug": "soyuz-ms-28", "name": "Soyuz MS-28"}
     assert item["summary"] == MS28_LANDING
     assert item["changes"] == [
-        {"field": "landing", "what": "Soyuz MS-28 landing", "old": "unknown", "new": "2026-07-20"}
+        {"field": "landing", "what": "Soyuz MS-28 landing", "old": "target July 2026", "new": "target 2026-07-20"}
     ]
     changed_at = mission("Soyuz MS-28").history.latest().history_date
     assert abs(dt.datetime.fromisoformat(item["changed_at"]) - changed_at) < dt.timedelta(milliseconds=1)
@@ -98,6 +99,42 @@ def test_the_apis_etag_moves_on_when_an_editor_saves(editor_client, mission):
     after = editor_client.get("/api/updates", headers={"if-none-match": first["ETag"]})
     assert after.status_code == 200 and after["ETag"] != first["ETag"]
     assert [item["summary"] for item in after.json()["items"]] == [MS28_LANDING]
+
+
+def confirm_ms29_launch(mission) -> None:
+    """MS-29 launched: its day target becomes the time it happened (what accepting a report
+    of the launch does, by a script here so that only the fields matter)."""
+    ms29 = mission("Soyuz MS-29")
+    ms29.status = "in_flight"
+    ms29.launch_at, ms29.launch_precision = dt.datetime(2026, 7, 14, 9, 27, tzinfo=dt.UTC), "exact"
+    ms29.launch_certainty = "confirmed"
+    ms29.save()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC), tick=False)
+def test_a_target_that_happened_reads_target_then_fact_in_the_api_and_the_feed(client, mission):
+    confirm_ms29_launch(mission)
+
+    (item,) = api_items(client)
+    assert {
+        "field": "launch",
+        "what": "Soyuz MS-29 launch",
+        "old": "target 2026-07-14",
+        "new": "2026-07-14 09:27 UTC",
+    } in item["changes"]
+    assert not any("certainty" in change["field"] for change in item["changes"])
+    (entry,) = feed_entries(client)
+    assert "Soyuz MS-29 launch: target 2026-07-14 → 2026-07-14 09:27 UTC" in text(entry, "summary")
+
+
+def test_a_target_that_becomes_no_earlier_than_is_a_change_of_the_same_time(client, mission):
+    crew13 = mission("SpaceX Crew-13")
+    assert crew13.launch_certainty == "net"
+    crew13.launch_certainty = "target"
+    crew13.save()
+
+    (item,) = api_items(client)
+    assert item["summary"] == "SpaceX Crew-13 launch: NET September 2026 → target September 2026"
 
 
 def test_a_save_that_changes_nothing_is_not_an_update(editor_client, mission):

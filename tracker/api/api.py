@@ -1,6 +1,7 @@
 """The read-only JSON API: one NinjaAPI, a router per domain. Schema at /api/openapi.json,
 interactive docs at /api/docs (Swagger UI from our own static files)."""
 
+import datetime as dt
 import functools
 
 from django.http import Http404
@@ -9,15 +10,27 @@ from ninja import NinjaAPI, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from .caching import conditional_cached
 from .news_routes import router as news_router
 from .record_routes import router as record_router
 
 
+class UtcJSONEncoder(NinjaJSONEncoder):
+    """A time of day with its UTC offset, '12:40:00Z': the schema's `time` format (RFC 3339)
+    requires the offset, and Django's encoder refuses any time that has one."""
+
+    def default(self, o):
+        if isinstance(o, dt.time) and o.utcoffset() == dt.timedelta(0):
+            return o.replace(tzinfo=None).isoformat() + "Z"
+        return super().default(o)
+
+
 class Utf8JSONRenderer(JSONRenderer):
     # Cyrillic names as themselves, not \u escapes: readable, and a third smaller.
     json_dumps_params = {"ensure_ascii": False}
+    encoder_class = UtcJSONEncoder
 
 
 api = NinjaAPI(
@@ -29,7 +42,9 @@ api = NinjaAPI(
         "flights (seat-swap) agreement. Lists are paginated (`limit`, `offset`) in a stable order; list "
         "filters take comma-separated values. Every response carries an ETag and Last-Modified; send "
         "If-None-Match or If-Modified-Since to get 304 Not Modified. Instants are UTC; an instant known "
-        "only roughly comes with its precision and is the start of its window."
+        "only roughly comes with its precision and is the start of its window. A mission's event time carries "
+        "its certainty: 'confirmed' (it happened), 'target' (announced, not yet happened) or 'net' (a target "
+        "no earlier than), with `net` and `overdue` (a target that passed unconfirmed) flags."
     ),
     urls_namespace="api",
 )

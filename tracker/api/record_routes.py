@@ -35,9 +35,10 @@ NOT_FOUND = {404: ErrorOut}
 @decorate_view(conditional_cached(filters.MissionFilters))
 def list_missions(request, params: Query[filters.MissionFilters]):
     """Every mission in launch order (undated last), with seats by leg and cross-flight flags."""
-    missions = filters.filter_missions(representations.missions(timezone.now()), params)
+    now = timezone.now()
+    missions = filters.filter_missions(representations.missions(now), params)
     return representations.paginate(
-        request, missions, params, lambda rows: [representations.mission(request, row) for row in rows]
+        request, missions, params, lambda rows: [representations.mission(request, row, now) for row in rows]
     )
 
 
@@ -45,8 +46,9 @@ def list_missions(request, params: Query[filters.MissionFilters]):
 @decorate_view(conditional_cached())
 def get_mission(request, slug: str):
     """One mission, with its agreement documents and sources."""
-    mission = get_object_or_404(representations.missions_detail_queryset(timezone.now()), slug=slug)
-    return representations.mission_detail(request, mission)
+    now = timezone.now()
+    mission = get_object_or_404(representations.missions_detail_queryset(now), slug=slug)
+    return representations.mission_detail(request, mission, now)
 
 
 @router.get("/crossflights", response={200: CrossFlightPage, **ERRORS}, url_name="crossflights")
@@ -54,10 +56,11 @@ def get_mission(request, slug: str):
 def list_cross_flights(request, params: Query[filters.CrossFlightFilters]):
     """Missions that carry a cross-flight seat, each with its state: upcoming, in_flight,
     completed (or cancelled)."""
-    missions = representations.missions(timezone.now()).filter(is_cross_flight=True)
+    now = timezone.now()
+    missions = representations.missions(now).filter(is_cross_flight=True)
     missions = filters.filter_cross_flights(missions, params)
     return representations.paginate(
-        request, missions, params, lambda rows: [representations.cross_flight(request, row) for row in rows]
+        request, missions, params, lambda rows: [representations.cross_flight(request, row, now) for row in rows]
     )
 
 

@@ -9,9 +9,11 @@ from django.http import HttpRequest
 
 from tracker.news.changes import RecordChange
 from tracker.news.models import Article, Mention
+from tracker.record.crossflights import event_state
 from tracker.record.models import (
     EVENTS,
     Agreement,
+    Certainty,
     Leg,
     Mission,
     MissionStatus,
@@ -56,15 +58,23 @@ def _ref_or_none(name: str | None, slug: str | None) -> dict | None:
     return {"slug": slug, "name": name} if slug else None
 
 
-def _events(mission: Mission) -> dict:
+def _events(mission: Mission, now: dt.datetime) -> dict:
     return {
         event: {
             "at": getattr(mission, f"{event}_at"),
             "precision": getattr(mission, f"{event}_precision") or None,
-            "display": mission.describe(event),
+            **event_state(mission, event, now),
+            "display": mission.describe(event, now),
         }
         for event in EVENTS
     }
+
+
+def _flight_event(prefix: str, mission: Mission | None, event: str, now: dt.datetime) -> dict:
+    """A stay's launch or return landing as flat fields named like `crossflights --json`'s."""
+    state = event_state(mission, event, now) if mission else {"certainty": None, "net": False, "overdue": False}
+    precision = getattr(mission, f"{event}_precision") if mission else ""
+    return {f"{prefix}_precision": precision or None, **{f"{prefix}_{name}": value for name, value in state.items()}}
 
 
 def _seat(seat: Seat) -> dict:
@@ -96,7 +106,7 @@ def missions(now: dt.datetime):
     )
 
 
-def mission(request: HttpRequest, mission: Mission) -> dict:
+def mission(request: HttpRequest, mission: Mission, now: dt.datetime) -> dict:
     seats = mission.seats.all()
     return {
         "slug": mission.slug,
@@ -110,7 +120,7 @@ def mission(request: HttpRequest, mission: Mission) -> dict:
         "status": mission.status,
         "is_cross_flight": mission.is_cross_flight,
         "stale": mission.is_stale,
-        "events": _events(mission),
+        "events": _events(mission, now),
         "seats": {
             "ascent": [_seat(seat) for seat in seats if seat.leg == Leg.ASCENT],
             "descent": [_seat(seat) for seat in seats if seat.leg == Leg.DESCENT],
@@ -118,14 +128,14 @@ def mission(request: HttpRequest, mission: Mission) -> dict:
     }
 
 
-def mission_detail(request: HttpRequest, mission_row: Mission) -> dict:
+def mission_detail(request: HttpRequest, mission_row: Mission, now: dt.datetime) -> dict:
     landed_days = (
         (mission_row.landing_at - mission_row.launch_at).days
         if mission_row.launch_at and mission_row.landing_at
         else None
     )
     return {
-        **mission(request, mission_row),
+        **mission(request, mission_row, now),
         "flight_days": landed_days,
         "notes": mission_row.notes,
         "agreement_documents": [{"key": d.key, "title": d.title} for d in mission_row.agreement_documents.all()],
@@ -137,8 +147,8 @@ def missions_detail_queryset(now: dt.datetime):
     return missions(now).prefetch_related("agreement_documents", "sources")
 
 
-def cross_flight(request: HttpRequest, mission_row: Mission) -> dict:
-    return {**mission(request, mission_row), "state": cross_flight_state(mission_row.status)}
+def cross_flight(request: HttpRequest, mission_row: Mission, now: dt.datetime) -> dict:
+    return {**mission(request, mission_row, now), "state": cross_flight_state(mission_row.status)}
 
 
 # --- People ----------------------------------------------------------------------------------
@@ -148,8 +158,28 @@ def people():
     return Person.objects.select_related("agency").prefetch_related("aliases").order_by("name", "pk")
 
 
+def _flight(stay: Seat, returning: Mission | None, descent_cross: set, now: dt.datetime) -> dict:
+    """One stay of people_page(): `returning` is the mission that brought the person home;
+    `descent_cross` the (person, mission slug) pairs of cross-flight descent seats."""
+    returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
+    launched = stay.mission.launch_certainty == Certainty.CONFIRMED
+    return {
+        "launched_on": ref(stay.mission),
+        "returned_on": returned,
+        "launch_at": stay.mission.launch_at,
+        **_flight_event("launch", stay.mission, "launch", now),
+        "return_landing_at": stay.stay_end,
+        **_flight_event("return_landing", returning, "landing", now),
+        # Days from a target that passed unconfirmed would count a stay that never began.
+        "days": stay.stay_duration.days if launched and stay.stay_duration is not None else None,
+        "cross_flight": stay.is_cross_flight
+        or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
+    }
+
+
 def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> list[dict]:
-    """People with their days in space and each stay, in two queries for the whole page."""
+    """People with their days in space and each stay, in a fixed number of queries for the
+    whole page."""
     ids = [person.pk for person in rows]
     totals = Seat.objects.filter(person__in=ids).total_days_by_person(now)
     stays = (
@@ -163,20 +193,10 @@ def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> l
     descent_cross = set(
         Seat.objects.filter(person__in=ids, leg=Leg.DESCENT).cross_flight().values_list("person_id", "mission__slug")
     )
+    returning = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
     flights = defaultdict(list)
     for stay in stays:
-        returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
-        flights[stay.person_id].append(
-            {
-                "launched_on": ref(stay.mission),
-                "returned_on": returned,
-                "launch_at": stay.mission.launch_at,
-                "return_landing_at": stay.stay_end,
-                "days": stay.stay_duration.days if stay.stay_duration is not None else None,
-                "cross_flight": stay.is_cross_flight
-                or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
-            }
-        )
+        flights[stay.person_id].append(_flight(stay, returning.get(stay.return_mission_id), descent_cross, now))
     return [
         {
             "slug": person.slug,
@@ -340,7 +360,8 @@ def update(request: HttpRequest, change: RecordChange) -> dict:
             "kind": proposal.kind,
             "summary": proposal.summary,
             "date": proposal.date,
-            "time": proposal.time,
+            # With its offset: an RFC 3339 time (the schema's format) says which zone it is in.
+            "time": proposal.time.replace(tzinfo=dt.UTC) if proposal.time else None,
             "precision": proposal.precision or None,
             "outcome": proposal.outcome,
         }

@@ -2,7 +2,10 @@
 
 Every instant is UTC ISO 8601. An instant known only roughly comes with its precision
 ("day", "month", "quarter", ...) and is the start of that window: "2026-07-01T00:00:00Z"
-with precision "month" means "July 2026", not the first of July."""
+with precision "month" means "July 2026", not the first of July. A mission's event time
+also says how far it can be trusted: its certainty (what happened, or an announced
+target), whether the target is "no earlier than", and whether it is overdue — the same
+names as `manage.py crossflights --json` (`certainty`, `net`, `overdue`)."""
 
 import datetime as dt
 from typing import Literal
@@ -11,6 +14,16 @@ from ninja import Schema
 from pydantic import Field
 
 Precision = Literal["exact", "day", "month", "quarter", "half", "year"]
+Certainty = Literal["confirmed", "target", "net"]
+CERTAINTY_HELP = (
+    "'confirmed': it happened at this time; 'target': the latest announced time of an event that has not "
+    "happened; 'net': a target that only bounds it from below (no earlier than); null when the time is unknown."
+)
+NET_HELP = "The time is a 'no earlier than' target (certainty 'net')."
+OVERDUE_HELP = (
+    "A target whose whole window, and a day's grace, has passed with no confirmation in the record; "
+    "never for a cancelled mission."
+)
 MissionStatus = Literal["planned", "scheduled", "delayed", "in_flight", "landed", "cancelled"]
 CrossFlightState = Literal["upcoming", "in_flight", "completed", "cancelled"]
 RECORD_KINDS = (
@@ -36,7 +49,12 @@ class Ref(Schema):
 class EventOut(Schema):
     at: dt.datetime | None = Field(description="UTC; the start of the window when known only roughly.")
     precision: Precision | None
-    display: str = Field(description="As the pages show it: '21 Sep 2022', 'July 2026', 'unknown'.")
+    certainty: Certainty | None = Field(description=CERTAINTY_HELP)
+    net: bool = Field(description=NET_HELP)
+    overdue: bool = Field(description=OVERDUE_HELP)
+    display: str = Field(
+        description="In words: '2022-09-21', 'target 2026-07-14, overdue', 'NET September 2026', 'unknown'."
+    )
 
 
 class EventsOut(Schema):
@@ -73,7 +91,10 @@ class MissionOut(Schema):
     launch_site: str | None
     status: MissionStatus
     is_cross_flight: bool
-    stale: bool = Field(description="An expected launch or landing has passed without confirmation in the record.")
+    stale: bool = Field(
+        description="A target has passed without confirmation in the record (an event is overdue), or the "
+        "flight has outstayed its vehicle's usual stay with no landing time."
+    )
     events: EventsOut
     seats: SeatsByLegOut
 
@@ -105,8 +126,18 @@ class FlightOut(Schema):
     launched_on: Ref
     returned_on: Ref | None
     launch_at: dt.datetime | None
+    launch_precision: Precision | None
+    launch_certainty: Certainty | None = Field(description=CERTAINTY_HELP)
+    launch_net: bool = Field(description=NET_HELP)
+    launch_overdue: bool = Field(description=OVERDUE_HELP)
     return_landing_at: dt.datetime | None
-    days: int | None = Field(description="Whole days up so far (to now while still up).")
+    return_landing_precision: Precision | None
+    return_landing_certainty: Certainty | None = Field(description=CERTAINTY_HELP)
+    return_landing_net: bool = Field(description=NET_HELP)
+    return_landing_overdue: bool = Field(description=OVERDUE_HELP)
+    days: int | None = Field(
+        description="Whole days up so far (to now while still up); null until the launch is confirmed."
+    )
     cross_flight: bool = Field(description="Either leg of the stay was a cross-flight seat.")
 
 
@@ -201,7 +232,10 @@ class EvidenceOut(Schema):
 class FieldChangeOut(Schema):
     field: str = Field(description="The fact that changed: 'landing', 'name', 'role'.")
     what: str = Field(description="In words: 'Soyuz MS-28 landing'.")
-    old: str = Field(description="As the pages show it: 'unknown', 'July 2026', 'none'.")
+    old: str = Field(
+        description="In words: 'unknown', 'July 2026', 'target 2026-07-14', 'NET September 2026', 'none'; a "
+        "target that became a fact reads 'target 2026-07-14' → '2026-07-14 09:27 UTC'."
+    )
     new: str
 
 

@@ -8,12 +8,17 @@ Decisions a subscriber can rely on:
   month, quarter, half-year or year are LEFT OUT, never pinned to an invented day; they
   appear (under the same UID) as soon as the record knows the day. Every time is UTC:
   there are no local or floating times and no VTIMEZONE.
-- STATUS: CONFIRMED when the record says the event happened (everything of a landed
-  mission; of a mission in flight, what is past except its landing), or for the launch
-  of a mission whose status is `scheduled` (to the day or better) and not overdue.
-  CANCELLED for a cancelled mission, so calendars strike it out instead of losing it.
-  TENTATIVE otherwise: planned or delayed launches, expected dockings and landings, and
-  any date that has passed with no confirmation (the description says "overdue").
+- STATUS follows the event's certainty in the record: CONFIRMED for an event that
+  happened. A target is TENTATIVE, with one exception kept on purpose: the launch target
+  (not a NET) of a mission whose status is `scheduled` is CONFIRMED while it has not
+  passed, because an editor or an accepted report fixed that day and subscribers plan
+  around it (its description still says it is a target). A target that has passed
+  unconfirmed (overdue) is TENTATIVE whatever the status. CANCELLED for a cancelled
+  mission, so calendars strike it out instead of losing it.
+- SUMMARY says what a target is: "Launch (target): Soyuz MS-29 (…)", "Launch (NET): …",
+  and once overdue "Launch (target passed unconfirmed): …"; an event that happened is
+  plain "Launch: Soyuz MS-22 (…)". The description's first line gives the time the same
+  way ("target 2026-07-14 passed unconfirmed").
 - UID: `mission-<pk>-<event>@iss-crew-tracker.invalid`. The mission's primary key
   survives a moved date, a renamed mission or changed slug, and a reference-data reload
   (the loader updates missions in place by name and never recreates one). The domain is
@@ -30,9 +35,9 @@ from collections.abc import Callable, Sequence
 
 import icalendar
 
-from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.lib.fuzzy_dates import Precision
 from tracker.lib.instants import shifted
-from tracker.record.models.missions import FLOWN_STATUSES
+from tracker.record.models.missions import FLOWN_STATUSES, Certainty, format_event_time
 
 from .crew_events import CrewEvent, Firmness
 
@@ -42,17 +47,31 @@ CALENDAR_NAME = "ISS cross-flights"
 CALENDAR_DESCRIPTION = (
     "Launches, dockings, undockings and landings of the Roscosmos–NASA cross-flight missions "
     "from the ISS crew rotation tracker. All times UTC. Dates known only to the month or more "
-    "roughly are left out until the day is known; TENTATIVE marks dates that may still move."
+    "roughly are left out until the day is known; TENTATIVE marks dates that may still move, "
+    "and a title says when a date is a target, a NET date or a target that passed unconfirmed."
 )
 # Subscribed calendars poll; an hour keeps a moved launch fresh without hammering the site.
 REFRESH = dt.timedelta(hours=1)
 
 LOCATIONS = {"docking": "International Space Station", "undocking": "International Space Station"}
-STATUS_TEXT = {
-    Firmness.CONFIRMED: "Confirmed by the record.",
-    Firmness.TENTATIVE: "Tentative: planned or expected, and may still move.",
-    Firmness.CANCELLED: "Cancelled.",
-}
+# What the title says of a target, by certainty; an event that happened says nothing.
+TARGET_MARKS = {Certainty.TARGET: "target", Certainty.NO_EARLIER_THAN: "NET"}
+OVERDUE_MARK = "target passed unconfirmed"
+
+
+def status_text(event: CrewEvent) -> str:
+    """The description's line on how firm the date is."""
+    if event.status == Firmness.CANCELLED:
+        return "Cancelled."
+    if event.certainty == Certainty.CONFIRMED:
+        return "Happened: confirmed by the record."
+    if event.overdue:
+        return "Overdue: this target has passed and the record has not confirmed that it happened."
+    if event.certainty == Certainty.NO_EARLIER_THAN:
+        return "No earlier than this date: an announced target that may still move later."
+    if event.status == Firmness.CONFIRMED:
+        return "Scheduled: the announced target, firm enough to plan on; it has not happened yet and may still move."
+    return "Target: announced, not yet happened, and may still move."
 
 
 def event_uid(event: CrewEvent) -> str:
@@ -66,9 +85,11 @@ def surname(name: str) -> str:
 
 
 def summary(event: CrewEvent) -> str:
-    """'Launch: Soyuz MS-22 (Rubio, Prokopyev, Petelin)'; an empty leg of a flown mission
-    says 'uncrewed' (MS-23 went up empty to bring MS-22's crew home)."""
-    text = f"{event.event.capitalize()}: {event.mission.name}"
+    """'Launch: Soyuz MS-22 (Rubio, Prokopyev, Petelin)', 'Launch (target): Soyuz MS-29 (…)';
+    an empty leg of a flown mission says 'uncrewed' (MS-23 went up empty to bring MS-22's
+    crew home)."""
+    mark = OVERDUE_MARK if event.overdue else TARGET_MARKS.get(event.certainty)
+    text = f"{event.event.capitalize()}{f' ({mark})' if mark else ''}: {event.mission.name}"
     if event.crew:
         return f"{text} ({', '.join(surname(seat.person.name) for seat in event.crew)})"
     if event.mission.status in FLOWN_STATUSES:
@@ -87,12 +108,9 @@ def crew_line(seat) -> str:
 
 def description(event: CrewEvent, mission_url: str) -> str:
     known = "exact time" if event.precision == Precision.EXACT else "known to the day"
-    lines = [
-        f"{event.mission.name} {event.event}: {format_instant(event.at, event.precision)} ({known}).",
-        STATUS_TEXT[event.status],
-    ]
-    if event.overdue:
-        lines.append("Overdue: this date has passed and the record has not confirmed it yet.")
+    when = format_event_time(event.at, event.precision, event.certainty)
+    passed = " passed unconfirmed" if event.overdue else ""
+    lines = [f"{event.mission.name} {event.event}: {when}{passed} ({known}).", status_text(event)]
     if event.event == "launch" and event.mission.launch_site:
         lines.append(f"Launch site: {event.mission.launch_site}")
     leg = "up (ascent)" if event.event in ("launch", "docking") else "home (descent)"

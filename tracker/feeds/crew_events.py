@@ -14,7 +14,7 @@ from django.db.models import Exists, Max, OuterRef
 from tracker.lib.fuzzy_dates import Precision
 from tracker.record.crossflights import crossflight_missions
 from tracker.record.dashboard import filtered_cross_flights
-from tracker.record.models import EVENTS, Agency, Leg, Mission, MissionStatus, Person, Seat
+from tracker.record.models import EVENTS, Agency, Certainty, Leg, Mission, MissionStatus, Person, Seat
 
 # A calendar entry needs a day. Coarser dates ("July 2026", "NET Q3 2026") are left out
 # rather than pinned to an invented day; they appear once the record knows the day.
@@ -53,6 +53,7 @@ class CrewEvent:
     event: str
     at: dt.datetime
     precision: str
+    certainty: str  # the mission's Certainty for this event
     crew: list[Seat]
     status: str
     overdue: bool
@@ -119,25 +120,20 @@ def revisions(missions: list[Mission]) -> Revisions:
     return Revisions(sequence=sequence, last_modified=last_modified)
 
 
-def has_happened(mission: Mission, event: str, at: dt.datetime, now: dt.datetime) -> bool:
-    """The record says so: everything of a landed mission; of one in flight, what is past
-    except the landing (which only the status `landed` confirms)."""
-    if mission.status == MissionStatus.LANDED:
-        return True
-    return mission.status == MissionStatus.IN_FLIGHT and event != "landing" and at <= now
-
-
-def event_status(mission: Mission, event: str, at: dt.datetime, now: dt.datetime) -> str:
-    """CONFIRMED when the record says the event happened, or for the launch of a mission
-    whose status is `scheduled` (set to the day or better by an editor or an accepted
-    report) while that date has not passed unconfirmed. CANCELLED for a cancelled mission.
-    Everything else is TENTATIVE: planned or delayed launches, expected dockings and
-    landings, and any date that has passed with no confirmation in the record."""
+def event_status(mission: Mission, event: str, now: dt.datetime) -> str:
+    """From the event's certainty: CONFIRMED when the record says it happened, and for the
+    launch target (not NET) of a mission whose status is `scheduled` while that target has
+    not passed unconfirmed: an editor or an accepted report set the day, and a subscriber
+    plans around it. CANCELLED for a cancelled mission. Everything else is TENTATIVE:
+    planned or delayed launches, NET dates, expected dockings and landings, and any target
+    that has passed with no confirmation in the record."""
     if mission.status == MissionStatus.CANCELLED:
         return Firmness.CANCELLED
-    if has_happened(mission, event, at, now):
+    certainty = getattr(mission, f"{event}_certainty")
+    if certainty == Certainty.CONFIRMED:
         return Firmness.CONFIRMED
-    if event == "launch" and mission.status == MissionStatus.SCHEDULED and not mission.is_stale:
+    firm_launch = event == "launch" and mission.status == MissionStatus.SCHEDULED and certainty == Certainty.TARGET
+    if firm_launch and not mission.is_overdue(event, now):
         return Firmness.CONFIRMED
     return Firmness.TENTATIVE
 
@@ -163,17 +159,16 @@ def crew_events(
             crew = crew_for(mission, event)
             if person is not None and all(seat.person_id != person.pk for seat in crew):
                 continue
-            at = at.astimezone(dt.UTC)
-            status = event_status(mission, event, at, now)
             events.append(
                 CrewEvent(
                     mission=mission,
                     event=event,
-                    at=at,
+                    at=at.astimezone(dt.UTC),
                     precision=precision,
+                    certainty=getattr(mission, f"{event}_certainty"),
                     crew=crew,
-                    status=status,
-                    overdue=status == Firmness.TENTATIVE and mission.is_stale and at < now,
+                    status=event_status(mission, event, now),
+                    overdue=mission.is_overdue(event, now),
                     sequence=history.sequence[mission.pk, event],
                     last_modified=history.last_modified.get(mission.pk),
                 )

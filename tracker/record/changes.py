@@ -24,8 +24,6 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subque
 from django.db.models.lookups import Lookup
 from django.urls import reverse
 
-from tracker.lib.fuzzy_dates import format_instant
-
 from .models import (
     Agency,
     Agreement,
@@ -37,6 +35,7 @@ from .models import (
     Spacecraft,
     VehicleFamily,
 )
+from .models.missions import format_event_time
 from .reference_data import REFERENCE_REASON
 
 # The record's facts, by the name the API uses for each kind of change. Citations are not
@@ -223,16 +222,18 @@ def _display(f: models.Field, value, names: Names) -> str:
 
 
 def _values(model, row, names: Names) -> dict[str, tuple[str, str | None]]:
-    """Each fact of a row as (text, exact value where the text may hide it); an instant and
-    its precision are one fact ("landing")."""
+    """Each fact of a row as (text, exact value where the text may hide it); an instant, its
+    precision and its certainty are one fact ("landing"), so a target confirmed reads
+    "target 2026-07-14 → 2026-07-14 09:27 UTC", not as a separate 'certainty' change."""
     fields = {f.attname: f for f in fact_fields(model)}
     shown = {}
     for name, f in fields.items():
         base = name.rsplit("_", 1)[0]
-        if name.endswith("_precision") and (f"{base}_at" in fields or f"{base}_on" in fields):
+        if name.endswith(("_precision", "_certainty")) and (f"{base}_at" in fields or f"{base}_on" in fields):
             continue
         if name.endswith(("_at", "_on")) and f"{base}_precision" in fields:
-            value = format_instant(getattr(row, name), getattr(row, f"{base}_precision"))
+            certainty = getattr(row, f"{base}_certainty", "")
+            value = format_event_time(getattr(row, name), getattr(row, f"{base}_precision"), certainty)
             raw = getattr(row, name)
             shown[base] = (value, raw.isoformat() if raw else "unknown")
         else:

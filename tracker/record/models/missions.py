@@ -55,6 +55,18 @@ class Certainty(models.TextChoices):
 TARGETS = (Certainty.TARGET, Certainty.NO_EARLIER_THAN)
 
 
+def format_event_time(instant: dt.datetime | None, precision: str, certainty: str) -> str:
+    """An event's time at its precision, a target said as one: '2022-09-21', 'target
+    2026-07-14', 'NET September 2026'. No 'overdue': that depends on when it is read, and
+    the record's history (tracker/record/changes.py) shows times as they were written."""
+    text = format_instant(instant, precision)
+    if certainty == Certainty.TARGET:
+        return f"target {text}"
+    if certainty == Certainty.NO_EARLIER_THAN and not text.startswith("NET "):
+        return f"NET {text}"
+    return text
+
+
 def default_certainty(status: str, event: str) -> str:
     """What a time given with no stated certainty means under the mission's status: before
     the flight every time is a target; in flight the launch and docking have happened and
@@ -304,12 +316,9 @@ class Mission(models.Model):
         """The event's time at its real precision, a target said as one: '2022-09-21',
         'target 2026-07-14', 'NET September 2026', with ', overdue' once a target has
         passed unconfirmed; 'unknown' when the record has no time."""
-        text = format_instant(getattr(self, f"{event}_at"), getattr(self, f"{event}_precision"))
-        certainty = getattr(self, f"{event}_certainty")
-        if certainty == Certainty.TARGET:
-            text = f"target {text}"
-        elif certainty == Certainty.NO_EARLIER_THAN and not text.startswith("NET "):
-            text = f"NET {text}"
+        text = format_event_time(
+            getattr(self, f"{event}_at"), getattr(self, f"{event}_precision"), getattr(self, f"{event}_certainty")
+        )
         if self.is_overdue(event, now):
             text += ", overdue"
         return text
