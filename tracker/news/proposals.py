@@ -14,6 +14,7 @@ from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, windo
 from tracker.record.models import (
     Agreement,
     AgreementDocument,
+    Certainty,
     Citation,
     DocumentKind,
     Leg,
@@ -59,6 +60,7 @@ class Candidate:
     precision: str
     happened: bool
     time: dt.time | None = None  # UTC, when the report gives one (precision is then exact)
+    no_earlier_than: bool = False  # a planned date given as a lower bound
 
     @property
     def fact_key(self) -> str:
@@ -70,13 +72,15 @@ class Candidate:
             self.person.slug if self.person else "",
             self.date.isoformat() if self.date else "",
             Precision.DAY if self.time else self.precision,
-            "happened" if self.happened else "planned",
+            "happened" if self.happened else "net" if self.no_earlier_than else "planned",
         ]
         return "|".join(parts)
 
     @property
     def summary(self) -> str:
         when = format_instant(self.instant, self.precision) if self.date else "date unknown"
+        if self.no_earlier_than and not when.startswith("NET "):
+            when = f"NET {when}"
         state = "happened" if self.happened else "planned"
         if self.kind == ProposalKind.CREW_ASSIGNMENT:
             return f"{self.person}: seat on {self.mission}"
@@ -95,11 +99,18 @@ def _as_datetime(day: dt.date, time: dt.time | None = None) -> dt.datetime:
     return dt.datetime.combine(day, time or dt.time(), dt.UTC)
 
 
+def event_happened(mission: Mission, event: str) -> bool:
+    """Does the record say the event happened? Its time is confirmed, or the status says so
+    even without a time: a flight in space has launched, a landed one has done everything."""
+    if getattr(mission, f"{event}_certainty") == Certainty.CONFIRMED:
+        return True
+    return mission.status == MissionStatus.LANDED or (event == "launch" and mission.status in FLOWN_STATUSES)
+
+
 def _record_agrees(mission: Mission, event: str, reported: dt.datetime, precision: str, happened: bool) -> bool:
-    """Does the record already say this, at least as precisely?"""
-    if happened and event == "launch" and mission.status not in FLOWN_STATUSES:
-        return False
-    if happened and event == "landing" and mission.status != MissionStatus.LANDED:
+    """Does the record already say this, at least as precisely? A report that the event
+    happened never agrees with a target, however close: it is what turns it into a fact."""
+    if happened and not event_happened(mission, event):
         return False
     current, current_precision = getattr(mission, f"{event}_at"), getattr(mission, f"{event}_precision")
     if current is None:
@@ -135,17 +146,22 @@ def candidate_for(
     if event.type in TIMED_EVENTS:
         if mission is None or event.date is None:
             return None
+        if not event.happened and event_happened(mission, event.type):
+            return None  # a target never overwrites what happened (an old story, read late)
         time = _event_time(event)
         precision = Precision.EXACT if time else event.precision
         if _record_agrees(mission, event.type, _as_datetime(event.date, time), precision, event.happened):
             return None
-        return Candidate(event.type, mission, None, event.date, precision, event.happened, time)
+        net = event.no_earlier_than and not event.happened
+        return Candidate(event.type, mission, None, event.date, precision, event.happened, time, net)
     if event.type == "delay":
-        if mission is None or event.date is None or mission.status in FLOWN_STATUSES:
+        if mission is None or event.date is None or event_happened(mission, "launch"):
             return None
         if _record_agrees(mission, "launch", _as_datetime(event.date), event.precision, happened=False):
             return None
-        return Candidate(ProposalKind.DELAY, mission, None, event.date, event.precision, False)
+        return Candidate(
+            ProposalKind.DELAY, mission, None, event.date, event.precision, False, None, event.no_earlier_than
+        )
     if event.type == "crew_assignment":
         if mission is None or person is None or (mission.pk, person.pk) in known.seats:
             return None
@@ -167,6 +183,7 @@ def _unsaved_proposal(candidate: Candidate, confidence: float) -> ProposedUpdate
         time=candidate.time,
         precision=candidate.precision if candidate.date else "",
         happened=candidate.happened,
+        no_earlier_than=candidate.no_earlier_than,
         summary=candidate.summary[:300],
         confidence=confidence,
     )
@@ -241,24 +258,25 @@ def proposal_event(proposal: ProposedUpdate) -> str:
 
 
 def status_after(proposal: ProposedUpdate, status: str) -> str:
-    """The mission's status once the proposal is applied: the state the proposal names,
-    planned or happened, whatever the record said before (an editor who accepts "launch
-    planned for 16 July" for a mission the record has in flight says it has not flown)."""
+    """The mission's status once the proposal is applied. An event that happened puts the
+    flight up (a landing brings it home), whatever the record said before. A planned one
+    never takes back a flight that has flown (a target does not overwrite a fact: accepting
+    one for an event that happened is refused); before the flight, a launch target with a
+    day makes it scheduled, a delay makes it delayed."""
     event, firm = proposal_event(proposal), proposal.precision in (Precision.DAY, Precision.EXACT)
+    if proposal.happened:
+        if event == "landing":
+            return MissionStatus.LANDED
+        return status if status in FLOWN_STATUSES else MissionStatus.IN_FLIGHT
+    if status in FLOWN_STATUSES:
+        return status
     if proposal.kind == ProposalKind.DELAY:
         return MissionStatus.DELAYED
-    if event == "landing":
-        if proposal.happened:
-            return MissionStatus.LANDED
-        return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
-    if proposal.happened:  # launch, docking or undocking: the flight is up
-        return status if status in FLOWN_STATUSES else MissionStatus.IN_FLIGHT
     if event == "launch":
         if status in UPCOMING_STATUSES and not (firm and status == MissionStatus.PLANNED):
             return status
         return MissionStatus.SCHEDULED if firm else MissionStatus.PLANNED
-    # A docking or undocking still to come: not landed yet.
-    return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
+    return status  # a docking, undocking or landing still to come, before the flight
 
 
 def _mark_history(obj, proposal: ProposedUpdate) -> None:
@@ -273,14 +291,41 @@ def _mark_history(obj, proposal: ProposedUpdate) -> None:
     obj._history_user, obj._history_date = proposal.decided_by, proposal.decided_at
 
 
+def target_over_fact(proposal: ProposedUpdate, mission: Mission) -> str:
+    """Why a planned proposal cannot be applied to this mission, or "": the record says the
+    event happened, and a target never overwrites a fact (an editor who finds the record
+    wrong corrects the mission itself)."""
+    event = proposal_event(proposal)
+    if proposal.happened or not event_happened(mission, event):
+        return ""
+    return (
+        f"The record says the {event} of {mission} happened ({mission.describe(event)}); "
+        f"a planned {event} does not overwrite it."
+    )
+
+
 def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
+    """The event's time, precision and certainty, and the status, in one save: turning a
+    target into a fact is one history row, after the target's own."""
+    if refusal := target_over_fact(proposal, mission):
+        raise ProposalNotApplicable(refusal)
     event = proposal_event(proposal)
     setattr(mission, f"{event}_at", proposal.instant)
     setattr(mission, f"{event}_precision", proposal.precision)
+    setattr(mission, f"{event}_certainty", proposal.certainty)
     mission.status = status_after(proposal, mission.status)
     mission.full_clean()
     mission.save()
-    return f"{mission}: {event} set to {proposal.date_display}; status {mission.get_status_display()}."
+    return f"{mission}: {event} set to {said_when(proposal)}; status {mission.get_status_display()}."
+
+
+def said_when(proposal: ProposedUpdate) -> str:
+    """The proposed time as the record will hold it: '2026-07-16' for what happened, 'target
+    2026-08-02' or 'NET September 2026' for what is planned."""
+    when = proposal.date_display
+    if proposal.certainty == Certainty.NO_EARLIER_THAN:
+        return when if when.startswith("NET ") else f"NET {when}"
+    return f"target {when}" if proposal.certainty == Certainty.TARGET else when
 
 
 def _apply_crew(proposal: ProposedUpdate) -> str:
