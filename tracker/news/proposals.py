@@ -1,4 +1,5 @@
-"""From extracted events to proposed updates of the record, and applying them.
+"""From extracted events to proposed updates of the record, and applying them (what
+applying one makes of the record is in outcomes.py).
 
 An event becomes a proposal only when it would change the record. The same fact from
 many articles is one proposal (keyed by `fact_key`) with one evidence row per article."""
@@ -14,23 +15,28 @@ from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, windo
 from tracker.record.models import (
     Agreement,
     AgreementDocument,
-    Certainty,
     Citation,
     DocumentKind,
     Leg,
     Mission,
-    MissionStatus,
     Person,
     Seat,
 )
-from tracker.record.models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 
 from .extraction import Event
 from .models import Article, ProposalEvidence, ProposalKind, ProposalStatus, ProposedUpdate
+from .outcomes import (
+    FINENESS,
+    certainty_after,
+    event_happened,
+    overwrites_fact,
+    proposal_event,
+    said_when,
+    status_after,
+    target_over_fact,
+)
 
 TIMED_EVENTS = ("launch", "docking", "undocking", "landing")
-# Precisions from finest to coarsest: a report may refine the record, never blur it.
-FINENESS = [Precision.EXACT, Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.HALF, Precision.YEAR]
 
 
 @dataclass(frozen=True)
@@ -99,14 +105,6 @@ def _as_datetime(day: dt.date, time: dt.time | None = None) -> dt.datetime:
     return dt.datetime.combine(day, time or dt.time(), dt.UTC)
 
 
-def event_happened(mission: Mission, event: str) -> bool:
-    """Does the record say the event happened? Its time is confirmed, or the status says so
-    even without a time: a flight in space has launched, a landed one has done everything."""
-    if getattr(mission, f"{event}_certainty") == Certainty.CONFIRMED:
-        return True
-    return mission.status == MissionStatus.LANDED or (event == "launch" and mission.status in FLOWN_STATUSES)
-
-
 def _record_agrees(mission: Mission, event: str, reported: dt.datetime, precision: str, happened: bool) -> bool:
     """Does the record already say this, at least as precisely? A report that the event
     happened never agrees with a target, however close: it is what turns it into a fact."""
@@ -146,11 +144,12 @@ def candidate_for(
     if event.type in TIMED_EVENTS:
         if mission is None or event.date is None:
             return None
-        if not event.happened and event_happened(mission, event.type):
-            return None  # a target never overwrites what happened (an old story, read late)
         time = _event_time(event)
         precision = Precision.EXACT if time else event.precision
-        if _record_agrees(mission, event.type, _as_datetime(event.date, time), precision, event.happened):
+        instant = _as_datetime(event.date, time)
+        if overwrites_fact(mission, event.type, instant, precision, event.happened):
+            return None  # an old story, read late
+        if _record_agrees(mission, event.type, instant, precision, event.happened):
             return None
         net = event.no_earlier_than and not event.happened
         return Candidate(event.type, mission, None, event.date, precision, event.happened, time, net)
@@ -252,33 +251,6 @@ def _cite(mission: Mission | None, proposal: ProposedUpdate) -> list[str]:
     return urls
 
 
-def proposal_event(proposal: ProposedUpdate) -> str:
-    """The mission's event a dated proposal sets: a delay moves the launch."""
-    return "launch" if proposal.kind == ProposalKind.DELAY else proposal.kind
-
-
-def status_after(proposal: ProposedUpdate, status: str) -> str:
-    """The mission's status once the proposal is applied. An event that happened puts the
-    flight up (a landing brings it home), whatever the record said before. A planned one
-    never takes back a flight that has flown (a target does not overwrite a fact: accepting
-    one for an event that happened is refused); before the flight, a launch target with a
-    day makes it scheduled, a delay makes it delayed."""
-    event, firm = proposal_event(proposal), proposal.precision in (Precision.DAY, Precision.EXACT)
-    if proposal.happened:
-        if event == "landing":
-            return MissionStatus.LANDED
-        return status if status in FLOWN_STATUSES else MissionStatus.IN_FLIGHT
-    if status in FLOWN_STATUSES:
-        return status
-    if proposal.kind == ProposalKind.DELAY:
-        return MissionStatus.DELAYED
-    if event == "launch":
-        if status in UPCOMING_STATUSES and not (firm and status == MissionStatus.PLANNED):
-            return status
-        return MissionStatus.SCHEDULED if firm else MissionStatus.PLANNED
-    return status  # a docking, undocking or landing still to come, before the flight
-
-
 def _mark_history(obj, proposal: ProposedUpdate) -> None:
     """What the history row of a record save made by accepting `proposal` says: by whom,
     why, and *when*, which is the proposal's `decided_at` to the microsecond. That instant
@@ -291,41 +263,21 @@ def _mark_history(obj, proposal: ProposedUpdate) -> None:
     obj._history_user, obj._history_date = proposal.decided_by, proposal.decided_at
 
 
-def target_over_fact(proposal: ProposedUpdate, mission: Mission) -> str:
-    """Why a planned proposal cannot be applied to this mission, or "": the record says the
-    event happened, and a target never overwrites a fact (an editor who finds the record
-    wrong corrects the mission itself)."""
-    event = proposal_event(proposal)
-    if proposal.happened or not event_happened(mission, event):
-        return ""
-    return (
-        f"The record says the {event} of {mission} happened ({mission.describe(event)}); "
-        f"a planned {event} does not overwrite it."
-    )
-
-
 def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
     """The event's time, precision and certainty, and the status, in one save: turning a
     target into a fact is one history row, after the target's own."""
     if refusal := target_over_fact(proposal, mission):
         raise ProposalNotApplicable(refusal)
     event = proposal_event(proposal)
+    certainty = certainty_after(proposal, mission)
     setattr(mission, f"{event}_at", proposal.instant)
     setattr(mission, f"{event}_precision", proposal.precision)
-    setattr(mission, f"{event}_certainty", proposal.certainty)
+    setattr(mission, f"{event}_certainty", certainty)
     mission.status = status_after(proposal, mission.status)
     mission.full_clean()
     mission.save()
-    return f"{mission}: {event} set to {said_when(proposal)}; status {mission.get_status_display()}."
-
-
-def said_when(proposal: ProposedUpdate) -> str:
-    """The proposed time as the record will hold it: '2026-07-16' for what happened, 'target
-    2026-08-02' or 'NET September 2026' for what is planned."""
-    when = proposal.date_display
-    if proposal.certainty == Certainty.NO_EARLIER_THAN:
-        return when if when.startswith("NET ") else f"NET {when}"
-    return f"target {when}" if proposal.certainty == Certainty.TARGET else when
+    when = said_when(proposal.date_display, certainty)
+    return f"{mission}: {event} set to {when}; status {mission.get_status_display()}."
 
 
 def _apply_crew(proposal: ProposedUpdate) -> str:

@@ -8,7 +8,10 @@ from tracker.lib.fuzzy_dates import Precision, window_end, window_start
 from tracker.record.models import AgreementDocument, Certainty, Leg, Mission, MissionStatus
 
 from .models import ProposalKind, ProposedUpdate
-from .proposals import proposal_event, said_when, status_after, target_over_fact
+from .outcomes import certainty_after, event_happened, proposal_event, said_when, status_after, target_over_fact
+
+# How far outside its target's window an event may happen before the review says so.
+FAR_FROM_TARGET = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,12 @@ def _recorded(mission: Mission, event: str, now: dt.datetime) -> str:
     return f"{mission.describe(event, now).removesuffix(', overdue')} ({precision} precision{overdue})"
 
 
-def _proposed(proposal: ProposedUpdate) -> str:
-    """What the record would hold: "happened 2026-07-14 08:27 UTC (exact precision)", "target
-    2026-08-02 (day precision)", "NET September 2026 (month precision)"."""
-    said = said_when(proposal)
-    said = f"happened {said}" if proposal.certainty == Certainty.CONFIRMED else said
+def _proposed(proposal: ProposedUpdate, mission: Mission) -> str:
+    """What the record would hold: "happened 2026-07-14 08:27 UTC (exact time precision)",
+    "target 2026-08-02 (day precision)", "NET September 2026 (month precision)"."""
+    certainty = certainty_after(proposal, mission)
+    said = said_when(proposal.date_display, certainty)
+    said = f"happened {said}" if certainty == Certainty.CONFIRMED else said
     return f"{said} ({Precision(proposal.precision).label} precision)"
 
 
@@ -52,7 +56,7 @@ def _event_review(proposal: ProposedUpdate, mission: Mission, now: dt.datetime) 
     event = proposal_event(proposal)
     after = MissionStatus(status_after(proposal, mission.status))
     rows = [
-        Row(event, _recorded(mission, event, now), _proposed(proposal)),
+        Row(event, _recorded(mission, event, now), _proposed(proposal, mission)),
         Row("status", mission.get_status_display(), after.label),
     ]
     return Review(rows, _event_warnings(proposal, mission, after, now))
@@ -62,6 +66,11 @@ def _event_warnings(proposal: ProposedUpdate, mission: Mission, after: str, now:
     if refusal := target_over_fact(proposal, mission):
         return [f"{refusal} Accepting is refused: reject it, or correct the mission if the record is wrong."]
     event = proposal_event(proposal)
+    if not proposal.happened and event_happened(mission, event):
+        return [
+            f"The record says the {event} happened ({mission.describe(event, now)}); the report gives the time "
+            f"it was planned for. Accepting sets that time and keeps the {event} a fact: check that it went to plan."
+        ]
     start = window_start(proposal.instant, proposal.precision)
     end = max(window_end(start, proposal.precision), start + dt.timedelta(days=1))
     warnings = [warning] if (warning := _far_from_target(proposal, mission, start)) else []
@@ -80,9 +89,10 @@ def _event_warnings(proposal: ProposedUpdate, mission: Mission, after: str, now:
 
 
 def _far_from_target(proposal: ProposedUpdate, mission: Mission, start: dt.datetime) -> str:
-    """A report that the event happened well outside its target's window (more than a day
-    either side, for a local day that is another UTC day; only before a NET target) may be
-    about another flight, or an old story: worth a second look before the target is replaced."""
+    """A report that the event happened well outside its target's window (more than a week
+    either side, only before a NET target) may be about another flight, or an old story:
+    worth a second look before the target is replaced. A slip of a few days (a scrub or
+    two, the weather) is how launches go, and no reason to doubt the report."""
     event = proposal_event(proposal)
     target, precision = getattr(mission, f"{event}_at"), getattr(mission, f"{event}_precision")
     if not proposal.happened or not mission.is_target(event) or target is None:
@@ -90,15 +100,15 @@ def _far_from_target(proposal: ProposedUpdate, mission: Mission, start: dt.datet
     target_start = window_start(target, precision)
     target_end = max(window_end(target_start, precision), target_start + dt.timedelta(days=1))
     no_earlier_than = getattr(mission, f"{event}_certainty") == Certainty.NO_EARLIER_THAN
-    if start.date() < target_start.date() - dt.timedelta(days=1):
+    if start < target_start - FAR_FROM_TARGET:
         days, side = (target_start.date() - start.date()).days, "before"
-    elif start.date() > target_end.date() and not no_earlier_than:
+    elif start >= target_end + FAR_FROM_TARGET and not no_earlier_than:
         days, side = (start.date() - target_end.date()).days + 1, "after"
     else:
         return ""
     return (
         f"The proposal says the {event} happened on {proposal.date_display}, {days} days {side} the record's "
-        f"{mission.describe(event, start)}. Check that the report is about this flight's {event}."
+        f"{mission.describe(event, target_start)}. Check that the report is about this flight's {event}."
     )
 
 
