@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_c1fbf78071392ec2.txt"
 SEED_COPY = Path(__file__).resolve().parent / "data" / "seed-urdupoint-2022-09-29.txt"
-MS29 = "Soyuz MS-29 is scheduled to launch on July 14, 2026 with NASA astronaut Anil Menon aboard."
+# The record has MS-29's launch target on July 14: this report moves it.
+MS29 = "Soyuz MS-29 is scheduled to launch on August 2, 2026 with NASA astronaut Anil Menon aboard."
 
 
 def feed_source(server, body: bytes, **route) -> NewsSource:
@@ -167,7 +168,7 @@ def test_an_article_is_linked_to_the_missions_and_people_it_names(source):
 def test_a_proposal_carries_the_article_and_the_sentence_that_supports_it(source):
     result = ingest_entry(entry(), source=source)
     (proposal,) = result.proposals
-    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-14, planned"
+    assert proposal.summary == "Soyuz MS-29 launch: 2026-08-02, planned"
     assert proposal.status == ProposalStatus.PENDING
     evidence = proposal.evidence.get()
     assert evidence.article == result.article and evidence.sentence == MS29
@@ -195,7 +196,8 @@ def test_a_coarser_report_that_contradicts_the_record_is_still_proposed(source):
 
 def test_nothing_changes_the_record_without_review(source, mission):
     ingest_entry(entry(), source=source)
-    assert mission("Soyuz MS-29").launch_at is None
+    ms29 = mission("Soyuz MS-29")
+    assert (ms29.launch_at.date(), ms29.launch_certainty) == (dt.date(2026, 7, 14), "target")
 
 
 # --- polling a source over HTTP ----------------------------------------------------------
@@ -297,7 +299,7 @@ def test_a_teaser_entry_gets_its_linked_pages_main_text(feed_server):
     source.fetch_linked_pages = True
     source.save()
     poll_source(source)
-    assert "scheduled to launch on July 14, 2026" in Article.objects.get(source=source).text
+    assert "scheduled to launch on August 2, 2026" in Article.objects.get(source=source).text
 
 
 def test_the_dispatcher_enqueues_each_due_source_once(django_capture_on_commit_callbacks, monkeypatch):
@@ -319,10 +321,11 @@ def test_the_dispatcher_enqueues_each_due_source_once(django_capture_on_commit_c
 def test_the_sample_source_works_offline_and_proposes_updates():
     (line,) = poll_sources_now(name="Sample news (offline)")
     assert line == "Sample news (offline): 5 entries, 5 new, 0 updated, 0 unchanged, 3 proposals."
+    # The record has the stories' targets and crews; they give the times of day it lacks.
     assert set(ProposedUpdate.objects.values_list("summary", flat=True)) == {
-        "Soyuz MS-29 launch: 2026-07-14, planned",
-        "Soyuz MS-28 landing: July 2026, planned",
-        "SpaceX Crew-13 launch: NET H2 2026, planned",
+        "Soyuz MS-28 launch: 2025-11-27 09:27 UTC, happened",
+        "Soyuz MS-28 docking: 2025-11-27 12:34 UTC, happened",
+        "SpaceX Crew-12 launch: 2026-02-13 10:15 UTC, happened",
     }
     (again,) = poll_sources_now(name="Sample news (offline)")
     assert again == "Sample news (offline): 5 entries, 0 new, 0 updated, 5 unchanged, 0 proposals."
@@ -381,7 +384,7 @@ def test_ingest_reads_a_feed_over_http(feed_server):
     out = StringIO()
     call_command("ingest", url, "--json", "--allow-private-network", stdout=out)
     report = json.loads(out.getvalue())
-    assert report["proposals"] == ["Soyuz MS-29 launch: 2026-07-14, planned"]
+    assert report["proposals"] == ["Soyuz MS-29 launch: 2026-08-02, planned"]
 
 
 def test_ingest_refuses_loopback_without_the_flag(feed_server):

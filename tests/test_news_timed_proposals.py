@@ -18,9 +18,10 @@ from tracker.record.models import Mission
 pytestmark = pytest.mark.django_db
 
 PUBLISHED = dt.datetime(2026, 4, 30, tzinfo=dt.UTC)
-TIMED = "Soyuz MS-29 is scheduled to launch on July 14, 2026 at 3:40 p.m. Moscow time."
-UNTIMED = "Soyuz MS-29 is scheduled to launch on July 14, 2026."
-ANOTHER_TIME = "Soyuz MS-29 is scheduled to launch on July 14, 2026 at 18:05 GMT."
+# The record has MS-29's launch target on July 14: these reports move it to July 16.
+TIMED = "Soyuz MS-29 is scheduled to launch on July 16, 2026 at 3:40 p.m. Moscow time."
+UNTIMED = "Soyuz MS-29 is scheduled to launch on July 16, 2026."
+ANOTHER_TIME = "Soyuz MS-29 is scheduled to launch on July 16, 2026 at 18:05 GMT."
 
 
 def report(sentence: str, n: int = 0) -> list[ProposedUpdate]:
@@ -31,23 +32,23 @@ def report(sentence: str, n: int = 0) -> list[ProposedUpdate]:
 
 def test_a_timed_report_proposes_the_exact_utc_instant():
     [proposal] = report(TIMED)
-    assert (proposal.date, proposal.time, proposal.precision) == (dt.date(2026, 7, 14), dt.time(12, 40), "exact")
-    assert proposal.date_display == "2026-07-14 12:40 UTC"
-    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-14 12:40 UTC, planned"
+    assert (proposal.date, proposal.time, proposal.precision) == (dt.date(2026, 7, 16), dt.time(12, 40), "exact")
+    assert proposal.date_display == "2026-07-16 12:40 UTC"
+    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-16 12:40 UTC, planned"
 
 
 def test_an_untimed_report_proposes_the_day_as_before():
     [proposal] = report(UNTIMED)
-    assert (proposal.time, proposal.precision, proposal.date_display) == (None, "day", "2026-07-14")
-    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-14, planned"
-    assert proposal.fact_key == "launch|soyuz-ms-29||2026-07-14|day|planned"
+    assert (proposal.time, proposal.precision, proposal.date_display) == (None, "day", "2026-07-16")
+    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-16, planned"
+    assert proposal.fact_key == "launch|soyuz-ms-29||2026-07-16|day|planned"
 
 
 def test_a_timed_report_refines_an_untimed_report_of_the_same_day():
     report(UNTIMED, 0)
     [proposal] = report(TIMED, 1)
     assert (proposal.time, proposal.precision) == (dt.time(12, 40), "exact")
-    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-14 12:40 UTC, planned"
+    assert proposal.summary == "Soyuz MS-29 launch: 2026-07-16 12:40 UTC, planned"
     assert proposal.evidence.count() == 2
 
 
@@ -76,55 +77,57 @@ def test_accepting_a_timed_proposal_sets_the_exact_instant():
     [proposal] = report(TIMED)
     outcome = accept_proposal(proposal=proposal)
     ms29 = Mission.objects.get(name="Soyuz MS-29")
-    assert (ms29.launch_at, ms29.launch_precision) == (dt.datetime(2026, 7, 14, 12, 40, tzinfo=dt.UTC), "exact")
-    assert outcome.startswith("Soyuz MS-29: launch set to 2026-07-14 12:40 UTC;")
+    assert (ms29.launch_at, ms29.launch_precision) == (dt.datetime(2026, 7, 16, 12, 40, tzinfo=dt.UTC), "exact")
+    assert outcome == "Soyuz MS-29: launch set to target 2026-07-16 12:40 UTC; status scheduled."
 
 
 def test_accepting_an_untimed_proposal_sets_the_day_as_before():
     [proposal] = report(UNTIMED)
     accept_proposal(proposal=proposal)
     ms29 = Mission.objects.get(name="Soyuz MS-29")
-    assert (ms29.launch_at, ms29.launch_precision) == (dt.datetime(2026, 7, 14, tzinfo=dt.UTC), "day")
+    assert (ms29.launch_at, ms29.launch_precision) == (dt.datetime(2026, 7, 16, tzinfo=dt.UTC), "day")
 
 
 def test_a_timed_report_refines_a_record_that_knows_only_the_day():
     Mission.objects.filter(name="Soyuz MS-29").update(
-        launch_at=dt.datetime(2026, 7, 14, tzinfo=dt.UTC), launch_precision=Precision.DAY
+        launch_at=dt.datetime(2026, 7, 16, tzinfo=dt.UTC), launch_precision=Precision.DAY
     )
     assert report(UNTIMED, 0) == []
     [proposal] = report(TIMED, 1)
-    assert proposal.date_display == "2026-07-14 12:40 UTC"
+    assert proposal.date_display == "2026-07-16 12:40 UTC"
 
 
 def test_a_timed_report_within_a_minute_of_the_records_instant_proposes_nothing():
     """The news rounds to the minute, either way: 12:40 and the record's 12:41:10 agree."""
     Mission.objects.filter(name="Soyuz MS-29").update(
-        launch_at=dt.datetime(2026, 7, 14, 12, 41, 10, tzinfo=dt.UTC), launch_precision=Precision.EXACT
+        launch_at=dt.datetime(2026, 7, 16, 12, 41, 10, tzinfo=dt.UTC), launch_precision=Precision.EXACT
     )
     assert report(TIMED, 0) == []
     assert report(UNTIMED, 1) == []
     [moved] = report(ANOTHER_TIME, 2)
-    assert moved.date_display == "2026-07-14 18:05 UTC"
+    assert moved.date_display == "2026-07-16 18:05 UTC"
 
 
 def test_the_review_shows_the_proposed_time():
     [proposal] = report(TIMED)
     review = review_of(proposal, now=PUBLISHED)
-    assert review.rows[0] == Row("launch", "not in the record", "2026-07-14 12:40 UTC (exact time precision), planned")
+    assert review.rows[0] == Row(
+        "launch", "target 2026-07-14 (day precision)", "target 2026-07-16 12:40 UTC (exact time precision)"
+    )
 
 
 def test_the_admin_review_page_shows_the_proposed_time(editor_client):
     [proposal] = report(TIMED)
     html = editor_client.get(f"/admin/news/proposedupdate/{proposal.pk}/change/").content.decode()
-    assert '<td class="proposed">2026-07-14 12:40 UTC (exact time precision), planned</td>' in html
-    assert '<div class="readonly">2026-07-14 12:40 UTC (exact time precision)</div>' in html
+    assert '<td class="proposed">target 2026-07-16 12:40 UTC (exact time precision)</td>' in html
+    assert '<div class="readonly">2026-07-16 12:40 UTC (exact time precision)</div>' in html
 
 
 def test_the_api_gives_an_accepted_proposals_time(client):
     [proposal] = report(TIMED)
     accept_proposal(proposal=proposal)
     [update] = client.get("/api/updates").json()["items"]
-    assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["time"] == "12:40:00Z"
+    assert update["proposal"]["date"] == "2026-07-16" and update["proposal"]["time"] == "12:40:00Z"
     assert update["proposal"]["precision"] == "exact"
 
 

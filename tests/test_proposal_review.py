@@ -3,6 +3,7 @@ warnings), that accepting gives the mission the state the proposal names, reject
 and without a reason, and the admin index's count of proposals waiting."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -10,8 +11,9 @@ from django.contrib.auth.models import Group, Permission
 
 from tracker.lib.fuzzy_dates import Precision
 from tracker.news.models import ProposalKind, ProposalStatus, ProposedUpdate
+from tracker.news.outcomes import status_after
 from tracker.news.parse import Entry
-from tracker.news.proposals import accept_proposal, status_after
+from tracker.news.proposals import ProposalNotApplicable, accept_proposal
 from tracker.news.review import Row, review_of
 from tracker.news.services import ingest_entry, poll_sources_now
 from tracker.record.models import Mission, MissionStatus, Person
@@ -20,9 +22,11 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/news/proposedupdate/"
 PENDING_LIST = f"{CHANGELIST}?status__exact=pending"
-MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14, planned"
+# The record has MS-29's launch target on 2026-07-14: a report of August 2 moves it.
+MS29_SLIPS = "Soyuz MS-29 is scheduled to launch on August 2, 2026."
+MS29_LAUNCH = "Soyuz MS-29 launch: 2026-08-02, planned"
 BEFORE_MS29 = dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC)
-AFTER_MS29 = dt.datetime(2026, 7, 15, 0, 0, 1, tzinfo=dt.UTC)
+AFTER_MS29 = dt.datetime(2026, 8, 3, 0, 0, 1, tzinfo=dt.UTC)
 AFTER_LAUNCH_REPORT = dt.datetime(2026, 7, 17, 9, tzinfo=dt.UTC)  # a report published the day after a July 16 launch
 
 PLANNED, SCHEDULED, DELAYED = MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.DELAYED
@@ -52,12 +56,16 @@ def proposal(kind: str, *, happened: bool, precision: str = Precision.DAY) -> Pr
         ("launch", False, Precision.DAY, PLANNED, SCHEDULED),
         ("launch", False, Precision.DAY, SCHEDULED, SCHEDULED),
         ("launch", False, Precision.DAY, DELAYED, DELAYED),
-        ("launch", False, Precision.DAY, IN_FLIGHT, SCHEDULED),
-        ("launch", False, Precision.DAY, LANDED, SCHEDULED),
         ("launch", False, Precision.DAY, CANCELLED, SCHEDULED),
         ("launch", False, Precision.MONTH, PLANNED, PLANNED),
         ("launch", False, Precision.MONTH, SCHEDULED, SCHEDULED),
-        ("launch", False, Precision.MONTH, IN_FLIGHT, PLANNED),
+        # A target never takes back a flight that has flown (accepting one is refused).
+        ("launch", False, Precision.DAY, IN_FLIGHT, IN_FLIGHT),
+        ("launch", False, Precision.DAY, LANDED, LANDED),
+        ("launch", False, Precision.MONTH, IN_FLIGHT, IN_FLIGHT),
+        ("undocking", False, Precision.DAY, LANDED, LANDED),
+        ("landing", False, Precision.MONTH, LANDED, LANDED),
+        ("delay", False, Precision.DAY, IN_FLIGHT, IN_FLIGHT),
         # A launch, docking or undocking that happened: the flight is up (or already home).
         ("launch", True, Precision.DAY, PLANNED, IN_FLIGHT),
         ("launch", True, Precision.DAY, DELAYED, IN_FLIGHT),
@@ -69,15 +77,12 @@ def proposal(kind: str, *, happened: bool, precision: str = Precision.DAY) -> Pr
         # A docking or undocking still to come: not home yet.
         ("docking", False, Precision.DAY, PLANNED, PLANNED),
         ("docking", False, Precision.DAY, IN_FLIGHT, IN_FLIGHT),
-        ("undocking", False, Precision.DAY, LANDED, IN_FLIGHT),
         # A landing: landed only when it happened.
         ("landing", True, Precision.DAY, IN_FLIGHT, LANDED),
         ("landing", False, Precision.DAY, IN_FLIGHT, IN_FLIGHT),
-        ("landing", False, Precision.MONTH, LANDED, IN_FLIGHT),
         ("landing", False, Precision.DAY, PLANNED, PLANNED),
         # A delay is a launch still to come, later than thought.
         ("delay", False, Precision.MONTH, SCHEDULED, DELAYED),
-        ("delay", False, Precision.DAY, IN_FLIGHT, DELAYED),
     ],
 )
 def test_accepting_gives_the_mission_the_state_the_proposal_names(kind, happened, precision, before, after):
@@ -92,62 +97,71 @@ def test_a_launch_reported_as_happened_puts_a_cancelled_mission_in_flight():
     assert Mission.objects.get(name="Soyuz MS-29").status == IN_FLIGHT
 
 
-def test_a_landing_reported_as_planned_takes_a_landed_mission_back_in_flight():
-    """The record has Crew-11 home; a report that its landing is still to come, once an
-    editor accepts it, must not leave the mission "landed" on a date that has not happened."""
-    planned = reported("SpaceX Crew-11 will land on January 20, 2026.")
-    assert (planned.kind, planned.happened) == (ProposalKind.LANDING, False)
+def test_a_landing_reported_as_planned_for_a_landed_mission_proposes_nothing():
+    """The record has Crew-11 home: a story that its landing is still to come is an old one,
+    read late, and a target never overwrites what happened."""
+    story = Entry("https://news.example.org/a", "", "Report", BEFORE_MS29, "SpaceX Crew-11 will land on May 20, 2026.")
 
-    assert accept_proposal(proposal=planned) == "SpaceX Crew-11: landing set to 2026-01-20; status in flight."
-    crew11 = Mission.objects.get(name="SpaceX Crew-11")
-    assert (crew11.landing_at.date(), crew11.status) == (dt.date(2026, 1, 20), IN_FLIGHT)
+    ingested = ingest_entry(story, source=None)
+
+    assert [(e.type, e.happened) for e in ingested.extraction.events] == [("landing", False)]
+    assert ingested.proposals == []
 
 
 # --- what the editor is shown ----------------------------------------------------------
 
 
 def test_the_review_shows_the_record_now_next_to_the_proposed_launch():
-    planned = reported("Soyuz MS-29 is scheduled to launch on July 14, 2026.")
+    planned = reported(MS29_SLIPS)
 
     review = review_of(planned, now=BEFORE_MS29)
 
     assert review.rows == [
-        Row("launch", "not in the record", "2026-07-14 (day precision), planned"),
+        Row("launch", "target 2026-07-14 (day precision)", "target 2026-08-02 (day precision)"),
         Row("status", "planned", "scheduled"),
     ]
     assert review.warnings == []
 
 
-def test_the_review_shows_the_launch_the_record_has_when_a_report_moves_it():
-    Mission.objects.filter(name="Soyuz MS-29").update(
-        launch_at=dt.datetime(2026, 7, 14, tzinfo=dt.UTC), launch_precision=Precision.DAY, status=SCHEDULED
-    )
+def test_the_review_shows_the_target_the_record_has_when_a_report_says_it_happened():
+    Mission.objects.filter(name="Soyuz MS-29").update(status=SCHEDULED)
     launched = reported("Soyuz MS-29 launched on July 16, 2026 from Baikonur.", published=AFTER_LAUNCH_REPORT)
 
     review = review_of(launched, now=dt.datetime(2026, 7, 17, tzinfo=dt.UTC))
 
     assert review.rows == [
-        Row("launch", "2026-07-14 (day precision)", "2026-07-16 (day precision), happened"),
+        Row("launch", "target 2026-07-14 (day precision, overdue)", "happened 2026-07-16 (day precision)"),
         Row("status", "scheduled", "in flight"),
     ]
-    assert review.warnings == []
+    assert review.warnings == []  # two days late is how launches go
+
+
+def test_the_review_warns_when_a_reported_launch_is_far_from_the_target():
+    launched = reported(
+        "Soyuz MS-29 launched on September 20, 2026.", published=dt.datetime(2026, 9, 21, tzinfo=dt.UTC)
+    )
+
+    assert review_of(launched, now=dt.datetime(2026, 9, 21, tzinfo=dt.UTC)).warnings == [
+        "The proposal says the launch happened on 2026-09-20, 68 days after the record's target 2026-07-14. "
+        "Check that the report is about this flight's launch."
+    ]
 
 
 @pytest.mark.parametrize(
     ("now", "passed"),
     [
         (BEFORE_MS29, False),
-        (dt.datetime(2026, 7, 14, 23, 59, tzinfo=dt.UTC), False),  # the launch day itself is not over
+        (dt.datetime(2026, 8, 2, 23, 59, tzinfo=dt.UTC), False),  # the launch day itself is not over
         (AFTER_MS29, True),
     ],
 )
 def test_the_review_warns_when_a_planned_date_has_already_passed(now, passed):
-    planned = reported("Soyuz MS-29 is scheduled to launch on July 14, 2026.")
+    planned = reported(MS29_SLIPS)
 
     warnings = review_of(planned, now=now).warnings
 
     expected = (
-        "The proposed launch date, 2026-07-14, has already passed, yet the proposal says the launch is "
+        "The proposed launch date, 2026-08-02, has already passed, yet the proposal says the launch is "
         "still planned. Check whether it happened or slipped before accepting."
     )
     assert warnings == ([expected] if passed else [])
@@ -167,11 +181,43 @@ def test_the_review_warns_when_a_reported_event_lies_in_the_future():
     ]
 
 
-def test_the_review_warns_when_accepting_takes_a_flown_mission_back_to_planned():
-    planned = reported("SpaceX Crew-12 is scheduled to launch on March 3, 2027.")
-    review = review_of(planned, now=BEFORE_MS29)
-    assert review.rows[1] == Row("status", "in flight", "scheduled")
-    assert review.warnings == ["The record says SpaceX Crew-12 is in flight; accepting makes it scheduled again."]
+def test_a_launch_target_for_a_flight_that_has_flown_is_not_proposed_and_one_waiting_is_refused():
+    assert (
+        ingest_entry(
+            Entry(
+                "https://news.example.org/a",
+                "",
+                "Report",
+                BEFORE_MS29,
+                "SpaceX Crew-12 is scheduled to launch on March 3, 2027.",
+            ),
+            source=None,
+        ).proposals
+        == []
+    )
+    # One proposed before the launch was in the record, still waiting.
+    waiting = ProposedUpdate.objects.create(
+        kind=ProposalKind.LAUNCH,
+        mission=Mission.objects.get(name="SpaceX Crew-12"),
+        date=dt.date(2027, 3, 3),
+        precision=Precision.DAY,
+        summary="SpaceX Crew-12 launch: 2027-03-03, planned",
+        fact_key="launch|spacex-crew-12||2027-03-03|day|planned",
+        confidence=0.9,
+    )
+
+    review = review_of(waiting, now=BEFORE_MS29)
+
+    assert review.rows[1] == Row("status", "in flight", "in flight")
+    refusal = (
+        "The record says the launch of SpaceX Crew-12 happened (2026-02-13); a planned launch does not overwrite it."
+    )
+    assert review.warnings == [
+        f"{refusal} Accepting is refused: reject it, or correct the mission if the record is wrong."
+    ]
+    with pytest.raises(ProposalNotApplicable, match=re.escape(refusal)):
+        accept_proposal(proposal=waiting)
+    assert Mission.objects.get(name="SpaceX Crew-12").launch_at.date() == dt.date(2026, 2, 13)
 
 
 def test_the_review_of_a_crew_assignment_lists_the_crew_with_and_without_the_newcomer():
@@ -195,9 +241,10 @@ def test_the_review_of_a_crew_assignment_lists_the_crew_with_and_without_the_new
 
 
 def polled() -> dict[str, ProposedUpdate]:
-    """The sample news source polled: its three proposals, waiting, by summary."""
+    """The sample news source polled, and a report that MS-29 slips: four proposals, waiting, by summary."""
     [outcome] = poll_sources_now(name="Sample news (offline)")
     assert "3 proposals" in outcome
+    reported(MS29_SLIPS)
     return {p.summary: p for p in ProposedUpdate.objects.all()}
 
 
@@ -211,13 +258,13 @@ def test_a_waiting_proposals_page_compares_and_warns(editor_client):
     ms29 = polled()[MS29_LAUNCH]
     with time_machine.travel(AFTER_MS29, tick=False):
         html = change_page(editor_client, ms29)
-    assert '<td class="record-now">not in the record</td>' in html
-    assert '<td class="proposed">2026-07-14 (day precision), planned</td>' in html
-    assert '<li class="warning">The proposed launch date, 2026-07-14, has already passed' in html
+    assert '<td class="record-now">target 2026-07-14 (day precision, overdue)</td>' in html
+    assert '<td class="proposed">target 2026-08-02 (day precision)</td>' in html
+    assert '<li class="warning">The proposed launch date, 2026-08-02, has already passed' in html
     with time_machine.travel(BEFORE_MS29, tick=False):
         assert 'class="warning"' not in change_page(editor_client, ms29)
     assert "<h1>Review proposed update</h1>" in html
-    assert '<div class="readonly">2026-07-14 (day precision)</div>' in html
+    assert '<div class="readonly">2026-08-02 (day precision)</div>' in html
     assert '<div class="readonly">planned</div>' in html
 
 
@@ -280,11 +327,11 @@ def test_the_list_action_still_rejects_without_a_reason(editor_client):
 def test_the_admin_index_says_how_many_proposals_wait_and_links_to_them(editor_client):
     polled()
     html = editor_client.get("/admin/").content.decode()
-    assert f'<a href="{PENDING_LIST}">3 proposals waiting for review</a>' in html
+    assert f'<a href="{PENDING_LIST}">4 proposals waiting for review</a>' in html
 
-    for n, pk in enumerate(ProposedUpdate.objects.order_by("pk").values_list("pk", flat=True)[:2]):
+    for n, pk in enumerate(ProposedUpdate.objects.order_by("pk").values_list("pk", flat=True)[:3]):
         editor_client.post(f"{CHANGELIST}{pk}/reject/")
-        waiting = ["2 proposals", "1 proposal"][n]
+        waiting = ["3 proposals", "2 proposals", "1 proposal"][n]
         assert (
             f'<a href="{PENDING_LIST}">{waiting} waiting for review</a>'
             in editor_client.get("/admin/").content.decode()

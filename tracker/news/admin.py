@@ -170,7 +170,9 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
 
     @admin.display(description="reported as")
     def state(self, proposal):
-        return "happened" if proposal.happened else "planned"
+        if proposal.happened:
+            return "happened"
+        return "planned, no earlier than" if proposal.no_earlier_than else "planned"
 
     @admin.display(description="articles", ordering="articles_total")
     def source_count(self, proposal):

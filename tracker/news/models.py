@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from tracker.lib.folding import search_document
 from tracker.lib.fuzzy_dates import Precision, format_instant
-from tracker.record.models import Mission, Person, VehicleFamily
+from tracker.record.models import Certainty, Mission, Person, VehicleFamily
 
 
 class SourceKind(models.TextChoices):
@@ -208,6 +208,9 @@ class ProposedUpdate(models.Model):
     time = models.TimeField(null=True, blank=True, help_text="Time of day, UTC, when the news gives one.")
     precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
     happened = models.BooleanField(default=False)
+    no_earlier_than = models.BooleanField(
+        default=False, help_text="A planned date the news gives only as a lower bound (“no earlier than”)."
+    )
     summary = models.CharField(max_length=300)
     fact_key = models.CharField(max_length=300, unique=True)
     confidence = models.FloatField()
@@ -235,6 +238,10 @@ class ProposedUpdate(models.Model):
                 name="news_proposal_time_is_exact_on_a_date",
             ),
             models.CheckConstraint(
+                condition=Q(no_earlier_than=False) | Q(happened=False, date__isnull=False),
+                name="news_proposal_no_earlier_than_is_a_planned_date",
+            ),
+            models.CheckConstraint(
                 condition=~Q(kind="crew_assignment") | Q(person__isnull=False, mission__isnull=False),
                 name="news_proposal_crew_assignment_names_person_and_mission",
             ),
@@ -258,6 +265,14 @@ class ProposedUpdate(models.Model):
     @property
     def date_display(self) -> str:
         return format_instant(self.instant, self.precision)
+
+    @property
+    def certainty(self) -> str:
+        """The certainty accepting gives the event's time (Certainty): a report that the event
+        happened confirms it; a planned one sets a target, or a NET target for a lower bound."""
+        if self.happened:
+            return Certainty.CONFIRMED
+        return Certainty.NO_EARLIER_THAN if self.no_earlier_than else Certainty.TARGET
 
 
 class ProposalEvidence(models.Model):

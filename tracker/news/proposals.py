@@ -1,4 +1,5 @@
-"""From extracted events to proposed updates of the record, and applying them.
+"""From extracted events to proposed updates of the record, and applying them (what
+applying one makes of the record is in outcomes.py).
 
 An event becomes a proposal only when it would change the record. The same fact from
 many articles is one proposal (keyed by `fact_key`) with one evidence row per article."""
@@ -18,18 +19,24 @@ from tracker.record.models import (
     DocumentKind,
     Leg,
     Mission,
-    MissionStatus,
     Person,
     Seat,
 )
-from tracker.record.models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 
 from .extraction import Event
 from .models import Article, ProposalEvidence, ProposalKind, ProposalStatus, ProposedUpdate
+from .outcomes import (
+    FINENESS,
+    certainty_after,
+    event_happened,
+    overwrites_fact,
+    proposal_event,
+    said_when,
+    status_after,
+    target_over_fact,
+)
 
 TIMED_EVENTS = ("launch", "docking", "undocking", "landing")
-# Precisions from finest to coarsest: a report may refine the record, never blur it.
-FINENESS = [Precision.EXACT, Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.HALF, Precision.YEAR]
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Candidate:
     precision: str
     happened: bool
     time: dt.time | None = None  # UTC, when the report gives one (precision is then exact)
+    no_earlier_than: bool = False  # a planned date given as a lower bound
 
     @property
     def fact_key(self) -> str:
@@ -70,13 +78,15 @@ class Candidate:
             self.person.slug if self.person else "",
             self.date.isoformat() if self.date else "",
             Precision.DAY if self.time else self.precision,
-            "happened" if self.happened else "planned",
+            "happened" if self.happened else "net" if self.no_earlier_than else "planned",
         ]
         return "|".join(parts)
 
     @property
     def summary(self) -> str:
         when = format_instant(self.instant, self.precision) if self.date else "date unknown"
+        if self.no_earlier_than and not when.startswith("NET "):
+            when = f"NET {when}"
         state = "happened" if self.happened else "planned"
         if self.kind == ProposalKind.CREW_ASSIGNMENT:
             return f"{self.person}: seat on {self.mission}"
@@ -96,10 +106,9 @@ def _as_datetime(day: dt.date, time: dt.time | None = None) -> dt.datetime:
 
 
 def _record_agrees(mission: Mission, event: str, reported: dt.datetime, precision: str, happened: bool) -> bool:
-    """Does the record already say this, at least as precisely?"""
-    if happened and event == "launch" and mission.status not in FLOWN_STATUSES:
-        return False
-    if happened and event == "landing" and mission.status != MissionStatus.LANDED:
+    """Does the record already say this, at least as precisely? A report that the event
+    happened never agrees with a target, however close: it is what turns it into a fact."""
+    if happened and not event_happened(mission, event):
         return False
     current, current_precision = getattr(mission, f"{event}_at"), getattr(mission, f"{event}_precision")
     if current is None:
@@ -137,15 +146,21 @@ def candidate_for(
             return None
         time = _event_time(event)
         precision = Precision.EXACT if time else event.precision
-        if _record_agrees(mission, event.type, _as_datetime(event.date, time), precision, event.happened):
+        instant = _as_datetime(event.date, time)
+        if overwrites_fact(mission, event.type, instant, precision, event.happened):
+            return None  # an old story, read late
+        if _record_agrees(mission, event.type, instant, precision, event.happened):
             return None
-        return Candidate(event.type, mission, None, event.date, precision, event.happened, time)
+        net = event.no_earlier_than and not event.happened
+        return Candidate(event.type, mission, None, event.date, precision, event.happened, time, net)
     if event.type == "delay":
-        if mission is None or event.date is None or mission.status in FLOWN_STATUSES:
+        if mission is None or event.date is None or event_happened(mission, "launch"):
             return None
         if _record_agrees(mission, "launch", _as_datetime(event.date), event.precision, happened=False):
             return None
-        return Candidate(ProposalKind.DELAY, mission, None, event.date, event.precision, False)
+        return Candidate(
+            ProposalKind.DELAY, mission, None, event.date, event.precision, False, None, event.no_earlier_than
+        )
     if event.type == "crew_assignment":
         if mission is None or person is None or (mission.pk, person.pk) in known.seats:
             return None
@@ -167,6 +182,7 @@ def _unsaved_proposal(candidate: Candidate, confidence: float) -> ProposedUpdate
         time=candidate.time,
         precision=candidate.precision if candidate.date else "",
         happened=candidate.happened,
+        no_earlier_than=candidate.no_earlier_than,
         summary=candidate.summary[:300],
         confidence=confidence,
     )
@@ -235,32 +251,6 @@ def _cite(mission: Mission | None, proposal: ProposedUpdate) -> list[str]:
     return urls
 
 
-def proposal_event(proposal: ProposedUpdate) -> str:
-    """The mission's event a dated proposal sets: a delay moves the launch."""
-    return "launch" if proposal.kind == ProposalKind.DELAY else proposal.kind
-
-
-def status_after(proposal: ProposedUpdate, status: str) -> str:
-    """The mission's status once the proposal is applied: the state the proposal names,
-    planned or happened, whatever the record said before (an editor who accepts "launch
-    planned for 16 July" for a mission the record has in flight says it has not flown)."""
-    event, firm = proposal_event(proposal), proposal.precision in (Precision.DAY, Precision.EXACT)
-    if proposal.kind == ProposalKind.DELAY:
-        return MissionStatus.DELAYED
-    if event == "landing":
-        if proposal.happened:
-            return MissionStatus.LANDED
-        return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
-    if proposal.happened:  # launch, docking or undocking: the flight is up
-        return status if status in FLOWN_STATUSES else MissionStatus.IN_FLIGHT
-    if event == "launch":
-        if status in UPCOMING_STATUSES and not (firm and status == MissionStatus.PLANNED):
-            return status
-        return MissionStatus.SCHEDULED if firm else MissionStatus.PLANNED
-    # A docking or undocking still to come: not landed yet.
-    return MissionStatus.IN_FLIGHT if status == MissionStatus.LANDED else status
-
-
 def _mark_history(obj, proposal: ProposedUpdate) -> None:
     """What the history row of a record save made by accepting `proposal` says: by whom,
     why, and *when*, which is the proposal's `decided_at` to the microsecond. That instant
@@ -274,13 +264,20 @@ def _mark_history(obj, proposal: ProposedUpdate) -> None:
 
 
 def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
+    """The event's time, precision and certainty, and the status, in one save: turning a
+    target into a fact is one history row, after the target's own."""
+    if refusal := target_over_fact(proposal, mission):
+        raise ProposalNotApplicable(refusal)
     event = proposal_event(proposal)
+    certainty = certainty_after(proposal, mission)
     setattr(mission, f"{event}_at", proposal.instant)
     setattr(mission, f"{event}_precision", proposal.precision)
+    setattr(mission, f"{event}_certainty", certainty)
     mission.status = status_after(proposal, mission.status)
     mission.full_clean()
     mission.save()
-    return f"{mission}: {event} set to {proposal.date_display}; status {mission.get_status_display()}."
+    when = said_when(proposal.date_display, certainty)
+    return f"{mission}: {event} set to {when}; status {mission.get_status_display()}."
 
 
 def _apply_crew(proposal: ProposedUpdate) -> str:

@@ -133,6 +133,18 @@ def find_dates(text: str, start: int = 0, end: int | None = None, language: str 
     return found
 
 
+# Right before a date, the words that make it a lower bound: "no earlier than July 14",
+# "NET September" (upper case only: "net" is also a word), "не ранее 14 июля", "не раньше июля".
+_NO_EARLIER_THAN = re.compile(
+    r"(?:(?i:\bno\s+earlier\s+than)|\bNET|(?<!\w)(?i:не\s+ран(?:ее|ьше)))\s+(?:(?i:the|on|of|в|во)\s+)?$"
+)
+
+
+def is_no_earlier_than(text: str, expr: DateExpr) -> bool:
+    """The date is given as a lower bound, not as the day or month the event is set for."""
+    return bool(_NO_EARLIER_THAN.search(text, max(0, expr.start - 30), expr.start))
+
+
 def lead(text: str, expr: DateExpr) -> str:
     """The preposition right before a date: "to", "until", "на", or ""."""
     match = LEAD.search(text, max(0, expr.start - 20), expr.start)

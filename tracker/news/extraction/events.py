@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import triggers as tr
-from .date_patterns import lead
+from .date_patterns import is_no_earlier_than, lead
 from .dates import DAY, DateExpr, Resolved, find_dates, resolve, window_end
 from .discourse import may_mean_the_story, story_mission, subjectless
 from .forms import MISSION, PERSON, VEHICLE
@@ -226,6 +226,7 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
         evidence=evidence(page.original, found.span, (min(f.start for f in focus), max(f.end for f in focus))),
         confidence=round(confidence, 2),
         time=time,
+        no_earlier_than=not happened and expr is not None and is_no_earlier_than(page.text, expr),
     )
     return [base] if people == [None] else [replace(base, person=person) for person in people]
 

@@ -22,6 +22,9 @@ class Event:
     evidence: str  # the sentence that says so, at most 300 characters
     confidence: float  # 0..1
     time: str | None = None  # "HH:MM" UTC when the article gives a time of day (and `date` is then the UTC day)
+    # A planned date said as a lower bound ("no earlier than September", "NET Sept. 15",
+    # "не ранее 14 июля"): the record keeps it as a NET target, not a firm one.
+    no_earlier_than: bool = False
 
     @property
     def date_iso(self) -> str | None:

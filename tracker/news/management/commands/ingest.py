@@ -36,6 +36,7 @@ def describe(item: IngestedArticle) -> dict:
                 "date": e.date_iso,
                 "time": e.time,
                 "happened": e.happened,
+                "no_earlier_than": e.no_earlier_than,
                 "evidence": e.evidence,
             }
             for e in extraction.events
