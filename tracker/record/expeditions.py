@@ -17,8 +17,9 @@ one sourced starting point and the Soyuz MS flights already in the record.
   visits (less than SHORT_VISIT at the station: a visiting crew, a launch abort) start none.
 - Before the anchor only Expedition 67 is derived: it is the one that ended when 68 began,
   so whoever was aboard at that moment was in it. Its start (Soyuz MS-19's undocking) is not
-  in the record; a stay that ended before the anchor gets no number, and a stay that began
-  before it lists 67 as its first (the record's stays all began after 67 did).
+  in the record, so a stay that ended before the anchor gets no number, and a stay that began
+  before it lists 67 as its first: an earlier one is not derived (no stay in the shipped
+  record began before Expedition 67 did, 2022-03-30).
 - A stay belongs to every expedition its time at the station (docking, or launch, to
   undocking, or landing, of the flight home) *certainly* overlaps at the precision the
   record knows: a crew member arriving the day an expedition ends, both known to the day,
@@ -150,12 +151,15 @@ class Membership:
     expected: frozenset[int] = frozenset()
 
     @property
-    def first(self) -> int | None:
-        return self.numbers[0] if self.numbers else None
-
-    @property
-    def last(self) -> int | None:
-        return self.numbers[-1] if self.numbers else None
+    def runs(self) -> list[tuple[int, int]]:
+        """Consecutive numbers as (first, last): one run for a stay, maybe more for a person."""
+        runs: list[tuple[int, int]] = []
+        for number in self.numbers:
+            if runs and runs[-1][1] == number - 1:
+                runs[-1] = (runs[-1][0], number)
+            else:
+                runs.append((number, number))
+        return runs
 
     @property
     def expected_numbers(self) -> tuple[int, ...]:
@@ -166,8 +170,8 @@ class Membership:
         """'Expedition 68', 'Expeditions 67–69', 'Expeditions 74–75 (75 expected)'."""
         if not self.numbers:
             return ""
-        span = f"{self.first}–{self.last}" if len(self.numbers) > 1 else str(self.first)
-        text = f"Expedition{'s' if len(self.numbers) > 1 else ''} {span}"
+        spans = ", ".join(f"{first}–{last}" if last != first else str(first) for first, last in self.runs)
+        text = f"Expedition{'s' if len(self.numbers) > 1 else ''} {spans}"
         if self.expected_numbers == self.numbers:
             return f"{text} (expected)"
         if self.expected_numbers:
