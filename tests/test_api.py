@@ -90,6 +90,7 @@ def test_a_person_has_days_in_space_and_flights(client):
             "return_landing_at": "2023-09-27T00:00:00Z",
             "days": 371,
             "cross_flight": True,
+            "expeditions": [{"number": n, "expected": False} for n in (67, 68, 69)],
         }
     ]
 
@@ -333,6 +334,7 @@ def test_the_openapi_schema_and_the_docs_are_served(client):
         "/api/agreement",
         "/api/ledger",
         "/api/aboard-now",
+        "/api/expeditions",
         "/api/articles",
         "/api/updates",
     } == paths
