@@ -245,6 +245,7 @@ def test_the_person_page_shows_each_stays_expeditions(client):
     assert "SpaceX Crew-5: Expedition 68" in text(section)
     assert "Soyuz MS-29: Expedition 75 expected" in text(section)
     assert 'href="/expeditions/#expedition-68"' in section
+    assert "In all: Expeditions 68, 75 75 expected." in text(section)
 
 
 def test_the_person_page_names_a_range_for_a_long_stay(client):

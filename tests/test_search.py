@@ -329,7 +329,7 @@ def test_a_plain_request_gets_the_full_results_page_grouped_by_kind(client, sour
     assert 'id="search-results"' in html and 'aria-live="polite"' in html
     kinds = html.index('<nav class="search-kinds"')
     summary = text_of(html[kinds : html.index("</nav>", kinds)])
-    assert " ".join(summary.split()) == "People 0 Missions 1 Vehicles 0 Expeditions 0 Articles 1"
+    assert " ".join(summary.split()) == "Expeditions 0 People 0 Missions 1 Vehicles 0 Articles 1"
     assert "HX-Request" in response["Vary"]
     # The header box shows the query, and typing there updates this page's results region.
     box = re.search(r'<input id="site-search-q"[^>]*>', html, re.S).group(0)

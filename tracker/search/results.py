@@ -76,10 +76,11 @@ def search(query: SearchQuery, *, limit: int) -> SearchResults:
     return SearchResults(
         query=query,
         groups=[
+            # First: a query that names an expedition asks for it, before its crew.
+            _record_group("expeditions", "Expeditions", record_index.match(index.expeditions, query), query, limit),
             _record_group("people", "People", record_index.match(index.people, query), query, limit),
             _record_group("missions", "Missions", record_index.match(index.missions, query), query, limit),
             _record_group("vehicles", "Vehicles", record_index.match(index.vehicles, query), query, limit),
-            _record_group("expeditions", "Expeditions", record_index.match(index.expeditions, query), query, limit),
             Group(
                 "articles",
                 "Articles",
