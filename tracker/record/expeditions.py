@@ -8,18 +8,20 @@ one sourced starting point and the Soyuz MS flights already in the record.
   fixed historical fact an editor has no reason to change, and a table of one row would be
   a migration, an admin page and a loader entry for a number that never moves).
 - Every Soyuz MS flight that leaves the station after the anchor's day starts the next
-  expedition, in launch order: its undocking, or its landing (the same day) when the
-  undocking time is not recorded. A departure that is still a target (Mission.is_target)
+  expedition, in launch order: its undocking, or its landing (the same day, a few hours
+  later) when the undocking time is not recorded; the crew it brings home leave at that
+  same recorded time, so they are never counted in the expedition it begins. A departure that is still a target (Mission.is_target)
   makes the expedition it starts *expected*. The chain stops at the first Soyuz whose
   departure is unknown (a flight still up with no target, a flight not yet dated): every
   later number would depend on it. It also stops, rather than misnumber, where the record
   contradicts itself (a departure not after the one before). Cancelled flights and short
   visits (less than SHORT_VISIT at the station: a visiting crew, a launch abort) start none.
 - Before the anchor only Expedition 67 is derived: it is the one that ended when 68 began,
-  so whoever was aboard at that moment was in it. Its start (Soyuz MS-19's undocking) is not
-  in the record, so a stay that ended before the anchor gets no number, and a stay that began
+  so whoever was aboard at that moment was in it (the Soyuz MS-22 crew, who docked eight
+  days before it: NASA's blog says they "joined Expedition 67"). Its start is not in the
+  record, so a stay that ended before the anchor gets no number, and a stay that began
   before it lists 67 as its first: an earlier one is not derived (no stay in the shipped
-  record began before Expedition 67 did, 2022-03-30).
+  record began early enough to have one).
 - A stay belongs to every expedition its time at the station (docking, or launch, to
   undocking, or landing, of the flight home) *certainly* overlaps at the precision the
   record knows: a crew member arriving the day an expedition ends, both known to the day,
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field, replace
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end
 
-from .models import Leg, Mission, MissionStatus, Seat
+from .models import TARGETS, Leg, Mission, MissionStatus, Seat
 from .models.missions import UNFLOWN_STATUSES
 from .page_cache import record_version
 
@@ -81,7 +83,7 @@ def _moment(row: dict, *events: str) -> Moment | None:
     for event in events:
         if row[f"{event}_at"] is not None:
             certainty = row[f"{event}_certainty"]
-            return Moment(row[f"{event}_at"], row[f"{event}_precision"], certainty in ("target", "net"))
+            return Moment(row[f"{event}_at"], row[f"{event}_precision"], certainty in TARGETS)
     return None
 
 
