@@ -105,6 +105,7 @@ def test_a_person_has_days_in_space_and_flights(client):
             "return_landing_overdue": False,
             "days": 371,
             "cross_flight": True,
+            "expeditions": [{"number": n, "expected": False} for n in (67, 68, 69)],
         }
     ]
 
@@ -425,6 +426,7 @@ def test_the_openapi_schema_and_the_docs_are_served(client):
         "/api/agreement",
         "/api/ledger",
         "/api/aboard-now",
+        "/api/expeditions",
         "/api/articles",
         "/api/updates",
     } == paths

@@ -116,7 +116,8 @@ def test_the_theme_switch_never_redirects_off_site(client):
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [("/missions/soyuz-ms-22/", 6), ("/people/francisco-rubio/", 5), ("/vehicles/soyuz-ms/", 4), ("/agreement/", 6)],
+    # The mission and person pages: +2 for the expeditions, built once per record version.
+    [("/missions/soyuz-ms-22/", 8), ("/people/francisco-rubio/", 7), ("/vehicles/soyuz-ms/", 4), ("/agreement/", 6)],
 )
 @pytest.mark.parametrize("extra", [3, 500])
 def test_detail_page_query_counts_do_not_grow_with_the_record(

@@ -329,7 +329,7 @@ def test_a_plain_request_gets_the_full_results_page_grouped_by_kind(client, sour
     assert 'id="search-results"' in html and 'aria-live="polite"' in html
     kinds = html.index('<nav class="search-kinds"')
     summary = text_of(html[kinds : html.index("</nav>", kinds)])
-    assert " ".join(summary.split()) == "People 0 Missions 1 Vehicles 0 Articles 1"
+    assert " ".join(summary.split()) == "Expeditions 0 People 0 Missions 1 Vehicles 0 Articles 1"
     assert "HX-Request" in response["Vary"]
     # The header box shows the query, and typing there updates this page's results region.
     box = re.search(r'<input id="site-search-q"[^>]*>', html, re.S).group(0)
@@ -406,6 +406,7 @@ def test_a_search_costs_a_fixed_number_of_queries(client, source, django_assert_
 
 
 def test_the_record_index_is_built_with_a_fixed_number_of_queries(django_assert_max_num_queries):
-    # People and aliases, missions, vehicle families and craft.
-    with django_assert_max_num_queries(5):
+    # People and aliases, missions, vehicle families and craft; the expeditions (missions and
+    # stays), once per record version.
+    with django_assert_max_num_queries(7):
         record_index.build_index()

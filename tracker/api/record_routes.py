@@ -16,6 +16,7 @@ from .schemas import (
     AgreementOut,
     CrossFlightPage,
     ErrorOut,
+    ExpeditionOut,
     LedgerOut,
     MissionDetailOut,
     MissionPage,
@@ -126,3 +127,11 @@ def list_aboard_now(request):
     """Who is aboard the ISS now, by arrival."""
     now = timezone.now()
     return representations.aboard(dashboard.aboard_now(now), now)
+
+
+@router.get("/expeditions", response=list[ExpeditionOut], url_name="expeditions")
+@decorate_view(conditional_cached())
+def list_expeditions(request):
+    """ISS expeditions in order, each with its crew: an expedition runs from one Soyuz undocking to the next,
+    numbered from the one sourced start (Expedition 68 began when Soyuz MS-21 undocked, 2022-09-29 07:34 UTC)."""
+    return representations.expeditions()

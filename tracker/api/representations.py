@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from tracker.news.changes import RecordChange
 from tracker.news.models import Article, Mention
+from tracker.record import expeditions as iss_expeditions
 from tracker.record.crossflights import event_state
 from tracker.record.models import (
     EVENTS,
@@ -77,6 +78,10 @@ def _flight_event(prefix: str, mission: Mission | None, event: str, now: dt.date
     return {f"{prefix}_precision": precision or None, **{f"{prefix}_{name}": value for name, value in state.items()}}
 
 
+def _expeditions(membership: iss_expeditions.Membership) -> list[dict]:
+    return [{"number": number, "expected": number in membership.expected} for number in membership.numbers]
+
+
 def _seat(seat: Seat) -> dict:
     if seat.leg == Leg.ASCENT:
         other = _ref_or_none(seat.returned_on, seat.returned_on_slug)
@@ -90,6 +95,7 @@ def _seat(seat: Seat) -> dict:
         "role": seat.get_role_display() if seat.role else None,
         "cross_flight": seat.is_cross_flight,
         "other_mission": other,
+        "expeditions": _expeditions(iss_expeditions.membership(seat)),
     }
 
 
@@ -174,6 +180,7 @@ def _flight(stay: Seat, returning: Mission | None, descent_cross: set, now: dt.d
         "days": stay.stay_duration.days if launched and stay.stay_duration is not None else None,
         "cross_flight": stay.is_cross_flight
         or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
+        "expeditions": _expeditions(iss_expeditions.membership(stay)),
     }
 
 
@@ -306,6 +313,31 @@ def aboard(stays: list[Seat], now: dt.datetime) -> list[dict]:
             }
         )
     return rows
+
+
+def expeditions() -> list[dict]:
+    return [
+        {
+            "number": expedition.number,
+            "start": expedition.start,
+            "start_precision": expedition.start_precision or None,
+            "end": expedition.end,
+            "end_precision": expedition.end_precision or None,
+            "expected": expedition.expected,
+            "began_with": expedition.began_with or None,
+            "began_with_mission": _ref_or_none(expedition.began_with, expedition.began_with_slug),
+            "source": expedition.source or None,
+            "crew": [
+                {
+                    "person": {"slug": member.slug, "name": member.name},
+                    "launched_on": {"slug": member.launched_on_slug, "name": member.launched_on},
+                    "expected": member.expected,
+                }
+                for member in expedition.crew
+            ],
+        }
+        for expedition in iss_expeditions.expeditions()
+    ]
 
 
 # --- News ---------------------------------------------------------------------------------------

@@ -64,6 +64,19 @@ class EventsOut(Schema):
     landing: EventOut
 
 
+class ExpeditionRefOut(Schema):
+    """An ISS expedition a stay overlaps (see /api/expeditions)."""
+
+    number: int
+    expected: bool = Field(description="The expedition's start, or the stay, is still a target date.")
+
+
+EXPEDITIONS_OF_STAY = (
+    "The ISS expeditions the stay overlaps, derived from the record's Soyuz departures; before Expedition 68 "
+    "only 67 is derived (for whoever was aboard when it ended)."
+)
+
+
 class SeatOut(Schema):
     person: Ref
     agency: Ref
@@ -73,6 +86,7 @@ class SeatOut(Schema):
         description="For an ascent seat, the mission that brought the person home; for a descent seat, the one "
         "they launched on — when it is another mission."
     )
+    expeditions: list[ExpeditionRefOut] = Field(description=EXPEDITIONS_OF_STAY)
 
 
 class SeatsByLegOut(Schema):
@@ -139,6 +153,7 @@ class FlightOut(Schema):
         description="Whole days up so far (to now while still up); null until the launch is confirmed."
     )
     cross_flight: bool = Field(description="Either leg of the stay was a cross-flight seat.")
+    expeditions: list[ExpeditionRefOut] = Field(description=EXPEDITIONS_OF_STAY)
 
 
 class PersonOut(Schema):
@@ -208,6 +223,27 @@ class AboardOut(Schema):
     returns_on: Ref | None
     cross_flight: bool
     mission_stale: bool = Field(description="The record of the arrival mission is stale: they may have left.")
+
+
+class ExpeditionCrewOut(Schema):
+    person: Ref
+    launched_on: Ref
+    expected: bool = Field(description="Their place in it rests on a target date.")
+
+
+class ExpeditionOut(Schema):
+    """An ISS expedition: from one Soyuz undocking to the next."""
+
+    number: int
+    start: dt.datetime | None = Field(description="Null only for Expedition 67, which began before the record.")
+    start_precision: Precision | None
+    end: dt.datetime | None = Field(description="Null while no later Soyuz departure is in the record.")
+    end_precision: Precision | None
+    expected: bool = Field(description="Its start is a target date: the Soyuz that begins it has not undocked.")
+    began_with: str | None = Field(description="The Soyuz whose undocking began it.")
+    began_with_mission: Ref | None = Field(description="That Soyuz, when it is in the record.")
+    source: str | None = Field(description="For Expedition 68, the source of its start; the others are derived.")
+    crew: list[ExpeditionCrewOut]
 
 
 class ArticleOut(Schema):

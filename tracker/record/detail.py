@@ -1,9 +1,11 @@
 """Context for the mission, person and vehicle pages."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, F
 
+from . import expeditions
 from .models import EVENTS, Leg, Mission, Person, Seat, VehicleFamily
 from .stays import StayState, stay_state
 
@@ -26,6 +28,41 @@ def days_between(start: dt.datetime | None, end: dt.datetime | None) -> int | No
     return (end - start).days
 
 
+@dataclass(frozen=True)
+class ExpeditionRow:
+    """One line of the expeditions panel: a stay (person page) or a crew member (mission page)."""
+
+    title: str
+    url: str
+    membership: expeditions.Membership
+
+
+def expedition_panel(rows: list[ExpeditionRow]) -> dict:
+    """What _expeditions.html shows: each row, and all their expeditions together."""
+    summary = expeditions.Membership()
+    for row in rows:
+        summary |= row.membership
+    return {"rows": rows, "summary": summary}
+
+
+def mission_expeditions(seats: list[Seat]) -> dict:
+    """The expeditions the mission's crew joined, each person once (a round trip on the
+    same vehicle is one stay with two seats)."""
+    rows = {}
+    for seat in seats:
+        rows.setdefault(
+            seat.person_id,
+            ExpeditionRow(seat.person.name, seat.person.get_absolute_url(), expeditions.membership(seat)),
+        )
+    return expedition_panel(list(rows.values()))
+
+
+def stay_title(stay) -> str:
+    if stay.returned_on and stay.returned_on_slug != stay.mission.slug:
+        return f"{stay.mission.name} → {stay.returned_on}"
+    return stay.mission.name
+
+
 def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
     seats = list(mission.seats.all())
     return {
@@ -39,6 +76,7 @@ def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
         "flight_days": days_between(mission.launch_at, mission.landing_at),
         "documents": mission.agreement_documents.select_related("agreement"),
         "sources": mission.sources.all(),
+        "expeditions": mission_expeditions(seats),
     }
 
 
@@ -68,6 +106,12 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         # The flight count says which of its flights have not flown or are still going.
         "in_flight": sum(1 for stay in stays if stay.state == StayState.IN_FLIGHT),
         "planned": sum(1 for stay in stays if stay.state == StayState.PLANNED),
+        "expeditions": expedition_panel(
+            [
+                ExpeditionRow(stay_title(stay), stay.mission.get_absolute_url(), expeditions.membership(stay))
+                for stay in stays
+            ]
+        ),
     }
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_view, name="person"),
     path("vehicles/", views.vehicles_index_view, name="vehicles"),
     path("vehicles/<slug:slug>/", views.vehicle_view, name="vehicle"),
+    path("expeditions/", views.expeditions_view, name="expeditions"),
     path("agreement/", views.agreement_view, name="agreement"),
     path("agreement/ledger/", views.ledger_view, name="ledger"),
     path("timeline/", views.timeline_view, name="timeline"),

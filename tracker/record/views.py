@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from tracker.news.queries import latest_linked_articles
 
-from . import dashboard, detail, indexes, ledger, ledger_chart, timeline
+from . import dashboard, detail, expeditions, indexes, ledger, ledger_chart, timeline
 from .forms import CrossFlightFilterForm, MissionFilterForm
 from .models import Mission, Person, VehicleFamily
 from .page_cache import THEME_COOKIE, cached_public_page
@@ -98,6 +98,14 @@ def ledger_view(request):
     if account is None:
         raise Http404("No agreement is recorded yet.")
     return render(request, "record/ledger.html", {"ledger": account, "chart": ledger_chart.ledger_chart(account)})
+
+
+@require_GET
+@cached_public_page(query=())
+def expeditions_view(request):
+    """Every ISS expedition the record tells, newest first, with its crew."""
+    context = {"expeditions": expeditions.expeditions()[::-1], "anchor_source": expeditions.ANCHOR_SOURCE}
+    return render(request, "record/expeditions.html", context)
 
 
 @require_GET

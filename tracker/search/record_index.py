@@ -10,11 +10,27 @@ import re
 import threading
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from tracker.lib.folding import compact, fold
+from tracker.record import expeditions as iss_expeditions
 from tracker.record.models import Mission, Person, VehicleFamily
 from tracker.record.page_cache import record_version
 
 from .query import MIN_LENGTH, SearchQuery
+
+# How trackers and the press name an ISS expedition, English and Russian: "Exp 70" and
+# "МКС-70" find Expedition 70, its crew and the missions that carried them.
+EXPEDITION_NAMES = (
+    "Expedition {}",
+    "Exp {}",
+    "Exp. {}",
+    "ISS Expedition {}",
+    "ISS-{}",
+    "Экспедиция {}",
+    "Экспедиция МКС-{}",
+    "МКС-{}",
+)
 
 # How well a spelling matches, best first. Results sort by it, then by name.
 EXACT, PREFIX, WHOLE_WORDS, WORD_PREFIX, INSIDE, SQUEEZED, ALL_WORDS = range(7)
@@ -59,7 +75,7 @@ class Spelling:
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "person", "mission" or "vehicle"
+    kind: str  # "person", "mission", "vehicle" or "expedition"
     title: str
     url: str
     detail: str  # one line under the title: agency, vehicle and status, builder
@@ -104,20 +120,43 @@ class RecordSearchIndex:
     people: tuple[Entry, ...]
     missions: tuple[Entry, ...]
     vehicles: tuple[Entry, ...]
+    expeditions: tuple[Entry, ...] = ()
 
 
-def _people() -> tuple[Entry, ...]:
+def expedition_spellings(numbers, note: str = "") -> tuple[Spelling, ...]:
+    return tuple(Spelling.of(name.format(number), note) for number in numbers for name in EXPEDITION_NAMES)
+
+
+def _expedition_links(expeditions) -> tuple[dict, dict]:
+    """{person slug: their expedition numbers}, {mission slug: (number, note) pairs}."""
+    people, missions = {}, {}
+    for expedition in expeditions:
+        if expedition.began_with_slug:
+            missions.setdefault(expedition.began_with_slug, []).append((expedition.number, "its undocking began"))
+        for member in expedition.crew:
+            people.setdefault(member.slug, []).append(expedition.number)
+            pairs = missions.setdefault(member.launched_on_slug, [])
+            if (expedition.number, "its crew in") not in pairs:
+                pairs.append((expedition.number, "its crew in"))
+    return people, missions
+
+
+def _people(expedition_numbers: dict) -> tuple[Entry, ...]:
     entries = []
     for person in Person.objects.select_related("agency").prefetch_related("aliases"):
         detail = person.agency.name + (f" · {person.nationality}" if person.nationality else "")
-        spellings = (Spelling.of(person.name), *(Spelling.of(a.alias, "also spelled") for a in person.aliases.all()))
+        spellings = (
+            Spelling.of(person.name),
+            *(Spelling.of(a.alias, "also spelled") for a in person.aliases.all()),
+            *expedition_spellings(expedition_numbers.get(person.slug, ()), "crew of"),
+        )
         entries.append(
             Entry("person", person.name, person.get_absolute_url(), detail, spellings, natural_key(person.name))
         )
     return tuple(entries)
 
 
-def _missions() -> tuple[Entry, ...]:
+def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
     entries = []
     for mission in Mission.objects.select_related("family", "spacecraft"):
         vehicle = f"{mission.family.name} {mission.spacecraft.name}" if mission.spacecraft else mission.family.name
@@ -128,7 +167,14 @@ def _missions() -> tuple[Entry, ...]:
                 mission.name,
                 mission.get_absolute_url(),
                 detail,
-                (Spelling.of(mission.name),),
+                (
+                    Spelling.of(mission.name),
+                    *(
+                        s
+                        for n, note in expedition_pairs.get(mission.slug, ())
+                        for s in expedition_spellings((n,), note)
+                    ),
+                ),
                 natural_key(mission.name),
             )
         )
@@ -152,8 +198,35 @@ def _vehicles() -> tuple[Entry, ...]:
     return tuple(entries)
 
 
+def _expeditions(expeditions) -> tuple[Entry, ...]:
+    entries = []
+    for expedition in expeditions:
+        start = expedition.start_moment
+        if start is None:
+            began = "Began before the record"
+        elif expedition.expected:
+            began = f"Begins when {expedition.began_with} undocks, {start.text}"
+        else:
+            began = f"Began {start.text}, when {expedition.began_with} undocked"
+        ended = f"ended {expedition.end_moment.text}" if expedition.end_moment else "under way"
+        title = f"Expedition {expedition.number}"
+        detail = f"{began} · {ended} · {len(expedition.crew)} crew in the record"
+        url = f"{reverse('record:expeditions')}#{expedition.anchor}"
+        entries.append(
+            Entry("expedition", title, url, detail, expedition_spellings((expedition.number,)), (expedition.number,))
+        )
+    return tuple(entries)
+
+
 def build_index() -> RecordSearchIndex:
-    return RecordSearchIndex(people=_people(), missions=_missions(), vehicles=_vehicles())
+    expeditions = iss_expeditions.expeditions()
+    people, missions = _expedition_links(expeditions)
+    return RecordSearchIndex(
+        people=_people(people),
+        missions=_missions(missions),
+        vehicles=_vehicles(),
+        expeditions=_expeditions(expeditions),
+    )
 
 
 _lock = threading.Lock()

@@ -15,7 +15,7 @@ class RecordResult:
     title: Marked
     url: str
     detail: str
-    via_note: str = ""  # "also spelled", "spacecraft", "built by"
+    via_note: str = ""  # "also spelled", "spacecraft", "built by", "crew of"
     via: Marked | None = None  # the other spelling that found it
     via_label: str = ""
 
@@ -29,7 +29,7 @@ class ArticleResult:
 
 @dataclass
 class Group:
-    kind: str  # the id of its section: "people", "missions", "vehicles", "articles"
+    kind: str  # the id of its section: "people", "missions", "vehicles", "expeditions", "articles"
     heading: str
     total: int
     items: list = field(default_factory=list)
@@ -76,6 +76,8 @@ def search(query: SearchQuery, *, limit: int) -> SearchResults:
     return SearchResults(
         query=query,
         groups=[
+            # First: a query that names an expedition asks for it, before its crew.
+            _record_group("expeditions", "Expeditions", record_index.match(index.expeditions, query), query, limit),
             _record_group("people", "People", record_index.match(index.people, query), query, limit),
             _record_group("missions", "Missions", record_index.match(index.missions, query), query, limit),
             _record_group("vehicles", "Vehicles", record_index.match(index.vehicles, query), query, limit),
