@@ -17,8 +17,10 @@ from tracker.record.models import Mission, MissionStatus, Person, Seat
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ms29_launch_unannounced")]
 
 MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14, planned"
-MS28_LANDING = "Soyuz MS-28 landing: July 2026, planned"
-CREW13_LAUNCH = "SpaceX Crew-13 launch: NET H2 2026, planned"
+# The sample stories' exact times, from the record's notes (the record has the days only).
+MS28_LAUNCH = "Soyuz MS-28 launch: 2025-11-27 09:27 UTC, happened"
+MS28_DOCKING = "Soyuz MS-28 docking: 2025-11-27 12:34 UTC, happened"
+CREW12_LAUNCH = "SpaceX Crew-12 launch: 2026-02-13 10:15 UTC, happened"
 MS29_SENTENCE = "Soyuz MS-29 is scheduled to launch on July 14, 2026"
 MS29_ARTICLE = "https://sample.invalid/notes/soyuz-ms-29-launch-target"
 CHANGELIST = "/admin/news/proposedupdate/"
@@ -28,7 +30,7 @@ CHANGELIST = "/admin/news/proposedupdate/"
 def proposals():
     """The sample source polled: its pending proposals by summary."""
     [outcome] = poll_sources_now(name="Sample news (offline)")
-    assert "3 proposals" in outcome
+    assert "4 proposals" in outcome
     return {proposal.summary: proposal for proposal in ProposedUpdate.objects.all()}
 
 
@@ -66,7 +68,7 @@ def ms29_report(url: str, title: str = "Soyuz MS-29 crew targets July launch") -
 
 
 def test_the_sample_feed_proposes_three_updates_for_review(proposals):
-    assert set(proposals) == {MS29_LAUNCH, MS28_LANDING, CREW13_LAUNCH}
+    assert set(proposals) == {MS29_LAUNCH, MS28_LAUNCH, MS28_DOCKING, CREW12_LAUNCH}
     assert {proposal.status for proposal in proposals.values()} == {ProposalStatus.PENDING}
 
 
@@ -134,8 +136,9 @@ def test_accepting_applies_the_launch_date_to_the_record_with_history_and_source
     assert proposal.decided_at is not None
     # The others are still waiting.
     assert set(ProposedUpdate.objects.filter(status="pending").values_list("summary", flat=True)) == {
-        MS28_LANDING,
-        CREW13_LAUNCH,
+        MS28_LAUNCH,
+        MS28_DOCKING,
+        CREW12_LAUNCH,
     }
 
 
@@ -203,7 +206,7 @@ def meir_on_crew_13(proposals) -> ProposedUpdate:
     )
     ProposalEvidence.objects.create(
         proposal=proposal,
-        article=proposals[CREW13_LAUNCH].articles.get(),
+        article=proposals[CREW12_LAUNCH].articles.get(),
         sentence="Jessica Meir will fly on SpaceX Crew-13.",
         confidence=0.9,
     )
@@ -313,7 +316,7 @@ def test_the_proposal_pages_accept_button_posts_the_change_forms_csrf_token(edit
 
 
 def test_the_bulk_accept_action_applies_each_selected_proposal(editor_client, editor, proposals):
-    selected = [proposals[MS29_LAUNCH], proposals[MS28_LANDING]]
+    selected = [proposals[MS29_LAUNCH], proposals[MS28_DOCKING]]
     response = editor_client.post(
         CHANGELIST, {"action": "accept_selected", "_selected_action": [p.pk for p in selected]}, follow=True
     )
@@ -321,27 +324,31 @@ def test_the_bulk_accept_action_applies_each_selected_proposal(editor_client, ed
     assert messages(response) == ["2 proposal(s) accepted."]
     assert {p.summary: (p.status, p.decided_by) for p in ProposedUpdate.objects.all()} == {
         MS29_LAUNCH: (ProposalStatus.ACCEPTED, editor),
-        MS28_LANDING: (ProposalStatus.ACCEPTED, editor),
-        CREW13_LAUNCH: (ProposalStatus.PENDING, None),
+        MS28_DOCKING: (ProposalStatus.ACCEPTED, editor),
+        MS28_LAUNCH: (ProposalStatus.PENDING, None),
+        CREW12_LAUNCH: (ProposalStatus.PENDING, None),
     }
     assert Mission.objects.get(name="Soyuz MS-29").launch_at == dt.datetime(2026, 7, 14, tzinfo=dt.UTC)
     ms28 = Mission.objects.get(name="Soyuz MS-28")
-    assert (ms28.landing_at, ms28.landing_precision) == (dt.datetime(2026, 7, 1, tzinfo=dt.UTC), Precision.MONTH)
-    assert ms28.status == MissionStatus.IN_FLIGHT  # a planned landing has not happened
+    assert (ms28.docking_at, ms28.docking_precision) == (
+        dt.datetime(2025, 11, 27, 12, 34, tzinfo=dt.UTC),
+        Precision.EXACT,
+    )
+    assert ms28.status == MissionStatus.IN_FLIGHT
     assert ms28.history.latest().history_user == editor
 
 
 def test_the_bulk_accept_action_leaves_decided_proposals_alone(editor_client, proposals):
     editor_client.post(accept_url(proposals[MS29_LAUNCH]), follow=True)
-    ProposedUpdate.objects.filter(pk=proposals[CREW13_LAUNCH].pk).update(status=ProposalStatus.REJECTED)
+    ProposedUpdate.objects.filter(pk=proposals[CREW12_LAUNCH].pk).update(status=ProposalStatus.REJECTED)
     response = editor_client.post(
         CHANGELIST,
         {"action": "accept_selected", "_selected_action": [p.pk for p in proposals.values()]},
         follow=True,
     )
-    assert messages(response) == ["1 proposal(s) accepted."]
-    assert ProposedUpdate.objects.get(pk=proposals[MS28_LANDING].pk).status == ProposalStatus.ACCEPTED
-    assert ProposedUpdate.objects.get(pk=proposals[CREW13_LAUNCH].pk).status == ProposalStatus.REJECTED
+    assert messages(response) == ["2 proposal(s) accepted."]  # MS-28's launch and docking times
+    assert ProposedUpdate.objects.get(pk=proposals[MS28_DOCKING].pk).status == ProposalStatus.ACCEPTED
+    assert ProposedUpdate.objects.get(pk=proposals[CREW12_LAUNCH].pk).status == ProposalStatus.REJECTED
 
 
 def test_the_bulk_accept_action_reports_a_proposal_it_cannot_apply_and_applies_the_rest(editor_client, proposals):
