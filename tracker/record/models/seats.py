@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .missions import FLOWN_STATUSES, Mission, MissionStatus
+from .missions import FLOWN_STATUSES, TARGETS, Mission, MissionStatus
 from .people import Person
 
 
@@ -124,11 +124,23 @@ class SeatQuerySet(models.QuerySet):
         return (
             self.stays(instant)
             .filter(mission__status__in=FLOWN_STATUSES)
-            .alias(arrived_at=Coalesce("mission__docking_at", "mission__launch_at"))
+            .alias(
+                arrived_at=Coalesce("mission__docking_at", "mission__launch_at"),
+                left_station_is_target=Exists(
+                    return_seat_for_ascent().filter(
+                        Q(mission__undocking_at__isnull=False, mission__undocking_certainty__in=TARGETS)
+                        | Q(mission__undocking_at__isnull=True, mission__landing_certainty__in=TARGETS)
+                    )
+                ),
+            )
             .filter(arrived_at__lte=instant)
             .filter(
                 Q(left_station_at__gt=instant)
                 | (Q(left_station_at__isnull=True) & ~Q(return_status=MissionStatus.LANDED))
+                # A departure still only a target (an in-flight crew's landing "July 2026")
+                # has not happened: once passed unconfirmed they are still aboard as far as
+                # the record knows, and the pages say the target is overdue.
+                | (Q(left_station_is_target=True) & ~Q(return_status=MissionStatus.LANDED))
             )
         )
 

@@ -5,22 +5,67 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from tracker.lib.fuzzy_dates import Precision, format_instant
+from django.template.defaultfilters import pluralize
+
+from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
+from tracker.record.models.missions import EVENTS, TARGETS, Certainty
 
 register = template.Library()
 
 
-@register.inclusion_tag("record/_time.html")
-def event_time(mission, event: str):
+OVERDUE_TITLE = "Announced target passed with no confirmation in the record"
+
+
+@register.inclusion_tag("record/_time.html", takes_context=True)
+def event_time(context, mission, event: str):
     """An event's time at its precision, in a <time> element; exact times also get the
-    viewer's local time beside UTC (filled in by app.js)."""
+    viewer's local time beside UTC (filled in by app.js). A target is said as one ("Target
+    2026-07-14", "NET September 2026") and, once passed unconfirmed, as overdue; what
+    happened reads as plain fact. `now` comes from the page's context, so a page says
+    "overdue" as of the same instant as everything else on it."""
     instant = getattr(mission, f"{event}_at")
     precision = getattr(mission, f"{event}_precision")
+    certainty = getattr(mission, f"{event}_certainty", "")
+    text = format_instant(instant, precision)
+    label = ""
+    if certainty in TARGETS:
+        # A window wider than a month is already written "NET Q3 2026": say "NET" once.
+        label = "NET" if certainty == Certainty.NO_EARLIER_THAN or text.startswith("NET ") else "Target"
+        text = text.removeprefix("NET ")
     return {
         "instant": instant,
-        "text": format_instant(instant, precision),
+        "text": text,
         "iso": machine_readable(instant, precision),
         "exact": precision == Precision.EXACT,
+        "label": label,
+        "overdue": mission.is_overdue(event, context.get("now")),
+        "overdue_title": OVERDUE_TITLE,
+    }
+
+
+def overdue_targets(mission, now: dt.datetime | None = None) -> list[str]:
+    """Each target of `mission` that has passed unconfirmed, said in words: 'Landing
+    target July 2026 passed unconfirmed'."""
+    return [
+        f"{event.capitalize()} {mission.describe(event, now).removesuffix(', overdue')} passed unconfirmed"
+        for event in EVENTS
+        if mission.is_overdue(event, now)
+    ]
+
+
+@register.inclusion_tag("record/_flags.html", takes_context=True)
+def record_flags(context, mission, *, stale=None, long=False):
+    """The warning badges of a mission: 'landing overdue' for each target passed with no
+    confirmation (the sentence in the title, or beside it when `long`), else 'stale' for a
+    flight in space past its vehicle's usual stay with no landing target. `stale` overrides
+    the mission's `is_stale` annotation where a page computed it apart."""
+    overdue = overdue_targets(mission, context.get("now"))
+    is_stale = getattr(mission, "is_stale", False) if stale is None else stale
+    return {
+        "overdue": [(sentence.split(" ", 1)[0].lower(), sentence) for sentence in overdue],
+        "stale": is_stale and not overdue,
+        "long": long,
+        "overdue_title": OVERDUE_TITLE,
     }
 
 
@@ -50,6 +95,34 @@ def countdown(instant: dt.datetime | None, now: dt.datetime | None = None) -> st
     hours = rest // 3600
     text = f"{days} days, {hours} h" if days else f"{hours} h {rest % 3600 // 60} min"
     return f"in {text}" if future else f"{text} ago"
+
+
+@register.inclusion_tag("record/_countdown.html", takes_context=True)
+def launch_countdown(context, mission):
+    """How far off the launch is, no finer than the record knows it: hours and minutes
+    (ticked by app.js) only for an exact time, whole days for a day, 'in September 2026'
+    for a wider window. Never counts up: a target that has passed says it awaits
+    confirmation, and once overdue, that it is overdue."""
+    now = context.get("now") or timezone.now()
+    instant, precision = mission.launch_at, mission.launch_precision
+    if instant is None:
+        return {"state": "unknown"}
+    if mission.is_overdue("launch", now):
+        return {
+            "state": "overdue",
+            "text": f"{mission.describe('launch', now).removesuffix(', overdue').capitalize()} passed: no launch in the record",
+        }
+    start = window_start(instant, precision)
+    if precision == Precision.EXACT and instant > now:
+        return {"state": "ticking", "iso": instant.isoformat(), "text": countdown(instant, now)}
+    if precision == Precision.DAY and start.date() >= now.date():
+        days = (start.date() - now.date()).days
+        return {"state": "ahead", "text": f"in {days} day{pluralize(days)}" if days else "today"}
+    if precision not in (Precision.EXACT, Precision.DAY) and now < start:
+        net = mission.launch_certainty == Certainty.NO_EARLIER_THAN
+        window = format_instant(instant, precision).removeprefix("NET ")
+        return {"state": "ahead", "text": f"{'no earlier than' if net else 'in'} {window}"}
+    return {"state": "passed", "text": "Target passed: launch not confirmed yet"}
 
 
 @register.filter
