@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django import template
-from django.utils import timezone
-
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
 from tracker.record.models.missions import EVENTS, TARGETS, Certainty
