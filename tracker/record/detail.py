@@ -36,7 +36,8 @@ def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
             ("Up (ascent)", [seat for seat in seats if seat.leg == Leg.ASCENT]),
             ("Down (descent)", [seat for seat in seats if seat.leg == Leg.DESCENT]),
         ],
-        "flight_days": days_between(mission.launch_at, mission.landing_at),
+        # A landing target is not a landing: no duration from it (the page says "so far").
+        "flight_days": None if mission.is_target("landing") else days_between(mission.launch_at, mission.landing_at),
         "documents": mission.agreement_documents.select_related("agreement"),
         "sources": mission.sources.all(),
     }

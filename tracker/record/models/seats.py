@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -105,14 +105,23 @@ class SeatQuerySet(models.QuerySet):
                 return_mission_id=Subquery(returning.values("mission_id")[:1]),
                 return_status=Subquery(returning.values("mission__status")[:1]),
                 stay_end=Subquery(returning.values("mission__landing_at")[:1]),
+                return_landing_certainty=Subquery(returning.values("mission__landing_certainty")[:1]),
                 left_station_at=Subquery(
                     returning.annotate(left=Coalesce("mission__undocking_at", "mission__landing_at")).values("left")[:1]
                 ),
             )
             .annotate(
-                # Time up so far as of `now`: a stay still running (or ending after `now`) counts to `now`.
+                # Time up so far as of `now`: a stay still running (or ending after `now`) counts to `now`;
+                # so does one whose landing is only a target, passed or not: it has not ended.
                 stay_duration=ExpressionWrapper(
-                    Least(Coalesce(F("stay_end"), models.Value(now)), models.Value(now)) - F("mission__launch_at"),
+                    Least(
+                        Coalesce(
+                            Case(When(return_landing_certainty__in=TARGETS, then=None), default=F("stay_end")),
+                            models.Value(now),
+                        ),
+                        models.Value(now),
+                    )
+                    - F("mission__launch_at"),
                     output_field=models.DurationField(),
                 )
             )

@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
 from tracker.record.models.missions import EVENTS, TARGETS, Certainty
@@ -46,7 +47,7 @@ def overdue_targets(mission, now: dt.datetime | None = None) -> list[str]:
     """Each target of `mission` that has passed unconfirmed, said in words: 'Landing
     target July 2026 passed unconfirmed'."""
     return [
-        f"{event.capitalize()} {mission.describe(event, now).removesuffix(', overdue')} passed unconfirmed"
+        f"{capfirst(event)} {mission.describe(event, now).removesuffix(', overdue')} passed unconfirmed"
         for event in EVENTS
         if mission.is_overdue(event, now)
     ]
@@ -84,7 +85,8 @@ def machine_readable(instant: dt.datetime | None, precision: str) -> str:
 
 @register.filter
 def countdown(instant: dt.datetime | None, now: dt.datetime | None = None) -> str:
-    """'in 12 days, 3 h' or '2 days ago': the server's text before JavaScript ticks it."""
+    """'in 12 days, 3 h' or '2 days ago': the server's text before JavaScript ticks it
+    (launch_countdown asks it only about a time still ahead)."""
     if instant is None:
         return ""
     delta = instant - (now or timezone.now())
@@ -109,7 +111,7 @@ def launch_countdown(context, mission):
     if mission.is_overdue("launch", now):
         return {
             "state": "overdue",
-            "text": f"{mission.describe('launch', now).removesuffix(', overdue').capitalize()} passed: no launch in the record",
+            "text": f"{capfirst(mission.describe('launch', now).removesuffix(', overdue'))} passed: no launch in the record",
         }
     start = window_start(instant, precision)
     if precision == Precision.EXACT and instant > now:
@@ -131,10 +133,11 @@ def days_since(instant: dt.datetime | None, now: dt.datetime) -> int | None:
 
 @register.filter
 def flight_days(mission, now: dt.datetime) -> str:
-    """A mission's duration: landed ones in full, flying ones so far."""
+    """A mission's duration: landed ones in full, flying ones so far (a landing target is
+    not a landing: it makes no duration)."""
     if mission.launch_at is None:
         return "—"
-    if mission.landing_at is not None:
+    if mission.landing_at is not None and not mission.is_target("landing"):
         return f"{(mission.landing_at - mission.launch_at).days} days"
     if mission.status == "in_flight":
         return f"{(now - mission.launch_at).days} days so far"
