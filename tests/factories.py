@@ -27,6 +27,8 @@ def make_cross_flights(count: int, *, status: str = MissionStatus.LANDED) -> lis
             launch_precision=Precision.DAY if flown else "",
             landing_at=start + dt.timedelta(days=n + 1) if status == MissionStatus.LANDED else None,
             landing_precision=Precision.DAY if status == MissionStatus.LANDED else "",
+            launch_certainty="confirmed" if flown else "",
+            landing_certainty="confirmed" if status == MissionStatus.LANDED else "",
         )
         for n in range(count)
     )

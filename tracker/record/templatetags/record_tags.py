@@ -28,15 +28,15 @@ def event_time(context, mission, event: str):
     certainty = getattr(mission, f"{event}_certainty", "")
     text = format_instant(instant, precision)
     label = ""
-    if certainty in TARGETS:
-        # A window wider than a month is already written "NET Q3 2026": say "NET" once.
-        label = "NET" if certainty == Certainty.NO_EARLIER_THAN or text.startswith("NET ") else "Target"
-        text = text.removeprefix("NET ")
+    # A window wider than a month is already written "NET Q3 2026": no second label.
+    if certainty in TARGETS and not text.startswith("NET "):
+        label = "NET" if certainty == Certainty.NO_EARLIER_THAN else "Target"
     return {
         "instant": instant,
         "text": text,
         "iso": machine_readable(instant, precision),
         "exact": precision == Precision.EXACT,
+        "target": certainty in TARGETS,
         "label": label,
         "overdue": mission.is_overdue(event, context.get("now")),
         "overdue_title": OVERDUE_TITLE,
