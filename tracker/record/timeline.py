@@ -157,6 +157,20 @@ def _bar(stay, *, y: float, x_of, now: dt.datetime, home: Mission | None) -> Bar
     )
 
 
+def _groups(stays, homes: dict[int, Mission], *, x_of, now: dt.datetime) -> tuple[list[Group], float]:
+    """The bars, one row each, under a heading row per vehicle; and the y below the last."""
+    groups: list[Group] = []
+    y = TOP
+    for stay in stays:
+        if not groups or groups[-1].mission_slug != stay.mission.slug:
+            y += GROUP_GAP if groups else 0
+            groups.append(Group(mission=stay.mission.name, mission_slug=stay.mission.slug, y=y))
+            y += ROW_HEIGHT
+        groups[-1].bars.append(_bar(stay, y=y, x_of=x_of, now=now, home=homes.get(stay.return_mission_id)))
+        y += ROW_HEIGHT
+    return groups, y
+
+
 def occupancy_chart(*, now: dt.datetime) -> Chart:
     stays = list(_stays(now))
     if not stays:
@@ -177,15 +191,7 @@ def occupancy_chart(*, now: dt.datetime) -> Chart:
     def x_of(instant: dt.datetime) -> float:
         return round(LABEL_WIDTH + PLOT_WIDTH * (instant - start).total_seconds() / span, 1)
 
-    groups: list[Group] = []
-    y = TOP
-    for stay in stays:
-        if not groups or groups[-1].mission_slug != stay.mission.slug:
-            y += GROUP_GAP if groups else 0
-            groups.append(Group(mission=stay.mission.name, mission_slug=stay.mission.slug, y=y))
-            y += ROW_HEIGHT
-        groups[-1].bars.append(_bar(stay, y=y, x_of=x_of, now=now, home=homes.get(stay.return_mission_id)))
-        y += ROW_HEIGHT
+    groups, y = _groups(stays, homes, x_of=x_of, now=now)
     ticks = [
         (x_of(dt.datetime(year, 1, 1, tzinfo=dt.UTC)), str(year))
         for year in range(start.year, end.year + 1)
