@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from .forms import CrossFlightFilterForm
-from .models import Agreement, AgreementDocument, Mission, MissionStatus, Seat, VehicleFamily
+from .models import EVENTS, Agreement, AgreementDocument, Mission, MissionStatus, Seat, VehicleFamily
 from .models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 
 COMPLETED_PER_PAGE = 20
@@ -138,8 +138,12 @@ def agreement_progress(*, with_sources: bool = False) -> tuple[Agreement | None,
 def live_context(now: dt.datetime) -> dict:
     """The regions that change with time: who is aboard, and the next cross-flight."""
     aboard = aboard_now(now)
+    overdue = [any(stay.mission.is_overdue(event, now) for event in EVENTS) for stay in aboard]
     return {
         "aboard": aboard,
-        "aboard_has_stale": any(stay.mission_is_stale for stay in aboard),
+        # The note under the table explains the badges shown: a target passed unconfirmed
+        # reads "overdue"; "stale" is left for a stay past its vehicle's usual length.
+        "aboard_has_overdue": any(overdue),
+        "aboard_has_stale": any(stay.mission_is_stale and not late for stay, late in zip(aboard, overdue, strict=True)),
         "next_flight": next_cross_flight(now),
     }

@@ -73,7 +73,8 @@ def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
             ("Up (ascent)", [seat for seat in seats if seat.leg == Leg.ASCENT]),
             ("Down (descent)", [seat for seat in seats if seat.leg == Leg.DESCENT]),
         ],
-        "flight_days": days_between(mission.launch_at, mission.landing_at),
+        # A landing target is not a landing: no duration from it (the page says "so far").
+        "flight_days": None if mission.is_target("landing") else days_between(mission.launch_at, mission.landing_at),
         "documents": mission.agreement_documents.select_related("agreement"),
         "sources": mission.sources.all(),
         "expeditions": mission_expeditions(seats),
@@ -93,8 +94,11 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
     descent_cross = set(
         Seat.objects.filter(person=person, leg=Leg.DESCENT).cross_flight().values_list("mission__name", flat=True)
     )
+    # The flights that bring each stay home, so the page says a landing target as one.
+    homes = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
     for stay in stays:
         stay.returns_cross_flight = stay.returned_on in descent_cross
+        stay.return_mission = homes.get(stay.return_mission_id)
         stay.state = stay_state(stay, now)
     total = Seat.objects.filter(person=person).total_days_by_person(now).get(person.pk)
     return {

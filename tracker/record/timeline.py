@@ -1,5 +1,8 @@
 """ISS occupancy over time as a server-side SVG: one bar per person per stay, grouped by
 the vehicle they came up on (newest at the top), cross-flight seats coloured, today marked.
+What has not happened is drawn apart from what has: the planned part of a stay (to a landing
+target, or a whole stay whose launch is a target) is hatched, and a target that has passed
+unconfirmed is marked where it fell.
 
 The page draws it as two SVGs in the same coordinates, the names (x < LABEL_WIDTH) and the
 plot, so that on a narrow screen the names stay put while the plot scrolls sideways; the
@@ -9,10 +12,13 @@ so that a tap (no hover on a phone) can lead to it."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
+from tracker.lib.fuzzy_dates import window_end
 from tracker.lib.instants import shifted
 
-from .models import Seat
-from .models.missions import FLOWN_STATUSES
+from .models import Mission, Seat
+from .models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
 from .stays import StayState, stay_state
 
 # Wide enough for "Boeing Crew Flight Test" in bold and an indented "Sergey Kud-Sverchkov".
@@ -22,6 +28,8 @@ RIGHT_MARGIN = 20
 ROW_HEIGHT = 18
 GROUP_GAP = 24
 TOP = 40
+# A planned stay whose vehicle has no usual stay in the record is drawn this long.
+DEFAULT_PLANNED_STAY = dt.timedelta(days=180)
 
 
 @dataclass
@@ -41,6 +49,12 @@ class Bar:
     days: int
     home_on: str | None = None  # when another flight brought them home
     home_on_slug: str | None = None
+    planned: bool = False  # not launched: the whole bar is a plan
+    plan_x: float = 0  # the hatched part: from here, plan_width long (0: nothing planned)
+    plan_width: float = 0
+    overdue: list[tuple[float, str]] = field(default_factory=list)  # (x, what passed unconfirmed)
+    note: str = ""  # the targets, in words, for the list under the chart
+    mission: Mission | None = None  # the flight they came up on, for its launch as the pages say it
 
 
 @dataclass
@@ -63,45 +77,98 @@ class Chart:
     plot_bottom: float = 0
     plot_width: int = PLOT_WIDTH + RIGHT_MARGIN
     row_height: int = ROW_HEIGHT
+    has_planned: bool = False  # the legend explains only what the chart draws
+    has_overdue: bool = False
 
 
 def _stays(now: dt.datetime):
+    """Stays that have begun, and those of flights still to launch that have a launch target."""
+    flown = Q(mission__status__in=FLOWN_STATUSES, mission__launch_at__lte=now)
     return (
         Seat.objects.stays(now)
         .with_cross_flight()
         .with_connections()
-        .filter(mission__status__in=FLOWN_STATUSES, mission__launch_at__isnull=False, mission__launch_at__lte=now)
-        .select_related("person__agency", "mission")
+        .filter(flown | Q(mission__status__in=UPCOMING_STATUSES), mission__launch_at__isnull=False)
+        .select_related("person__agency", "mission__family")
         # Newest first: who is up now is at the top, where a phone's view of the chart opens.
         .order_by("-mission__launch_at", "mission__name", "pk")
     )
 
 
-def _bar(stay, *, y: float, x_of, now: dt.datetime) -> Bar:
-    ongoing = stay_state(stay, now) == StayState.IN_FLIGHT
-    finish = now if ongoing else (stay.stay_end or stay.mission.launch_at)
+def _landing_targets(stays) -> dict[int, Mission]:
+    """The missions that bring each stay home, for their landing's certainty: one query."""
+    return Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
+
+
+def _plan(stay, home: Mission | None, now: dt.datetime) -> tuple[dt.datetime, dt.datetime | None, list]:
+    """Where a stay's flown part ends (its launch when nothing has flown), where its planned
+    part ends (None: no plan drawn), and the targets that passed unconfirmed, as
+    (instant, words)."""
+    mission, state = stay.mission, stay_state(stay, now)
+    passed = []
+    if mission.is_overdue("launch", now):
+        passed.append((mission.launch_at, f"launch {mission.describe('launch', now).removesuffix(', overdue')}"))
+    landing_target = home is not None and home.is_target("landing") and home.landing_at is not None
+    if landing_target and home.is_overdue("landing", now):
+        passed.append((home.landing_at, f"landing {home.describe('landing', now).removesuffix(', overdue')}"))
+    if state == StayState.LANDED:
+        return stay.stay_end or mission.launch_at, None, passed
+    planned_end = window_end(home.landing_at, home.landing_precision) if landing_target else None
+    if state == StayState.IN_FLIGHT:
+        return now, (planned_end if planned_end and planned_end > now else None), passed
+    typical = mission.family.typical_stay or DEFAULT_PLANNED_STAY
+    return mission.launch_at, planned_end or shifted(mission.launch_at, typical), passed
+
+
+def _bar(stay, *, y: float, x_of, now: dt.datetime, home: Mission | None) -> Bar:
+    state = stay_state(stay, now)
+    ongoing, planned = state == StayState.IN_FLIGHT, state == StayState.PLANNED
+    finish, planned_end, passed = _plan(stay, home, now)
     left = x_of(stay.mission.launch_at)
     other_home = stay.returned_on if stay.returned_on and stay.returned_on != stay.mission.name else None
     came_home = f", home on {other_home}" if other_home else ""
-    days = stay.stay_duration.days
+    days = 0 if planned else stay.stay_duration.days
+    note = "; ".join(f"{words} passed unconfirmed" for _, words in passed)
+    plan_from = left if planned else x_of(finish)
+    when = "planned" if planned else f"{days} days"
     return Bar(
         stay_id=stay.pk,
         person=stay.person.name,
         person_slug=stay.person.slug,
         agency=stay.person.agency.name,
         x=left,
-        width=max(2.0, x_of(finish) - left),
+        width=0 if planned else max(2.0, x_of(finish) - left),
         y=y,
         cross_flight=stay.is_cross_flight,
         ongoing=ongoing,
         title=f"{stay.person.name} ({stay.person.agency.name}): up on {stay.mission.name}{came_home}, "
-        f"{days} days{' so far' if ongoing else ''}",
+        f"{when}{' so far' if ongoing else ''}{f'; {note}' if note else ''}",
         launch=stay.mission.launch_at,
-        end=None if ongoing else stay.stay_end,
+        end=None if ongoing or planned else stay.stay_end,
         days=days,
         home_on=other_home,
         home_on_slug=stay.returned_on_slug if other_home else None,
+        planned=planned,
+        plan_x=plan_from,
+        plan_width=max(2.0, x_of(planned_end) - plan_from) if planned_end else 0,
+        overdue=[(x_of(instant), f"{words[0].upper()}{words[1:]} passed unconfirmed") for instant, words in passed],
+        note=note,
+        mission=stay.mission,
     )
+
+
+def _groups(stays, homes: dict[int, Mission], *, x_of, now: dt.datetime) -> tuple[list[Group], float]:
+    """The bars, one row each, under a heading row per vehicle; and the y below the last."""
+    groups: list[Group] = []
+    y = TOP
+    for stay in stays:
+        if not groups or groups[-1].mission_slug != stay.mission.slug:
+            y += GROUP_GAP if groups else 0
+            groups.append(Group(mission=stay.mission.name, mission_slug=stay.mission.slug, y=y))
+            y += ROW_HEIGHT
+        groups[-1].bars.append(_bar(stay, y=y, x_of=x_of, now=now, home=homes.get(stay.return_mission_id)))
+        y += ROW_HEIGHT
+    return groups, y
 
 
 def occupancy_chart(*, now: dt.datetime) -> Chart:
@@ -115,22 +182,16 @@ def occupancy_chart(*, now: dt.datetime) -> Chart:
             today_x=0,
             today_label="",
         )
+    homes = _landing_targets(stays)
     start = dt.datetime(min(s.mission.launch_at for s in stays).year, 1, 1, tzinfo=dt.UTC)
-    end = shifted(max(now, *(s.stay_end for s in stays if s.stay_end)), dt.timedelta(days=60))
+    ends = [_plan(stay, homes.get(stay.return_mission_id), now) for stay in stays]
+    end = shifted(max(now, *(planned or flown for flown, planned, _ in ends)), dt.timedelta(days=60))
     span = (end - start).total_seconds()
 
     def x_of(instant: dt.datetime) -> float:
         return round(LABEL_WIDTH + PLOT_WIDTH * (instant - start).total_seconds() / span, 1)
 
-    groups: list[Group] = []
-    y = TOP
-    for stay in stays:
-        if not groups or groups[-1].mission_slug != stay.mission.slug:
-            y += GROUP_GAP if groups else 0
-            groups.append(Group(mission=stay.mission.name, mission_slug=stay.mission.slug, y=y))
-            y += ROW_HEIGHT
-        groups[-1].bars.append(_bar(stay, y=y, x_of=x_of, now=now))
-        y += ROW_HEIGHT
+    groups, y = _groups(stays, homes, x_of=x_of, now=now)
     ticks = [
         (x_of(dt.datetime(year, 1, 1, tzinfo=dt.UTC)), str(year))
         for year in range(start.year, end.year + 1)
@@ -144,4 +205,6 @@ def occupancy_chart(*, now: dt.datetime) -> Chart:
         today_x=x_of(now),
         today_label=now.strftime("today %Y-%m-%d"),
         plot_bottom=y + 4,
+        has_planned=any(bar.plan_width for group in groups for bar in group.bars),
+        has_overdue=any(bar.overdue for group in groups for bar in group.bars),
     )

@@ -116,12 +116,14 @@ class SeatQuerySet(models.QuerySet):
                 # Only what happened ends a stay: a landing target (even one long passed)
                 # leaves the person up, and counting on to now.
                 stay_end=Subquery(returning.annotate(end=_happened("landing")).values("end")[:1]),
+                return_landing_certainty=Subquery(returning.values("mission__landing_certainty")[:1]),
                 left_station_at=Subquery(
                     returning.annotate(left=Coalesce(_happened("undocking"), _happened("landing"))).values("left")[:1]
                 ),
             )
             .annotate(
-                # Time up so far as of `now`: a stay still running (or ending after `now`) counts to `now`.
+                # Time up so far as of `now`: a stay still running (or ending after `now`)
+                # counts to `now`; so does one whose landing is only a target (stay_end is null).
                 stay_duration=ExpressionWrapper(
                     Least(Coalesce(F("stay_end"), models.Value(now)), models.Value(now)) - F("mission__launch_at"),
                     output_field=models.DurationField(),
@@ -139,6 +141,8 @@ class SeatQuerySet(models.QuerySet):
             .filter(arrived_at__lte=instant)
             .filter(
                 Q(left_station_at__gt=instant)
+                # No departure that happened (none yet, or only a target, passed or not):
+                # aboard as far as the record knows, unless the flight home has landed.
                 | (Q(left_station_at__isnull=True) & ~Q(return_status=MissionStatus.LANDED))
             )
         )

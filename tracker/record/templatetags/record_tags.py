@@ -3,24 +3,69 @@
 import datetime as dt
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
+from tracker.record.models.missions import EVENTS, TARGETS, Certainty
 
 register = template.Library()
 
 
-@register.inclusion_tag("record/_time.html")
-def event_time(mission, event: str):
+OVERDUE_TITLE = "Announced target passed with no confirmation in the record"
+
+
+@register.inclusion_tag("record/_time.html", takes_context=True)
+def event_time(context, mission, event: str):
     """An event's time at its precision, in a <time> element; exact times also get the
-    viewer's local time beside UTC (filled in by app.js)."""
+    viewer's local time beside UTC (filled in by app.js). A target is said as one ("Target
+    2026-07-14", "NET September 2026") and, once passed unconfirmed, as overdue; what
+    happened reads as plain fact. `now` comes from the page's context, so a page says
+    "overdue" as of the same instant as everything else on it."""
     instant = getattr(mission, f"{event}_at")
     precision = getattr(mission, f"{event}_precision")
+    certainty = getattr(mission, f"{event}_certainty", "")
+    text = format_instant(instant, precision)
+    label = ""
+    # A window wider than a month is already written "NET Q3 2026": no second label.
+    if certainty in TARGETS and not text.startswith("NET "):
+        label = "NET" if certainty == Certainty.NO_EARLIER_THAN else "Target"
     return {
         "instant": instant,
-        "text": format_instant(instant, precision),
+        "text": text,
         "iso": machine_readable(instant, precision),
         "exact": precision == Precision.EXACT,
+        "target": certainty in TARGETS,
+        "label": label,
+        "overdue": mission.is_overdue(event, context.get("now")),
+        "overdue_title": OVERDUE_TITLE,
+    }
+
+
+def overdue_targets(mission, now: dt.datetime | None = None) -> list[str]:
+    """Each target of `mission` that has passed unconfirmed, said in words: 'Landing
+    target July 2026 passed unconfirmed'."""
+    return [
+        f"{capfirst(event)} {mission.describe(event, now).removesuffix(', overdue')} passed unconfirmed"
+        for event in EVENTS
+        if mission.is_overdue(event, now)
+    ]
+
+
+@register.inclusion_tag("record/_flags.html", takes_context=True)
+def record_flags(context, mission, *, stale=None, long=False):
+    """The warning badges of a mission: 'landing overdue' for each target passed with no
+    confirmation (the sentence in the title, or beside it when `long`), else 'stale' for a
+    flight in space past its vehicle's usual stay with no landing target. `stale` overrides
+    the mission's `is_stale` annotation where a page computed it apart."""
+    overdue = overdue_targets(mission, context.get("now"))
+    is_stale = getattr(mission, "is_stale", False) if stale is None else stale
+    return {
+        "overdue": [(sentence.split(" ", 1)[0].lower(), sentence) for sentence in overdue],
+        "stale": is_stale and not overdue,
+        "long": long,
+        "overdue_title": OVERDUE_TITLE,
     }
 
 
@@ -40,7 +85,8 @@ def machine_readable(instant: dt.datetime | None, precision: str) -> str:
 
 @register.filter
 def countdown(instant: dt.datetime | None, now: dt.datetime | None = None) -> str:
-    """'in 12 days, 3 h' or '2 days ago': the server's text before JavaScript ticks it."""
+    """'in 12 days, 3 h' or '2 days ago': the server's text before JavaScript ticks it
+    (launch_countdown asks it only about a time still ahead)."""
     if instant is None:
         return ""
     delta = instant - (now or timezone.now())
@@ -52,6 +98,34 @@ def countdown(instant: dt.datetime | None, now: dt.datetime | None = None) -> st
     return f"in {text}" if future else f"{text} ago"
 
 
+@register.inclusion_tag("record/_countdown.html", takes_context=True)
+def launch_countdown(context, mission):
+    """How far off the launch is, no finer than the record knows it: hours and minutes
+    (ticked by app.js) only for an exact time, whole days for a day, 'in September 2026'
+    for a wider window. Never counts up: a target that has passed says it awaits
+    confirmation, and once overdue, that it is overdue."""
+    now = context.get("now") or timezone.now()
+    instant, precision = mission.launch_at, mission.launch_precision
+    if instant is None:
+        return {"state": "unknown"}
+    if mission.is_overdue("launch", now):
+        return {
+            "state": "overdue",
+            "text": f"{capfirst(mission.describe('launch', now).removesuffix(', overdue'))} passed: no launch in the record",
+        }
+    start = window_start(instant, precision)
+    if precision == Precision.EXACT and instant > now:
+        return {"state": "ticking", "iso": instant.isoformat(), "text": countdown(instant, now)}
+    if precision == Precision.DAY and start.date() >= now.date():
+        days = (start.date() - now.date()).days
+        return {"state": "ahead", "text": f"in {days} day{pluralize(days)}" if days else "today"}
+    if precision not in (Precision.EXACT, Precision.DAY) and now < start:
+        net = mission.launch_certainty == Certainty.NO_EARLIER_THAN
+        window = format_instant(instant, precision).removeprefix("NET ")
+        return {"state": "ahead", "text": f"{'no earlier than' if net else 'in'} {window}"}
+    return {"state": "passed", "text": "Target passed: launch not confirmed yet"}
+
+
 @register.filter
 def days_since(instant: dt.datetime | None, now: dt.datetime) -> int | None:
     return (now - instant).days if instant else None
@@ -59,10 +133,11 @@ def days_since(instant: dt.datetime | None, now: dt.datetime) -> int | None:
 
 @register.filter
 def flight_days(mission, now: dt.datetime) -> str:
-    """A mission's duration: landed ones in full, flying ones so far."""
+    """A mission's duration: landed ones in full, flying ones so far (a landing target is
+    not a landing: it makes no duration)."""
     if mission.launch_at is None:
         return "—"
-    if mission.landing_at is not None:
+    if mission.landing_at is not None and not mission.is_target("landing"):
         return f"{(mission.landing_at - mission.launch_at).days} days"
     if mission.status == "in_flight":
         return f"{(now - mission.launch_at).days} days so far"

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page is complete without this file.
 // - shows the viewer's local time beside each exact UTC time;
-// - ticks the next launch's countdown every second;
+// - ticks the next launch's countdown every second when its time is exact, and stops
+//   (never counting up) once that target time passes;
 // - pauses the dashboard's 60-second refreshes while the tab is hidden, and
 //   refreshes once when it becomes visible again.
 (function () {
@@ -20,13 +21,20 @@
   function tickCountdowns() {
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
       var target = new Date(el.getAttribute("data-countdown"));
-      if (isNaN(target)) return;
+      // Hours and minutes only for a time known to the minute; a day or a month is the
+      // server's text ("in 42 days", "in September 2026") and stays as it is.
+      if (isNaN(target) || (el.getAttribute("data-precision") || "exact") !== "exact") return;
       var seconds = Math.round((target - Date.now()) / 1000);
-      var sign = seconds < 0 ? "T+ " : "T− ";
-      seconds = Math.abs(seconds);
+      if (seconds <= 0) {
+        // A target is not an event: once its time passes, say so instead of counting up.
+        el.textContent = "Target passed: launch not confirmed yet";
+        el.removeAttribute("data-countdown");
+        el.className = "countdown-passed";
+        return;
+      }
       var days = Math.floor(seconds / 86400);
       seconds -= days * 86400;
-      var text = sign + (days ? days + " d " : "") + pad(Math.floor(seconds / 3600)) + ":" +
+      var text = "T− " + (days ? days + " d " : "") + pad(Math.floor(seconds / 3600)) + ":" +
         pad(Math.floor(seconds % 3600 / 60)) + ":" + pad(seconds % 60);
       el.textContent = text;
       el.setAttribute("data-ticking", "true");
