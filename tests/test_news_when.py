@@ -5,6 +5,8 @@ these tests; none is copied from a real article."""
 
 import datetime as dt
 
+import pytest
+
 from tracker.news.extraction.times import find_times
 from tracker.news.extraction.when import find_dateline
 from tracker.news.services import MIN_TIMED_CONFIDENCE
@@ -125,6 +127,24 @@ def test_moscow_time_after_midnight_is_the_previous_utc_day():
     text = "Soyuz MS-27 landed at 01:30 Moscow time on April 20."
     event = only_event(text, "landing", published=dt.date(2025, 4, 21))
     assert (event.date_iso, event.time) == ("2025-04-19", "22:30")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Soyuz MS-28 launched at 09:27 UTC on November 27, 2025 and docked to the Rassvet module at 12:34 UTC.", "en"),
+        (
+            "«Союз МС-28» стартовал 27 ноября 2025 года в 12:27 мск и пристыковался к модулю «Рассвет» в 15:34 мск.",
+            "ru",
+        ),
+    ],
+)
+def test_each_event_of_a_sentence_keeps_the_time_that_follows_its_verb(text, language):
+    """Two events and two times in one sentence: the launch time must not become the docking's
+    because it sits as near the docking verb's start as the launch verb's end."""
+    launch = only_event(text, "launch", published=dt.date(2025, 11, 28), language=language)
+    docking = only_event(text, "docking", published=dt.date(2025, 11, 28), language=language)
+    assert (launch.time, docking.time) == ("09:27", "12:34")
 
 
 def test_po_moskovskomu_vremeni_is_moscow_time():

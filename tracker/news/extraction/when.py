@@ -92,16 +92,25 @@ def resolve_anchor(text: str, expr: DateExpr, reference: dt.date | None, tense: 
 def pick_time(
     text: str, span: tuple[int, int], trigger_at: tuple[int, int], others: list[tuple[int, int]]
 ) -> TimeExpr | None:
-    """The time of day that goes with the trigger at `trigger_at`: one not nearer another trigger
-    of the sentence (`others`: their spans), a UTC one first, then one with a zone.
+    """The time of day that goes with the trigger at `trigger_at` (`others`: the spans of the
+    sentence's other triggers): a UTC one first, then one with a zone.
 
-    Distances run to the nearer edge of each trigger word, so in "launched at 09:27 UTC …
-    and docked at 12:34 UTC" each verb keeps the time that follows it."""
-    times = find_times(text, *span)
-    mine = [t for t in times if not any(_distance(t, o) < _distance(t, trigger_at) for o in others)]
+    A time belongs to the trigger word it follows, the nearest one before it ("launched …
+    at 12:27 and docked … at 15:34", "стартовал … в 12:27 мск и пристыковался … в 15:34"),
+    or, when no trigger comes before it, to the nearest one after ("At 09:27 UTC the
+    Soyuz lifted off")."""
+    triggers = [trigger_at, *others]
+    mine = [t for t in find_times(text, *span) if _owner(t, triggers) == trigger_at]
     if not mine:
         return None
     return min(mine, key=lambda t: (not t.utc, t.zone is None, _distance(t, trigger_at)))
+
+
+def _owner(time: TimeExpr, triggers: list[tuple[int, int]]) -> tuple[int, int]:
+    before = [word for word in triggers if word[1] <= time.start]
+    if before:
+        return max(before, key=lambda word: word[1])
+    return min(triggers, key=lambda word: _distance(time, word))
 
 
 def _distance(time: TimeExpr, word: tuple[int, int]) -> int:
