@@ -585,6 +585,7 @@ READ_ONLY_ROUTES = {
     "vehicles/<slug:slug>/",
     "agreement/",
     "agreement/ledger/",
+    "expeditions/",
     "timeline/",
     "timeline.svg",
     "theme/<str:theme>/",  # a cookie for the viewer's own theme, nothing stored: GET, works without JS
