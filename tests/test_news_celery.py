@@ -44,16 +44,16 @@ CREWS = [
 
 def station_feed(count: int = ENTRIES) -> bytes:
     """`count` distinct stories, each naming a crew in flight and repeating one fact the
-    record lacks (Soyuz MS-29's launch day); every fifth also reports Crew-13's launch."""
+    record lacks (a new Soyuz MS-29 launch target); every fifth also a later Crew-13 NET."""
     items = []
     for n in range(count):
         mission, person = CREWS[n % len(CREWS)]
         text = (
             f"{person} of {mission} completed station experiment number {n} this week. "
-            "Soyuz MS-29 is scheduled to launch on July 14, 2026."
+            "Soyuz MS-29 is scheduled to launch on August 2, 2026."
         )
         if n % 5 == 0:
-            text += " SpaceX Crew-13 is set to launch in the second half of 2026."
+            text += " SpaceX Crew-13 is set to launch no earlier than October 2026."
         items.append((f"station-report-{n}", f"Station report {n}", f"https://news.example.org/reports/{n}", text))
     return rss(*items)
 
@@ -167,7 +167,7 @@ def test_a_polling_round_stores_each_entry_once_with_its_mentions_and_proposals(
         person: ENTRIES // len(CREWS) + (index < ENTRIES % len(CREWS)) for index, (_, person) in enumerate(CREWS)
     }
     launch = ProposedUpdate.objects.get(mission__name="Soyuz MS-29")
-    assert launch.summary == "Soyuz MS-29 launch: 2026-07-14, planned"
+    assert launch.summary == "Soyuz MS-29 launch: 2026-08-02, planned"
     assert launch.evidence.count() == ENTRIES
     assert ProposedUpdate.objects.get(mission__name="SpaceX Crew-13").evidence.count() == ENTRIES // 5
     source.refresh_from_db()

@@ -168,10 +168,10 @@ def station_entries(prefix: str, numbers, *, revision: int = 0) -> list[tuple[st
         mission, person = CREWS[n % len(CREWS)]
         text = (
             f"{person} of {mission} completed station experiment number {n} of series {prefix} this week. "
-            "Soyuz MS-29 is scheduled to launch on July 14, 2026."
+            "Soyuz MS-29 is scheduled to launch on August 2, 2026."
         )
         if n % 5 == 0:
-            text += " SpaceX Crew-13 is set to launch in the second half of 2026."
+            text += " SpaceX Crew-13 is set to launch no earlier than October 2026."
         # The length of a real news story (600-1500 characters), so a round takes as long to
         # read as a real one and a kill can land in the middle of it.
         text += "".join(f" {sentence}" for sentence in STORY[n % len(STORY) :] + STORY[: n % len(STORY)])

@@ -18,7 +18,7 @@ from tracker.news.models import Article, NewsSource, SourceKind
 
 ARTICLE_FIELDS = ("pk", "source_id", "url", "guid", "title", "text", "content_hash", "published_at", "updated_at")
 SEED_PAGE = (
-    b"<html><body><article><h1>Seed page</h1><p>Soyuz MS-29 is scheduled to launch on July 14, 2026 with NASA "
+    b"<html><body><article><h1>Seed page</h1><p>Soyuz MS-29 is scheduled to launch on August 2, 2026 with NASA "
     b"astronaut Anil Menon aboard. The crew will stay about eight months aboard the station.</p>"
     b"</article></body></html>"
 )

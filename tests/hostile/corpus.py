@@ -40,7 +40,7 @@ SLACK_SECONDS = 1.5
 
 FEED_TYPE = "application/rss+xml; charset=utf-8"
 FRESH = "Wed, 25 Feb 2026 10:00:00 GMT"
-MS29 = "Soyuz MS-29 is scheduled to launch on July 14, 2026 with NASA astronaut Anil Menon aboard."
+MS29 = "Soyuz MS-29 is scheduled to launch on August 2, 2026 with NASA astronaut Anil Menon aboard."
 # What the payloads' JavaScript does, so that a browser can tell whether any of it ran.
 CANARY = "PWNED"
 JS = f"window.__pwned=1;alert('{CANARY}')"
