@@ -116,14 +116,16 @@ def feed_server():
 
 @pytest.fixture
 def ms29_launch_unannounced(db):
-    """Soyuz MS-29 with no launch target, as the record stood before the April 2026
-    announcement: the sample feed's MS-29 story then proposes the 14 July target, which the
-    review, admin and feed tests decide on. (With the shipped record it restates the target
-    and proposes nothing.)"""
+    """Soyuz MS-29 with no launch target, as if the record had been loaded before the April
+    2026 announcement (its history too, so no edit shows up among the record's changes): the
+    sample feed's MS-29 story then proposes the 14 July target, which the review, admin and
+    feed tests decide on. (With the shipped record it restates the target and proposes nothing.)"""
     from tracker.record.page_cache import bump_record_version
 
+    unknown = {"launch_at": None, "launch_precision": "", "launch_certainty": ""}
     ms29 = Mission.objects.get(name="Soyuz MS-29")
-    ms29.launch_at, ms29.launch_precision = None, ""
-    ms29.save()
+    Mission.objects.filter(pk=ms29.pk).update(**unknown)
+    Mission.history.filter(id=ms29.pk).update(**unknown)
     bump_record_version()
+    ms29.refresh_from_db()
     return ms29

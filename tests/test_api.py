@@ -294,7 +294,7 @@ def test_list_query_count_does_not_grow_with_the_page(client, django_assert_max_
 
 
 @pytest.fixture
-def news(editor):
+def news(editor, ms29_launch_unannounced):
     """The sample source polled, and its MS-29 launch date accepted by an editor."""
     poll_sources_now(name="Sample news (offline)")
     accept_proposal(proposal=ProposedUpdate.objects.get(summary=MS29_LAUNCH), user=editor)
@@ -327,7 +327,9 @@ def test_accepted_updates_name_their_source_articles(client, news):
     assert update["by"] == f"news proposal #{proposal.pk} accepted by edna" and update["editor"] == "edna"
     assert update["mission"] == {"slug": "soyuz-ms-29", "name": "Soyuz MS-29"}
     assert update["url"] == "http://testserver/missions/soyuz-ms-29/"
-    assert {"field": "launch", "what": "Soyuz MS-29 launch", "old": "unknown", "new": "2026-07-14"} in update["changes"]
+    assert {"field": "launch", "what": "Soyuz MS-29 launch", "old": "unknown", "new": "target 2026-07-14"} in update[
+        "changes"
+    ]
     assert update["proposal"]["kind"] == "launch"
     assert update["proposal"]["date"] == "2026-07-14" and update["proposal"]["precision"] == "day"
     assert update["proposal"]["time"] is None
@@ -359,9 +361,9 @@ def test_an_editors_change_is_an_update_with_who_when_and_old_to_new(client, new
     latest = ms28.history.order_by("-history_id").first()
     assert newest["id"] == f"mission/{latest.history_id}" and newest["proposal"] is None
     assert newest["by"] == newest["editor"] == "edna" and newest["sources"] == []
-    assert newest["summary"] == "Soyuz MS-28 landing: unknown → 2026-07-20"
+    assert newest["summary"] == "Soyuz MS-28 landing: target July 2026 → target 2026-07-20"
     assert newest["changes"] == [
-        {"field": "landing", "what": "Soyuz MS-28 landing", "old": "unknown", "new": "2026-07-20"}
+        {"field": "landing", "what": "Soyuz MS-28 landing", "old": "target July 2026", "new": "target 2026-07-20"}
     ]
     assert newest["reason"] == "Roscosmos landing schedule"
     assert newest["changed_at"] == "2024-06-01T13:00:00Z"

@@ -19,8 +19,9 @@ def stale_names() -> set[str]:
 
 
 @time_machine.travel(dt.datetime(2026, 11, 25, 12, tzinfo=UTC), tick=False)
-def test_in_flight_missions_long_past_their_usual_stay_are_stale_today():
-    assert stale_names() == {"Soyuz MS-28", "SpaceX Crew-12"}
+def test_in_flight_missions_and_passed_targets_are_stale_today():
+    # MS-28 and Crew-12: landing targets passed; MS-29 and Crew-13: launch targets passed.
+    assert stale_names() == {"Soyuz MS-28", "SpaceX Crew-12", "Soyuz MS-29", "SpaceX Crew-13"}
 
 
 @time_machine.travel(dt.datetime(2026, 3, 1, tzinfo=UTC), tick=False)
