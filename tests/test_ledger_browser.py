@@ -101,6 +101,8 @@ def test_the_phone_timeline_opens_at_today_and_a_tapped_bar_shows_its_details(op
     today = tab.locator("svg.timeline g.today line").bounding_box()
     assert scroll_box["x"] <= today["x"] <= scroll_box["x"] + scroll_box["width"]
     williams = tab.locator("svg.timeline a[aria-label^='Christopher Williams']")
+    # Planned flights' rows and the legend come first: scroll the page (not the plot's box) down to his row.
+    williams.locator("rect.bar").evaluate("bar => window.scrollBy(0, bar.getBoundingClientRect().top - 200)")
     expect(williams.locator("rect.bar")).to_be_in_viewport()
 
     williams.locator("rect.bar").tap()
