@@ -75,6 +75,7 @@ def _data_line(result: dict) -> str:
         f"{counts['articles']:,} articles ({counts['russian_articles']:,} in Russian, "
         f"{counts['unlinked_articles']:,} naming nothing in the record), {counts['mentions']:,} mentions, "
         f"{counts['proposals']:,} proposals; built in {built['build_seconds']:.0f} s"
+        + (f" ({built['build_cpu_seconds']:.0f} s of the builder's CPU)" if "build_cpu_seconds" in built else "")
         + (f" + {built['analyze_seconds']:.0f} s VACUUM ANALYZE" if built.get("analyze_seconds", 0) >= 0.5 else "")
         + f" ({built['built_at']}); load average {result['loadavg']:.1f} before the load runs"
     )
