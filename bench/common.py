@@ -254,7 +254,7 @@ def run_load(port, endpoints, *, concurrency, processes, warmup, duration, round
         if index is None:
             time.sleep(max(0.0, phase_start - time.time()))
             refresh()
-            if time.time() > end:
+            if pause and time.time() > end:
                 log(f"warning: re-rendering the pages took {time.time() - phase_start:.1f} s, longer than the pause")
         if measured_from is None:
             continue
