@@ -26,6 +26,7 @@ from common import (
     server_times,
     use_production_settings,
 )
+from ingest import forget_cache_keys
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "bench-archive"
 SUPERUSER = "bench-archive"
@@ -57,8 +58,8 @@ def _pg_comment(name: str) -> str:
 
 def cached_database(database: str, size: int, *, rebuild: bool) -> tuple[str, dict | None]:
     """(DATABASE_URL, the build's figures if it is complete): the cached database for this
-    size and schema, emptied first when it is not complete (or `rebuild`); other schemas'
-    copies of this size are dropped."""
+    size and schema, emptied first when it is not complete (or `rebuild`). Other schemas'
+    copies are kept: a run of the other label may be using one."""
     key = schema_key()
     if database == "sqlite":
         CACHE_DIR.mkdir(exist_ok=True)
@@ -66,14 +67,14 @@ def cached_database(database: str, size: int, *, rebuild: bool) -> tuple[str, di
         done = path.with_suffix(".complete")
         if rebuild or not done.exists():
             done.unlink(missing_ok=True)
-        for old in CACHE_DIR.glob(f"archive-{size}-*"):
-            if key not in old.name or not done.exists():
+            for old in CACHE_DIR.glob(f"archive-{size}-{key}.*"):
                 old.unlink()
         return f"sqlite:///{path}", json.loads(done.read_text()) if done.exists() else None
     name = f"bench_archive_{size}_{key}"
-    for (old,) in _pg("SELECT datname FROM pg_database WHERE datname LIKE %s", f"bench_archive_{size}_%"):
-        if old != name or rebuild or not _pg_comment(old).startswith(COMPLETE):
-            _pg(f'DROP DATABASE "{old}" WITH (FORCE)')
+    if _pg("SELECT 1 FROM pg_database WHERE datname = %s", name) and (
+        rebuild or not _pg_comment(name).startswith(COMPLETE)
+    ):
+        _pg(f'DROP DATABASE "{name}" WITH (FORCE)')
     if not _pg("SELECT 1 FROM pg_database WHERE datname = %s", name):
         _pg(f'CREATE DATABASE "{name}"')
         return f"{PG_URL}/{name}", None
@@ -139,20 +140,22 @@ def available(endpoints) -> list:
     return kept
 
 
+def redis_url(args) -> str:
+    return f"redis://{HOST}:6379/{args.redis_db}"
+
+
+def cache_prefix() -> str:
+    return f"bench-archive-{os.getpid()}"
+
+
 def prepare(args, database: str, size: int, workdir: Path) -> tuple[dict, dict | None]:
     """Production-like settings on the cached database for `size`, built if need be.
     Returns the environment and the build's figures (from the cache's marker if built earlier)."""
-    import redis
-
     database_url, built = cached_database(database, size, rebuild=args.rebuild)
-    redis_url = f"redis://{HOST}:6379/{args.redis_db}"
-    redis.Redis.from_url(redis_url, socket_timeout=5).flushdb()
-    env = use_production_settings(
-        workdir,
-        database_url=database_url,
-        redis_url=redis_url,
-        settings_tail=f"STATIC_ROOT = {str(workdir / 'static')!r}\n",
-    )
+    # A key prefix of this run's own: a fresh cache, and another run on the same Redis
+    # database (the other label, another size) neither flushed nor read.
+    tail = f"STATIC_ROOT = {str(workdir / 'static')!r}\nCACHES['default']['KEY_PREFIX'] = {cache_prefix()!r}\n"
+    env = use_production_settings(workdir, database_url=database_url, redis_url=redis_url(args), settings_tail=tail)
     import django
 
     django.setup()
@@ -253,6 +256,4 @@ def measure_one(args, database: str, size: int) -> dict:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         with contextlib.suppress(Exception):
-            import redis
-
-            redis.Redis.from_url(f"redis://{HOST}:6379/{args.redis_db}", socket_timeout=5).flushdb()
+            forget_cache_keys(redis_url(args), cache_prefix())
