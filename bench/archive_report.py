@@ -8,9 +8,11 @@ from common import REPO
 DOCS = REPO / "docs" / "benchmarks.md"
 SECTION = "## The archive at 100,000 articles"
 INTRO = """Written by `bench/archive.py` (see `bench/README.md`); each run replaces the subsection of
-its label and database. Each cell is "at the smaller size / at the archive's size". p50 and p95
-are server-side (gunicorn's request time, warm-up included), req/s is the closed-loop
-throughput of 8 connections on the same 2-core machine (shared: see the load average), server
+its label and database. Each cell is "at the smaller size / at the archive's size". Each
+endpoint is loaded on its own by 8 closed-loop connections until its last request is answered;
+p50 and p95 are server-side (gunicorn's request time over every request to the URL, warm-up
+included), req/s is what gunicorn answered over that time on the same 2-core machine
+(shared with other work: see the load average), server
 CPU ms/request is the gunicorn processes' CPU time per request (the steadier figure on a busy
 machine), queries/request is counted
 in-process for one request. "uncached" rows are served with the page cache off; "cached" rows

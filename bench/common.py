@@ -114,6 +114,9 @@ def drop_database(database: str, *, pg_name: str) -> None:
 # reaches the end of its PAGE_CACHE_SECONDS inside a measured slice.
 
 
+# A search over 100,000 articles can take a minute on a busy machine (bench/archive.py).
+CLIENT_TIMEOUT = 180
+
 # What a good answer of each kind of endpoint looks like (checked on one response in
 # CHECK_EVERY: decompressing each would spend the shared CPU on the client).
 CHECK_EVERY = 20
@@ -135,7 +138,7 @@ def _client_thread(port, endpoints, phases, out):
     checks = [_checker(kind) for _, _, kind in endpoints]
     latencies = [[] for _ in endpoints]
     errors, nbytes, samples = [0] * len(endpoints), [0] * len(endpoints), []
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    conn = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT)
     checked = 0
     for index, _start, measured_from, end in phases:
         if index is None:
@@ -164,7 +167,7 @@ def _client_thread(port, endpoints, phases, out):
             except (OSError, http.client.HTTPException) as exc:
                 problem = f"{path}: {type(exc).__name__}: {exc}"
                 conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                conn = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT)
                 body = b""
             elapsed = time.perf_counter() - started
             if measured_from is not None and sent_at >= measured_from:
