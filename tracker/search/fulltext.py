@@ -1,0 +1,164 @@
+"""Articles matching a query, best first, from the database's full-text index
+(tracker/news/fulltext.py): one statement that returns the ids of the best `limit` and how
+many match in all, whatever the size of the archive.
+
+What matches: every word of the query (as a prefix, so results come as you type, and on
+PostgreSQL also by its Russian or English stem), every quoted phrase as written, and any
+article that mentions a person, mission or vehicle the query names (found by any spelling:
+"Frank Rubio" finds the articles that call him Francisco).
+
+How they rank, best first:
+  1. the query starts the title,
+  2. the query is in the title,
+  3. the article mentions a person, mission or vehicle the query names,
+  4. the query is in the text as one phrase,
+  5. the rest;
+and within each tier by relevance × recency: the database's relevance (ts_rank, or FTS5's
+bm25) times a factor that halves every RECENCY_HALF_LIFE_DAYS, so relevance decides among
+the articles of the same few days and a newer article wins over weeks (the tiers above
+already lift the article about an event over one that mentions it in passing).
+
+Only the newest POOL matches are ranked: on a common word (thousands of matches at 100,000
+articles) ranking every one would read every match's text and vector, and the best of
+the newest POOL are the results a reader of the news wants anyway. Counting and picking
+the pool read the index and the article rows' dates only.
+
+On SQLite, words are matched by prefix and English words by their Porter stem; Russian
+words have no stemmer there, so a Russian word of five letters or more loses its case
+ending and is matched as a prefix ("стыковки" → "стыковк*" finds "стыковка", "стыковку").
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .query import SearchQuery
+
+POOL = 1000
+RECENCY_HALF_LIFE_DAYS = 3
+# ln(2) / half-life: the score is ln(relevance) + days × this.
+_PER_DAY = 0.6931471805599453 / RECENCY_HALF_LIFE_DAYS
+# Relevance of an article found only through a mention (no word of it in the text).
+_FLOOR = 1e-6
+# Russian case and number endings, longest first (a light "stem" for SQLite's prefix match).
+_RUSSIAN_ENDING = re.compile(
+    r"(?:ями|ами|ого|его|ому|ему|ыми|ими|иях|ией|ой|ей|ий|ый|ая|яя|ое|ее|ую|юю|ом|ем|ам|ям|ах|ях|ов|ев|ия|ие|ы|и|а|я|о|е|у|ю|ь|й)$"
+)
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+@dataclass(frozen=True)
+class Named:
+    """Ids of the record's entries the query names: articles that mention them match too."""
+
+    people: tuple[int, ...] = ()
+    missions: tuple[int, ...] = ()
+    vehicles: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.people or self.missions or self.vehicles)
+
+
+def ranked_article_ids(query: SearchQuery, named: Named, limit: int) -> tuple[list[int], int]:
+    """The ids of the best `limit` articles, best first, and how many match in all."""
+    if not query.terms and not named:
+        return [], 0
+    build = _postgresql if connection.vendor == "postgresql" else _sqlite
+    sql, params = build(query, named, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
+def _mentions(named: Named, *, arrays: bool) -> tuple[str, list]:
+    """SQL selecting the ids of articles that mention a named entry, and its parameters:
+    one array parameter per kind on PostgreSQL, one parameter per id on SQLite."""
+    clauses, params = [], []
+    for column, ids in (("person_id", named.people), ("mission_id", named.missions), ("vehicle_id", named.vehicles)):
+        if not ids:
+            continue
+        if arrays:
+            clauses.append(f"{column} = ANY(%s)")
+            params.append(list(ids))
+        else:
+            clauses.append(f"{column} IN ({', '.join('%s' for _ in ids)})")
+            params.extend(ids)
+    where = " OR ".join(clauses) or "FALSE"
+    return f"SELECT article_id AS id FROM news_mention WHERE {where}", params
+
+
+def _tier(title: str, text: str) -> str:
+    """The tier (module docstring) of article `a`; `title` and `text` find the phrase in each."""
+    return (
+        f"CASE WHEN {title} = 1 THEN 0 WHEN {title} > 0 THEN 1 "
+        f"WHEN a.id IN (SELECT id FROM named) THEN 2 WHEN {text} > 0 THEN 3 ELSE 4 END"
+    )
+
+
+def _postgresql(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
+    # Per word: its prefix as written, or its Russian/English stem ('russian' stems both).
+    words = ["(to_tsquery('simple', %s) || to_tsquery('russian', %s))" for _ in query.terms]
+    phrases = ["phraseto_tsquery('simple', %s)" for _ in query.phrases]
+    match = " && ".join(words + phrases) or "''::tsquery"
+    params = [p for term in query.terms for p in (f"'{term}':*", f"'{term}'")] + list(query.phrases)
+    mentions, mention_params = _mentions(named, arrays=True)
+    title = r"strpos(split_part(a.search_text, E'\n', 1), %s)"
+    sql = f"""
+        WITH q AS (SELECT {match} AS query),
+        named AS ({mentions}),
+        matches AS MATERIALIZED (
+            SELECT a.id, a.published_at FROM news_article a, q WHERE a.search_vector @@ q.query
+            UNION SELECT a.id, a.published_at FROM news_article a JOIN named USING (id)
+        ),
+        pool AS (SELECT id FROM matches ORDER BY published_at DESC NULLS LAST, id DESC LIMIT {POOL})
+        SELECT a.id, (SELECT count(*) FROM matches)
+        FROM pool JOIN news_article a USING (id) CROSS JOIN q
+        ORDER BY {_tier(title, "strpos(a.search_text, %s)")},
+            ln(greatest(ts_rank(a.search_vector, q.query), {_FLOOR}))
+            + extract(epoch FROM coalesce(a.published_at, a.fetched_at)) / 86400.0 * {_PER_DAY} DESC,
+            a.published_at DESC NULLS LAST, a.id DESC
+        LIMIT {int(limit)}"""
+    return sql, [*params, *mention_params, query.folded, query.folded, query.folded]
+
+
+def _fts5_term(term: str, prefix: bool = True) -> str:
+    if _CYRILLIC.search(term) and len(term) >= 5:
+        stem = _RUSSIAN_ENDING.sub("", term)
+        term = stem if len(stem) >= 4 else term
+    return f'"{term}"' + ("*" if prefix else "")
+
+
+def fts5_match(query: SearchQuery) -> str:
+    """The FTS5 MATCH expression: every word as a prefix, every quoted phrase as written.
+    Words are letters and digits only, so nothing in them is FTS5 syntax."""
+    phrases = ['"' + " ".join(re.findall(r"[^\W_]+", phrase)) + '"' for phrase in query.phrases]
+    return " AND ".join([_fts5_term(term) for term in query.terms] + phrases)
+
+
+def _sqlite(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
+    mentions, mention_params = _mentions(named, arrays=False)
+    match = fts5_match(query)
+    hits = (
+        "SELECT rowid AS id, -bm25(news_article_fts) AS relevance FROM news_article_fts WHERE news_article_fts MATCH %s"
+        if match
+        else "SELECT 0 AS id, 0 AS relevance WHERE FALSE"
+    )
+    title = "instr(substr(a.search_text, 1, instr(a.search_text, char(10)) - 1), %s)"
+    sql = f"""
+        WITH hits AS MATERIALIZED ({hits}),
+        named AS MATERIALIZED ({mentions}),
+        matches AS MATERIALIZED (SELECT id FROM hits UNION SELECT id FROM named),
+        pool AS MATERIALIZED (
+            SELECT a.id FROM matches JOIN news_article a ON a.id = matches.id
+            ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT {POOL}
+        )
+        SELECT a.id, (SELECT count(*) FROM matches)
+        FROM pool JOIN news_article a ON a.id = pool.id LEFT JOIN hits ON hits.id = a.id
+        ORDER BY {_tier(title, "instr(a.search_text, %s)")},
+            ln(max(coalesce(hits.relevance, 0), {_FLOOR}))
+            + julianday(coalesce(a.published_at, a.fetched_at)) * {_PER_DAY} DESC,
+            a.published_at DESC NULLS LAST, a.id DESC
+        LIMIT {int(limit)}"""
+    return sql, [*([match] if match else []), *mention_params, query.folded, query.folded, query.folded]
