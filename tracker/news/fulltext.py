@@ -14,8 +14,10 @@ each is a different kind of object on each database, made by migration 0006.
   Trigrams (pg_trgm over search_text) were the other candidate: they keep substring
   matching, but know no inflection, need an extension installed by a superuser, and rank
   by similarity, not by how often and where a word occurs.
-- SQLite: `news_article_fts`, an FTS5 table with external content (it stores the index, not
-  a second copy of the text), tokenizer 'porter unicode61 remove_diacritics 2': unicode61
+- SQLite: `news_article_fts`, a contentless FTS5 table of two columns (title, text): it
+  stores the index, not a second copy of the text, and refers to no other table or view
+  (a view over news_article would make SQLite refuse Django's rebuilds of that table).
+  Tokenizer 'porter unicode61 remove_diacritics 2': unicode61
   splits and folds Cyrillic and Latin, porter stems English words and leaves others alone.
 
 Why the database keeps them in step, not Python: search_text is written by the one code path
@@ -26,8 +28,9 @@ test's flush all keep the index right, which Python code around save() and delet
 not promise.
 
 One caveat on SQLite: a migration that makes Django rebuild news_article there (altering a
-column does) drops the table's triggers with it. tests/test_search_fulltext.py checks after
-all migrations that they exist; a migration that rebuilds the table calls install() again.
+column does) drops the table's triggers with it (the rows keep their ids, so the index stays
+right). tests/test_search_fulltext.py checks after all migrations that the triggers exist;
+a migration that rebuilds the table runs SQLITE_TRIGGERS again after it.
 """
 
 # The PostgreSQL parser reads "MS-22" as "ms" and a signed number "-22", and "nasa.gov" as
@@ -52,31 +55,40 @@ POSTGRESQL_INSTALL = [
 ]
 POSTGRESQL_UNINSTALL = ["ALTER TABLE news_article DROP COLUMN IF EXISTS search_vector"]
 
+# The FTS5 table's columns, from the article's search_text in a trigger (new./old.) or the view.
+_SQLITE_TITLE = "substr({row}search_text, 1, instr({row}search_text, char(10)) - 1)"
+_SQLITE_TEXT = "substr({row}search_text, instr({row}search_text, char(10)) + 1)"
+
+
+def _sqlite_row(row: str) -> str:
+    return f"{row}id, {_SQLITE_TITLE.format(row=row)}, {_SQLITE_TEXT.format(row=row)}"
+
+
+_ADD = "INSERT INTO news_article_fts (rowid, title, body) VALUES ({values});"
+_REMOVE = "INSERT INTO news_article_fts (news_article_fts, rowid, title, body) VALUES ('delete', {values});"
 SQLITE_TRIGGERS = {
-    "news_article_fts_insert": """
+    "news_article_fts_insert": f"""
         CREATE TRIGGER news_article_fts_insert AFTER INSERT ON news_article BEGIN
-            INSERT INTO news_article_fts (rowid, search_text) VALUES (new.id, new.search_text);
+            {_ADD.format(values=_sqlite_row("new."))}
         END""",
-    "news_article_fts_delete": """
+    "news_article_fts_delete": f"""
         CREATE TRIGGER news_article_fts_delete AFTER DELETE ON news_article BEGIN
-            INSERT INTO news_article_fts (news_article_fts, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
+            {_REMOVE.format(values=_sqlite_row("old."))}
         END""",
-    "news_article_fts_update": """
+    "news_article_fts_update": f"""
         CREATE TRIGGER news_article_fts_update AFTER UPDATE OF search_text ON news_article BEGIN
-            INSERT INTO news_article_fts (news_article_fts, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-            INSERT INTO news_article_fts (rowid, search_text) VALUES (new.id, new.search_text);
+            {_REMOVE.format(values=_sqlite_row("old."))}
+            {_ADD.format(values=_sqlite_row("new."))}
         END""",
 }
 SQLITE_INSTALL = [
+    # Title and text as two columns, so bm25 can weigh a word in the title above one in the text.
     "CREATE VIRTUAL TABLE IF NOT EXISTS news_article_fts USING fts5("
-    "search_text, content='news_article', content_rowid='id', "
-    "tokenize='porter unicode61 remove_diacritics 2')",
+    "title, body, content='', tokenize='porter unicode61 remove_diacritics 2')",
     *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),
     *SQLITE_TRIGGERS.values(),
-    # Indexes the rows already there (external content: FTS5 reads them from news_article).
-    "INSERT INTO news_article_fts (news_article_fts) VALUES ('rebuild')",
+    # Indexes the rows already there.
+    f"INSERT INTO news_article_fts (rowid, title, body) SELECT {_sqlite_row('')} FROM news_article",
 ]
 SQLITE_UNINSTALL = [
     *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),

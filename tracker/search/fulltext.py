@@ -10,9 +10,10 @@ article that mentions a person, mission or vehicle the query names (found by any
 How they rank, best first:
   1. the query starts the title,
   2. the query is in the title,
-  3. the article mentions a person, mission or vehicle the query names,
-  4. the query is in the text as one phrase,
-  5. the rest;
+  3. every word of it is in the title,
+  4. the article mentions a person, mission or vehicle the query names,
+  5. the query is in the text as one phrase,
+  6. the rest;
 and within each tier by relevance × recency: the database's relevance (ts_rank, or FTS5's
 bm25) times a factor that halves every RECENCY_HALF_LIFE_DAYS, so relevance decides among
 the articles of the same few days and a newer article wins over weeks (the tiers above
@@ -37,6 +38,8 @@ from .query import SearchQuery
 
 POOL = 1000
 RECENCY_HALF_LIFE_DAYS = 3
+# bm25 counts a word in the title this many times a word in the text (ts_rank's A and D weights do the same).
+TITLE_WEIGHT = 10.0
 # ln(2) / half-life: the score is ln(relevance) + days × this.
 _PER_DAY = 0.6931471805599453 / RECENCY_HALF_LIFE_DAYS
 # Relevance of an article found only through a mention (no word of it in the text).
@@ -89,24 +92,28 @@ def _mentions(named: Named, *, arrays: bool) -> tuple[str, list]:
     return f"SELECT article_id AS id FROM news_mention WHERE {where}", params
 
 
-def _tier(title: str, text: str) -> str:
-    """The tier (module docstring) of article `a`; `title` and `text` find the phrase in each."""
+def _tier(title: str, title_words: str, text: str) -> str:
+    """The tier (module docstring) of article `a`: `title` and `text` find the phrase in each,
+    `title_words` is true when every word is in the title."""
     return (
-        f"CASE WHEN {title} = 1 THEN 0 WHEN {title} > 0 THEN 1 "
-        f"WHEN a.id IN (SELECT id FROM named) THEN 2 WHEN {text} > 0 THEN 3 ELSE 4 END"
+        f"CASE WHEN {title} = 1 THEN 0 WHEN {title} > 0 THEN 1 WHEN {title_words} THEN 2 "
+        f"WHEN a.id IN (SELECT id FROM named) THEN 3 WHEN {text} > 0 THEN 4 ELSE 5 END"
     )
 
 
 def _postgresql(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
-    # Per word: its prefix as written, or its Russian/English stem ('russian' stems both).
+    # Per word: its prefix as written, or its Russian/English stem ('russian' stems both);
+    # the same in the title only (weight A) for the tier.
     words = ["(to_tsquery('simple', %s) || to_tsquery('russian', %s))" for _ in query.terms]
     phrases = ["phraseto_tsquery('simple', %s)" for _ in query.phrases]
     match = " && ".join(words + phrases) or "''::tsquery"
+    in_title = " && ".join(words) or "''::tsquery"
     params = [p for term in query.terms for p in (f"'{term}':*", f"'{term}'")] + list(query.phrases)
+    title_params = [p for term in query.terms for p in (f"'{term}':*A", f"'{term}':A")]
     mentions, mention_params = _mentions(named, arrays=True)
     title = r"strpos(split_part(a.search_text, E'\n', 1), %s)"
     sql = f"""
-        WITH q AS (SELECT {match} AS query),
+        WITH q AS (SELECT {match} AS query, {in_title} AS in_title),
         named AS ({mentions}),
         matches AS MATERIALIZED (
             SELECT a.id, a.published_at FROM news_article a, q WHERE a.search_vector @@ q.query
@@ -115,50 +122,56 @@ def _postgresql(query: SearchQuery, named: Named, limit: int) -> tuple[str, list
         pool AS (SELECT id FROM matches ORDER BY published_at DESC NULLS LAST, id DESC LIMIT {POOL})
         SELECT a.id, (SELECT count(*) FROM matches)
         FROM pool JOIN news_article a USING (id) CROSS JOIN q
-        ORDER BY {_tier(title, "strpos(a.search_text, %s)")},
+        ORDER BY {_tier(title, "a.search_vector @@ q.in_title", "strpos(a.search_text, %s)")},
             ln(greatest(ts_rank(a.search_vector, q.query), {_FLOOR}))
             + extract(epoch FROM coalesce(a.published_at, a.fetched_at)) / 86400.0 * {_PER_DAY} DESC,
             a.published_at DESC NULLS LAST, a.id DESC
         LIMIT {int(limit)}"""
-    return sql, [*params, *mention_params, query.folded, query.folded, query.folded]
+    return sql, [*params, *title_params, *mention_params, query.folded, query.folded, query.folded]
 
 
-def _fts5_term(term: str, prefix: bool = True) -> str:
+def _fts5_term(term: str) -> str:
     if _CYRILLIC.search(term) and len(term) >= 5:
         stem = _RUSSIAN_ENDING.sub("", term)
         term = stem if len(stem) >= 4 else term
-    return f'"{term}"' + ("*" if prefix else "")
+    return f'"{term}"*'
 
 
-def fts5_match(query: SearchQuery) -> str:
-    """The FTS5 MATCH expression: every word as a prefix, every quoted phrase as written.
-    Words are letters and digits only, so nothing in them is FTS5 syntax."""
+def fts5_match(query: SearchQuery, *, title_only: bool = False) -> str:
+    """The FTS5 MATCH expression: every word as a prefix, every quoted phrase as written (or
+    only the words, in the title). Words are letters and digits only: never FTS5 syntax."""
+    words = [_fts5_term(term) for term in query.terms]
+    if title_only:
+        return f"title : ({' AND '.join(words)})" if words else ""
     phrases = ['"' + " ".join(re.findall(r"[^\W_]+", phrase)) + '"' for phrase in query.phrases]
-    return " AND ".join([_fts5_term(term) for term in query.terms] + phrases)
+    return " AND ".join(words + phrases)
 
 
 def _sqlite(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
     mentions, mention_params = _mentions(named, arrays=False)
-    match = fts5_match(query)
+    match, in_title = fts5_match(query), fts5_match(query, title_only=True)
+    nothing = "SELECT 0 AS id, 0 AS relevance WHERE FALSE"
     hits = (
-        "SELECT rowid AS id, -bm25(news_article_fts) AS relevance FROM news_article_fts WHERE news_article_fts MATCH %s"
-        if match
-        else "SELECT 0 AS id, 0 AS relevance WHERE FALSE"
+        f"SELECT rowid AS id, -bm25(news_article_fts, {TITLE_WEIGHT}, 1.0) AS relevance "
+        "FROM news_article_fts WHERE news_article_fts MATCH %s"
     )
+    title_hits = "SELECT rowid AS id FROM news_article_fts WHERE news_article_fts MATCH %s"
     title = "instr(substr(a.search_text, 1, instr(a.search_text, char(10)) - 1), %s)"
     sql = f"""
-        WITH hits AS MATERIALIZED ({hits}),
+        WITH hits AS MATERIALIZED ({hits if match else nothing}),
         named AS MATERIALIZED ({mentions}),
         matches AS MATERIALIZED (SELECT id FROM hits UNION SELECT id FROM named),
         pool AS MATERIALIZED (
             SELECT a.id FROM matches JOIN news_article a ON a.id = matches.id
             ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT {POOL}
-        )
+        ),
+        title_hits AS MATERIALIZED ({title_hits if in_title else nothing})
         SELECT a.id, (SELECT count(*) FROM matches)
         FROM pool JOIN news_article a ON a.id = pool.id LEFT JOIN hits ON hits.id = a.id
-        ORDER BY {_tier(title, "instr(a.search_text, %s)")},
+        ORDER BY {_tier(title, "a.id IN (SELECT id FROM title_hits)", "instr(a.search_text, %s)")},
             ln(max(coalesce(hits.relevance, 0), {_FLOOR}))
             + julianday(coalesce(a.published_at, a.fetched_at)) * {_PER_DAY} DESC,
             a.published_at DESC NULLS LAST, a.id DESC
         LIMIT {int(limit)}"""
-    return sql, [*([match] if match else []), *mention_params, query.folded, query.folded, query.folded]
+    params = [*([match] if match else []), *mention_params, *([in_title] if in_title else [])]
+    return sql, [*params, query.folded, query.folded, query.folded]

@@ -106,7 +106,7 @@ def names(hit: Hit, query: SearchQuery) -> bool:
     Soyuz MS-22, "crew-1" does not name Crew-10."""
     if hit.rank in (EXACT, WHOLE_WORDS, ALL_WORDS):
         return True
-    if hit.rank == PREFIX:
+    if hit.rank == PREFIX and query.folded:
         return not hit.spelling.folded[len(query.folded)].isalnum() or not query.folded[-1].isalnum()
     return False
 
