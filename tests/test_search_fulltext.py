@@ -62,6 +62,8 @@ def test_an_inflected_russian_word_finds_the_article(source, q):
     ingest(source, "Новости станции", DOCKING_RU)
     ingest(source, "Другие новости", "Грузовой корабль покинул станцию.")
     assert articles_for(q) == ["Новости станции"]
+    (articles,) = [group for group in search(parse_query(q), limit=5).groups if group.kind == "articles"]
+    assert fold(articles.items[0].passage.match).startswith("стыковк")  # the passage marks the word found
 
 
 def test_a_word_typed_in_part_finds_the_article_as_you_type(source):

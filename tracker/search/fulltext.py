@@ -19,24 +19,25 @@ bm25) times a factor that halves every RECENCY_HALF_LIFE_DAYS, so relevance deci
 the articles of the same few days and a newer article wins over weeks (the tiers above
 already lift the article about an event over one that mentions it in passing).
 
-Only the newest POOL matches are ranked: on a common word (thousands of matches at 100,000
-articles) ranking every one would read every match's text and vector, and the best of
-the newest POOL are the results a reader of the news wants anyway. Counting and picking
-the pool read the index and the article rows' dates only.
+Only the newest POOL matches are ranked: ranking reads each article's vector and title,
+and the best of the newest POOL are the results a reader of the news wants anyway.
+Counting and picking the pool read the index and each match's date. Measured at 100,000
+articles on PostgreSQL, that last part is what a very common word costs: a word in half the
+articles visits 50,000 heap rows (25,000 pages of article rows with their text) for their
+dates; a narrow table of (id, published_at, search_vector) would make it a tenth of that.
 
 On SQLite, words are matched by prefix and English words by their Porter stem; Russian
 words have no stemmer there, so a Russian word of five letters or more loses its case
 ending and is matched as a prefix ("стыковки" → "стыковк*" finds "стыковка", "стыковку").
 """
 
-import re
 from dataclasses import dataclass
 
 from django.db import connection
 
-from .query import SearchQuery
+from .query import SearchQuery, index_words, russian_stem
 
-POOL = 1000
+POOL = 200
 RECENCY_HALF_LIFE_DAYS = 3
 # bm25 counts a word in the title this many times a word in the text (ts_rank's A and D weights do the same).
 TITLE_WEIGHT = 10.0
@@ -44,11 +45,6 @@ TITLE_WEIGHT = 10.0
 _PER_DAY = 0.6931471805599453 / RECENCY_HALF_LIFE_DAYS
 # Relevance of an article found only through a mention (no word of it in the text).
 _FLOOR = 1e-6
-# Russian case and number endings, longest first (a light "stem" for SQLite's prefix match).
-_RUSSIAN_ENDING = re.compile(
-    r"(?:ями|ами|ого|его|ому|ему|ыми|ими|иях|ией|ой|ей|ий|ый|ая|яя|ое|ее|ую|юю|ом|ем|ам|ям|ах|ях|ов|ев|ия|ие|ы|и|а|я|о|е|у|ю|ь|й)$"
-)
-_CYRILLIC = re.compile(r"[а-яё]")
 
 
 @dataclass(frozen=True)
@@ -92,13 +88,15 @@ def _mentions(named: Named, *, arrays: bool) -> tuple[str, list]:
     return f"SELECT article_id AS id FROM news_mention WHERE {where}", params
 
 
-def _tier(title: str, title_words: str, text: str) -> str:
-    """The tier (module docstring) of article `a`: `title` and `text` find the phrase in each,
-    `title_words` is true when every word is in the title."""
-    return (
-        f"CASE WHEN {title} = 1 THEN 0 WHEN {title} > 0 THEN 1 WHEN {title_words} THEN 2 "
-        f"WHEN a.id IN (SELECT id FROM named) THEN 3 WHEN {text} > 0 THEN 4 ELSE 5 END"
-    )
+# The tier (module docstring) of a row of `scored`: where the phrase is in the title
+# (`title_at`), whether every word is (`title_words`), whether it mentions a named entry
+# (`named`) and whether the text holds the phrase (`phrase`).
+_TIER = (
+    "CASE WHEN title_at = 1 THEN 0 WHEN title_at > 0 THEN 1 WHEN title_words THEN 2 "
+    "WHEN named THEN 3 WHEN phrase THEN 4 ELSE 5 END"
+)
+# The folded title is the first line of search_text, at most 500 characters (Article.title).
+_HEAD = 600
 
 
 def _postgresql(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
@@ -108,33 +106,42 @@ def _postgresql(query: SearchQuery, named: Named, limit: int) -> tuple[str, list
     phrases = ["phraseto_tsquery('simple', %s)" for _ in query.phrases]
     match = " && ".join(words + phrases) or "''::tsquery"
     in_title = " && ".join(words) or "''::tsquery"
-    params = [p for term in query.terms for p in (f"'{term}':*", f"'{term}'")] + list(query.phrases)
-    title_params = [p for term in query.terms for p in (f"'{term}':*A", f"'{term}':A")]
+    params = [p for term in query.terms for p in (f"'{term}':*", f"'{term}'")]
+    params += [index_words(phrase) for phrase in query.phrases]
+    params += [p for term in query.terms for p in (f"'{term}':*A", f"'{term}':A")]
+    params.append(index_words(query.folded))
     mentions, mention_params = _mentions(named, arrays=True)
-    title = r"strpos(split_part(a.search_text, E'\n', 1), %s)"
+    # Each article's vector and title are read once into `pooled` (`|| ''` makes a copy that
+    # is not TOASTed): every test and ts_rank below would otherwise read and decompress the
+    # vector again, and only the title's first bytes of search_text are needed.
     sql = f"""
-        WITH q AS (SELECT {match} AS query, {in_title} AS in_title),
-        named AS ({mentions}),
+        WITH q AS (SELECT {match} AS query, {in_title} AS in_title, phraseto_tsquery('simple', %s) AS phrase),
+        named AS MATERIALIZED ({mentions}),
         matches AS MATERIALIZED (
             SELECT a.id, a.published_at FROM news_article a, q WHERE a.search_vector @@ q.query
             UNION SELECT a.id, a.published_at FROM news_article a JOIN named USING (id)
         ),
-        pool AS (SELECT id FROM matches ORDER BY published_at DESC NULLS LAST, id DESC LIMIT {POOL})
-        SELECT a.id, (SELECT count(*) FROM matches)
-        FROM pool JOIN news_article a USING (id) CROSS JOIN q
-        ORDER BY {_tier(title, "a.search_vector @@ q.in_title", "strpos(a.search_text, %s)")},
-            ln(greatest(ts_rank(a.search_vector, q.query), {_FLOOR}))
-            + extract(epoch FROM coalesce(a.published_at, a.fetched_at)) / 86400.0 * {_PER_DAY} DESC,
-            a.published_at DESC NULLS LAST, a.id DESC
+        pool AS (SELECT id FROM matches ORDER BY published_at DESC NULLS LAST, id DESC LIMIT {POOL}),
+        pooled AS MATERIALIZED (
+            SELECT a.id, a.published_at, coalesce(a.published_at, a.fetched_at) AS at,
+                split_part(substr(a.search_text, 1, {_HEAD}), E'\n', 1) AS title, a.search_vector || ''::tsvector AS v
+            FROM pool JOIN news_article a USING (id)
+        ),
+        scored AS MATERIALIZED (
+            SELECT id, published_at, at, strpos(title, %s) AS title_at, v @@ q.in_title AS title_words,
+                id IN (SELECT id FROM named) AS named, v @@ q.phrase AS phrase, ts_rank(v, q.query) AS relevance
+            FROM pooled CROSS JOIN q
+        )
+        SELECT id, (SELECT count(*) FROM matches) FROM scored
+        ORDER BY {_TIER},
+            ln(greatest(relevance, {_FLOOR})) + extract(epoch FROM at) / 86400.0 * {_PER_DAY} DESC,
+            published_at DESC NULLS LAST, id DESC
         LIMIT {int(limit)}"""
-    return sql, [*params, *title_params, *mention_params, query.folded, query.folded, query.folded]
+    return sql, [*params, *mention_params, query.folded]
 
 
 def _fts5_term(term: str) -> str:
-    if _CYRILLIC.search(term) and len(term) >= 5:
-        stem = _RUSSIAN_ENDING.sub("", term)
-        term = stem if len(stem) >= 4 else term
-    return f'"{term}"*'
+    return f'"{russian_stem(term)}"*'
 
 
 def fts5_match(query: SearchQuery, *, title_only: bool = False) -> str:
@@ -143,7 +150,7 @@ def fts5_match(query: SearchQuery, *, title_only: bool = False) -> str:
     words = [_fts5_term(term) for term in query.terms]
     if title_only:
         return f"title : ({' AND '.join(words)})" if words else ""
-    phrases = ['"' + " ".join(re.findall(r"[^\W_]+", phrase)) + '"' for phrase in query.phrases]
+    phrases = [f'"{index_words(phrase)}"' for phrase in query.phrases]
     return " AND ".join(words + phrases)
 
 
@@ -156,7 +163,6 @@ def _sqlite(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
         "FROM news_article_fts WHERE news_article_fts MATCH %s"
     )
     title_hits = "SELECT rowid AS id FROM news_article_fts WHERE news_article_fts MATCH %s"
-    title = "instr(substr(a.search_text, 1, instr(a.search_text, char(10)) - 1), %s)"
     sql = f"""
         WITH hits AS MATERIALIZED ({hits if match else nothing}),
         named AS MATERIALIZED ({mentions}),
@@ -165,13 +171,17 @@ def _sqlite(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
             SELECT a.id FROM matches JOIN news_article a ON a.id = matches.id
             ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT {POOL}
         ),
-        title_hits AS MATERIALIZED ({title_hits if in_title else nothing})
-        SELECT a.id, (SELECT count(*) FROM matches)
-        FROM pool JOIN news_article a ON a.id = pool.id LEFT JOIN hits ON hits.id = a.id
-        ORDER BY {_tier(title, "a.id IN (SELECT id FROM title_hits)", "instr(a.search_text, %s)")},
-            ln(max(coalesce(hits.relevance, 0), {_FLOOR}))
-            + julianday(coalesce(a.published_at, a.fetched_at)) * {_PER_DAY} DESC,
-            a.published_at DESC NULLS LAST, a.id DESC
+        title_hits AS MATERIALIZED ({title_hits if in_title else nothing}),
+        scored AS MATERIALIZED (
+            SELECT a.id, a.published_at, coalesce(a.published_at, a.fetched_at) AS at,
+                instr(substr(a.search_text, 1, instr(a.search_text, char(10)) - 1), %s) AS title_at,
+                a.id IN (SELECT id FROM title_hits) AS title_words, a.id IN (SELECT id FROM named) AS named,
+                instr(a.search_text, %s) > 0 AS phrase, coalesce(hits.relevance, 0) AS relevance
+            FROM pool JOIN news_article a ON a.id = pool.id LEFT JOIN hits ON hits.id = a.id
+        )
+        SELECT id, (SELECT count(*) FROM matches) FROM scored
+        ORDER BY {_TIER},
+            ln(max(relevance, {_FLOOR})) + julianday(at) * {_PER_DAY} DESC, published_at DESC NULLS LAST, id DESC
         LIMIT {int(limit)}"""
     params = [*([match] if match else []), *mention_params, *([in_title] if in_title else [])]
-    return sql, [*params, query.folded, query.folded, query.folded]
+    return sql, [*params, query.folded, query.folded]

@@ -16,6 +16,25 @@ _QUOTES = str.maketrans(dict.fromkeys("“”„«»", '"'))
 _QUOTED = re.compile(r'"([^"]*)"')
 # What the full-text indexes see as one word (tracker/news/fulltext.py splits alike).
 _TOKEN = re.compile(r"[^\W_]+")
+# Russian case and number endings (a light stem where the database has no Russian stemmer).
+_RUSSIAN_ENDING = re.compile(
+    r"(?:ями|ами|ого|его|ому|ему|ыми|ими|иях|ией|ой|ей|ий|ый|ая|яя|ое|ее|ую|юю|ом|ем|ам|ям|ах|ях|ов|ев|ия|ие|ы|и|а|я|о|е|у|ю|ь|й)$"
+)
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+def index_words(text: str) -> str:
+    """`text` as the full-text indexes split it, words joined by single spaces."""
+    return " ".join(_TOKEN.findall(text))
+
+
+def russian_stem(word: str) -> str:
+    """A Russian word of five letters or more without its case ending ("стыковки" →
+    "стыковк"), keeping at least four letters; any other word as it is."""
+    if len(word) < 5 or not _CYRILLIC.search(word):
+        return word
+    stem = _RUSSIAN_ENDING.sub("", word)
+    return stem if len(stem) >= 4 else word
 
 
 @dataclass(frozen=True)
@@ -36,8 +55,11 @@ class SearchQuery:
 
     @property
     def needles(self) -> tuple[str, ...]:
-        """What to mark in a result, best first: the phrase, then each word."""
-        return (self.folded, *(word for word in self.words if word != self.folded))
+        """What to mark in a result, best first: the phrase, then each word, then the stem
+        of each Russian word (search finds "стыковка" for "стыковки")."""
+        words = (word for word in self.words if word != self.folded)
+        stems = (stem for word in self.words if (stem := russian_stem(word)) != word)
+        return tuple(dict.fromkeys((self.folded, *words, *stems)))
 
     @property
     def terms(self) -> tuple[str, ...]:
