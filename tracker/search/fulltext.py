@@ -155,23 +155,26 @@ def fts5_match(query: SearchQuery, *, title_only: bool = False) -> str:
 
 
 def _sqlite(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
+    """As on PostgreSQL, but the pool is the matches stored last (the highest ids): FTS5 walks
+    its index backwards and stops there, and computes bm25 for those rows only, so a common
+    word costs no more than a rare one. Articles are stored as they are published, so this
+    is the newest matches but for a story that arrived late."""
     mentions, mention_params = _mentions(named, arrays=False)
     match, in_title = fts5_match(query), fts5_match(query, title_only=True)
+    fts = "FROM news_article_fts WHERE news_article_fts MATCH %s"
+    relevance = f"-bm25(news_article_fts, {TITLE_WEIGHT}, 1.0)"
     nothing = "SELECT 0 AS id, 0 AS relevance WHERE FALSE"
-    hits = (
-        f"SELECT rowid AS id, -bm25(news_article_fts, {TITLE_WEIGHT}, 1.0) AS relevance "
-        "FROM news_article_fts WHERE news_article_fts MATCH %s"
-    )
-    title_hits = "SELECT rowid AS id FROM news_article_fts WHERE news_article_fts MATCH %s"
     sql = f"""
-        WITH hits AS MATERIALIZED ({hits if match else nothing}),
-        named AS MATERIALIZED ({mentions}),
-        matches AS MATERIALIZED (SELECT id FROM hits UNION SELECT id FROM named),
-        pool AS MATERIALIZED (
-            SELECT a.id FROM matches JOIN news_article a ON a.id = matches.id
-            ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT {POOL}
+        WITH hits AS MATERIALIZED (
+            {f"SELECT rowid AS id, {relevance} AS relevance {fts} ORDER BY rowid DESC LIMIT {POOL}" if match else nothing}
         ),
-        title_hits AS MATERIALIZED ({title_hits if in_title else nothing}),
+        named AS MATERIALIZED ({mentions}),
+        matches AS MATERIALIZED ({f"SELECT rowid AS id {fts}" if match else "SELECT 0 AS id WHERE FALSE"} UNION SELECT id FROM named),
+        pool AS MATERIALIZED (
+            SELECT id FROM hits UNION SELECT id FROM (SELECT id FROM named ORDER BY id DESC LIMIT {POOL})
+            ORDER BY id DESC LIMIT {POOL}
+        ),
+        title_hits AS MATERIALIZED ({f"SELECT rowid AS id {fts}" if in_title else nothing}),
         scored AS MATERIALIZED (
             SELECT a.id, a.published_at, coalesce(a.published_at, a.fetched_at) AS at,
                 instr(substr(a.search_text, 1, instr(a.search_text, char(10)) - 1), %s) AS title_at,
@@ -183,5 +186,6 @@ def _sqlite(query: SearchQuery, named: Named, limit: int) -> tuple[str, list]:
         ORDER BY {_TIER},
             ln(max(relevance, {_FLOOR})) + julianday(at) * {_PER_DAY} DESC, published_at DESC NULLS LAST, id DESC
         LIMIT {int(limit)}"""
-    params = [*([match] if match else []), *mention_params, *([in_title] if in_title else [])]
-    return sql, [*params, query.folded, query.folded]
+    params = [*([match] if match else []), *mention_params, *([match] if match else [])]
+    params += [*([in_title] if in_title else []), query.folded, query.folded]
+    return sql, params
