@@ -8,8 +8,8 @@ from django.db.models import Count, F, Prefetch
 from django.db.models.functions import Substr
 from django.http import HttpRequest
 
-from tracker.news.changes import RecordChange
 from tracker.lib.paging import counted, rows_between
+from tracker.news.changes import RecordChange
 from tracker.news.models import Article, Mention
 from tracker.news.queries import NEWEST_FIRST
 from tracker.record.models import (
