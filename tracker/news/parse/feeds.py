@@ -11,6 +11,7 @@ from itertools import islice
 import feedparser
 
 from .encodings import declare_utf8, feed_text
+from .item_spans import item_spans, newest_first
 from .pages import main_text
 from .screen import binary_kind, refuse_crowded_tags, without_internal_dtd
 from .text import (
@@ -70,35 +71,60 @@ def parse_newest(
     that each poll of a long feed takes the next `limit` and a feed of 100,000 entries is
     read in turns. A feed of `limit` entries or fewer is read as parse_feed reads it (its
     stored entries too, so a changed story is updated). `stored` takes keys
-    (GUID, canonical URL) and answers the ones it knows; only entries taken are made into
-    plain text, which is most of what reading an entry costs."""
-    utf8, feed = _read(body, base_url, charset)
-    items = sorted(feed.entries, key=_newest_first)
-    if len(items) <= limit:
-        entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), items) if entry)
-        return NewestEntries(entries or _no_entries(body, utf8, feed), left=0)
+    (GUID, canonical URL) and answers the ones it knows.
+
+    A long feed that is well-formed reaches feedparser KEYS_PER_LOOKUP entries at a time,
+    the newest first (item_spans.py), until `limit` are taken; only entries taken are made
+    into plain text. One that is not is read whole by feedparser, as parse_feed reads it."""
+    utf8 = _utf8(body, charset)
+    spans = item_spans(utf8)
+    if spans is not None and len(spans) > limit:
+        head, tail = utf8[: spans[0].start], utf8[spans[-1].end :]
+        windows = _windows(newest_first(spans))
+        batches = (
+            _feedparser(head + b"".join(utf8[s.start : s.end] for s in w) + tail, base_url).entries for w in windows
+        )
+        total = len(spans)
+    else:
+        feed = _feedparser(utf8, base_url)
+        items = sorted(feed.entries, key=_newest_first)
+        if len(items) <= limit:
+            entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), items) if entry)
+            return NewestEntries(entries or _no_entries(body, utf8, feed), left=0)
+        batches, total = _windows(items), len(items)
     looked_at = 0
 
     def unstored():
         nonlocal looked_at
-        for start in range(0, len(items), KEYS_PER_LOOKUP):
-            chunk = [(item, _key(item, base_url)) for item in items[start : start + KEYS_PER_LOOKUP]]
-            known = stored([key for _, key in chunk])
-            for item, key in chunk:
+        for batch in batches:
+            batch = sorted(batch, key=_newest_first)
+            keys = [_key(item, base_url) for item in batch]
+            known = stored(keys)
+            for item, key in zip(batch, keys, strict=True):
                 looked_at += 1
                 if key not in known and (entry := _entry(item, base_url)):
                     yield entry
 
     taken = list(islice(_unique(unstored()), limit))
-    return NewestEntries(taken, left=len(items) - looked_at)
+    return NewestEntries(taken, left=max(0, total - looked_at))
+
+
+def _windows(items: list) -> list[list]:
+    return [items[start : start + KEYS_PER_LOOKUP] for start in range(0, len(items), KEYS_PER_LOOKUP)]
 
 
 def _read(body: bytes, base_url: str, charset: str | None):
     """The feed's bytes as UTF-8 and feedparser's reading of them."""
+    utf8 = _utf8(body, charset)
+    return utf8, _feedparser(utf8, base_url)
+
+
+def _utf8(body: bytes, charset: str | None) -> bytes:
+    """The feed decoded, as UTF-8 that says so, with no internal DTD, checked for crowding."""
     text = valid_character_references(feed_text(body, charset))
     utf8 = without_internal_dtd(declare_utf8(text).encode())
     refuse_crowded_tags(utf8, "feed")
-    return utf8, _feedparser(utf8, base_url)
+    return utf8
 
 
 def _no_entries(body: bytes, utf8: bytes, feed) -> list[Entry]:
