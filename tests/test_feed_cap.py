@@ -15,6 +15,7 @@ from tests.test_news_celery import finished, polls, record, wait_for, worker  # 
 from tracker.news import services
 from tracker.news.models import Article, NewsSource, SourceKind
 from tracker.news.parse import feeds, parse_newest
+from tracker.news.parse.item_spans import item_spans, newest_first
 from tracker.news.tasks import poll_source
 
 ETAG = '"long-feed-v1"'
@@ -176,3 +177,24 @@ def test_a_worker_reads_a_long_feed_a_cap_at_a_time(broker, record, feed_server,
     assert took < 60
     source.refresh_from_db()
     assert (source.entries_left, source.articles_found, source.etag) == (1_800, 200, "")
+
+
+def test_a_long_feed_that_is_not_well_formed_is_still_read_newest_first_up_to_the_cap():
+    broken = long_feed(10).replace(b"Orbit raised, story 3.", b"Orbit raised &nbsp; story 3.")  # undefined in XML
+    newest = parse_newest(broken, base_url="https://news.example.org/", limit=3, stored=nothing_stored)
+    assert titles(newest.entries) == ["Story 9", "Story 8", "Story 7"] and newest.left == 7
+
+
+def test_the_quick_pass_finds_each_entry_and_its_date_in_rss_and_atom():
+    rss_spans = item_spans(long_feed(3, shuffled=False))
+    assert [span.published.hour for span in rss_spans] == [0, 1, 2]
+    atom = (
+        b"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>A</title>"
+        b"<entry><id>a</id><title>Old</title><updated>2026-01-02T00:00:00Z</updated>"
+        b"<published>2026-01-01T00:00:00Z</published></entry>"
+        b"<entry><id>b</id><title>New</title><updated>2026-01-03T00:00:00Z</updated></entry></feed>"
+    )
+    spans = item_spans(atom)
+    assert [atom[span.start : span.end].count(b"<entry>") for span in spans] == [1, 1]
+    assert [span.published.day for span in newest_first(spans)] == [3, 1]
+    assert item_spans(b"<rss><channel><item>&nbsp;</item></channel></rss>") is None
