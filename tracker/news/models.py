@@ -286,7 +286,11 @@ class ProposedUpdate(models.Model):
                 name="news_proposal_event_names_mission_and_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="news_proposal_review_idx")]
+        indexes = [
+            # The admin's proposal list (its ordering, and the pk it adds to break ties),
+            # read a page at a time off this index however many proposals have piled up.
+            models.Index(fields=["status", "-created_at", "-id"], name="news_proposal_review_idx")
+        ]
 
     def __str__(self):
         return self.summary
