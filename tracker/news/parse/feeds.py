@@ -77,7 +77,10 @@ def parse_newest(
     the newest first (item_spans.py), until `limit` are taken; only entries taken are made
     into plain text. One that is not is read whole by feedparser, as parse_feed reads it."""
     utf8 = _utf8(body, charset)
-    spans = item_spans(utf8)
+    # The quick pass only where it can help: a feed with no more entry tags than the cap
+    # (an over-count: "<items", "<entry…" prefixes) is read as it always was.
+    might_be_long = utf8.count(b"<item") + utf8.count(b"<entry") > limit
+    spans = item_spans(utf8) if might_be_long else None
     if spans is not None and len(spans) > limit:
         head, tail = utf8[: spans[0].start], utf8[spans[-1].end :]
         windows = _windows(newest_first(spans))
