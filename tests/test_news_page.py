@@ -181,7 +181,9 @@ def test_the_page_reads_only_the_start_of_each_articles_text(client, source):
     with CaptureQueriesContext(connection) as queries:
         html = news(client)
     (listing,) = [
-        q["sql"] for q in queries.captured_queries if 'FROM "news_article"' in q["sql"] and "LIMIT" in q["sql"]
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "news_article"' in q["sql"] and "LIMIT" in q["sql"] and "COUNT(" not in q["sql"]
     ]
     assert re.search(r"SUBSTR(ING)?\(\"news_article\"\.\"text\"", listing, re.IGNORECASE)
     columns = re.sub(r"SUBSTR(ING)?\([^)]*\)", "", listing, flags=re.IGNORECASE)

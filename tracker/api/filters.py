@@ -174,10 +174,13 @@ def known(value: str | None, name: str, model, field: str = "slug") -> list:
 
 
 def _date_range(queryset, field: str, after: dt.date | None, before: dt.date | None):
+    # Bounds on the column itself (UTC midnights), not on its date: `field__date` is a
+    # function of the column that no index serves, so the article list by date would be
+    # read whole and sorted (news_article_newest_idx serves the range and the order).
     if after is not None:
-        queryset = queryset.filter(**{f"{field}__date__gte": after})
+        queryset = queryset.filter(**{f"{field}__gte": dt.datetime.combine(after, dt.time(), dt.UTC)})
     if before is not None:
-        queryset = queryset.filter(**{f"{field}__date__lte": before})
+        queryset = queryset.filter(**{f"{field}__lt": dt.datetime.combine(before, dt.time(), dt.UTC) + dt.timedelta(1)})
     return queryset
 
 

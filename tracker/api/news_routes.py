@@ -15,7 +15,9 @@ router = Router(tags=["news"])
 def list_articles(request, params: Query[filters.ArticleFilters]):
     """Ingested articles, newest first, with the missions and people each names."""
     articles = filters.filter_articles(representations.articles(), params)
-    return representations.paginate(request, articles, params, lambda rows: [representations.article(r) for r in rows])
+    return representations.paginate(
+        request, articles, params, lambda rows: [representations.article(r) for r in rows], bounded=True
+    )
 
 
 @router.get("/updates", response={200: UpdatePage, 400: ErrorOut, 404: ErrorOut}, url_name="updates")

@@ -5,10 +5,13 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, F, Prefetch
+from django.db.models.functions import Substr
 from django.http import HttpRequest
 
+from tracker.lib.paging import counted, rows_between
 from tracker.news.changes import RecordChange
 from tracker.news.models import Article, Mention
+from tracker.news.queries import NEWEST_FIRST
 from tracker.record.models import (
     EVENTS,
     Agreement,
@@ -27,19 +30,30 @@ from .filters import PageParams, cross_flight_state
 EXCERPT_CHARS = 300
 
 
-def paginate(request: HttpRequest, queryset, params: PageParams, serialize) -> dict:
-    """One page of `queryset` (already in a stable order) with links to its neighbours."""
-    count = queryset.count()
-    rows = list(queryset[params.offset : params.offset + params.limit])
+def paginate(request: HttpRequest, queryset, params: PageParams, serialize, *, bounded: bool = False) -> dict:
+    """One page of `queryset` (already in a stable order) with links to its neighbours.
+
+    `bounded`: a list that runs to a hundred thousand rows (articles), counted only as far
+    as the page needs and paged keys-first (tracker/lib/paging.py), so a request costs the
+    same at any size; `count_is_exact` then says whether `count` is all of it."""
+    start, stop = params.offset, params.offset + params.limit
+    if bounded:
+        size = counted(queryset, start=start, stop=stop)
+        count, exact = size.value, size.exact
+        rows = list(rows_between(queryset, start, stop))
+    else:
+        count, exact = queryset.count(), True
+        rows = list(queryset[start:stop])
 
     def link(offset: int) -> str:
         query = request.GET.copy()
         query["offset"], query["limit"] = str(offset), str(params.limit)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    has_next = params.offset + params.limit < count
+    has_next = stop < count or not exact
     return {
         "count": count,
+        "count_is_exact": exact,
         "limit": params.limit,
         "offset": params.offset,
         "next": link(params.offset + params.limit) if has_next else None,
@@ -292,11 +306,15 @@ def aboard(stays: list[Seat], now: dt.datetime) -> list[dict]:
 
 
 def articles():
+    """Articles newest first with the missions and people each names, and as `text_start`
+    only as much of the text as the excerpt shows (an article may run to hundreds of KiB)."""
     mentions = Mention.objects.filter(kind__in=["mission", "person"]).select_related("mission", "person")
     return (
         Article.objects.select_related("source")
         .prefetch_related(Prefetch("mentions", queryset=mentions.order_by("pk"), to_attr="linked"))
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+        .defer("text", "search_text")
+        .annotate(text_start=Substr("text", 1, EXCERPT_CHARS + 1))
+        .order_by(*NEWEST_FIRST)
     )
 
 
@@ -315,7 +333,7 @@ def article(row: Article) -> dict:
         "source": row.source.name if row.source else None,
         "published_at": row.published_at,
         "language": row.language or None,
-        "excerpt": _excerpt(row.text),
+        "excerpt": _excerpt(row.text_start),
         "missions": sorted((ref(m.mission) for m in row.linked if m.mission), key=lambda r: r["name"]),
         "people": sorted((ref(m.person) for m in row.linked if m.person), key=lambda r: r["name"]),
     }

@@ -262,6 +262,11 @@ class VehiclePage(PageOut):
 
 
 class ArticlePage(PageOut):
+    count: int = Field(
+        description="Items matching the filters, counted up to 1,000 or one past this page, whichever is further: "
+        "past that, `count_is_exact` is false and `count` is a lower bound (`next` is still exact)."
+    )
+    count_is_exact: bool = Field(description="Whether `count` is every matching item or only those counted.")
     items: list[ArticleOut]
 
 

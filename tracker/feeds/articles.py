@@ -1,9 +1,10 @@
 """Articles for the news feed: those linked to a mission, newest first, read lightly."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Substr
 
 from tracker.news.models import Article, Mention
+from tracker.news.queries import NEWEST_FIRST
 from tracker.record.models import Mission
 
 NEWS_LIMIT = 50
@@ -25,5 +26,5 @@ def linked_articles(*, mission: Mission | None = None, limit: int = NEWS_LIMIT):
         .prefetch_related(Prefetch("mentions", queryset=mentions, to_attr="mission_mentions"))
         .only("pk", "url", "title", "published_at", "updated_at", "language", "source")
         .annotate(text_start=Substr("text", 1, TEXT_START_CHARS))
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
+        .order_by(*NEWEST_FIRST)[:limit]
     )

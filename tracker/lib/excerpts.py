@@ -51,7 +51,12 @@ def _fold_with_origins(text: str) -> tuple[str, list[int]]:
                 chars.append(" ")
                 origins.append(index)
             continue
-        piece = char.lower() if char.isascii() and char.isalnum() else fold(char)
+        if char.isascii() and char.isalnum():
+            piece = char.lower()
+        elif char.isalnum() and unicodedata.is_normalized("NFKD", char) and (piece := char.casefold()).isalnum():
+            pass  # a letter with nothing to decompose ("к", not "й" or "é"): what fold() makes of it, sooner
+        else:
+            piece = fold(char)
         chars.extend(piece)
         origins.extend([index] * len(piece))
     if chars and chars[-1] == " ":
@@ -81,14 +86,29 @@ def locate(text: str, needle: str) -> tuple[int, int] | None:
     for offset, piece in _pieces(text):
         if needle not in fold(piece):
             continue
-        folded, origins = _fold_with_origins(piece)
-        position = folded.find(needle)
-        if position >= 0:
-            start, end = offset + origins[position], offset + origins[position + len(needle) - 1] + 1
-            while end < len(text) and unicodedata.combining(text[end]):  # an accent belongs to its letter
-                end += 1
-            return start, end
+        for window_offset, window in _windows(piece, needle):
+            if needle not in fold(window):
+                continue
+            folded, origins = _fold_with_origins(window)
+            position = folded.find(needle)
+            if position >= 0:
+                start = offset + window_offset + origins[position]
+                end = offset + window_offset + origins[position + len(needle) - 1] + 1
+                while end < len(text) and unicodedata.combining(text[end]):  # an accent belongs to its letter
+                    end += 1
+                return start, end
     return None
+
+
+def _windows(piece: str, needle: str) -> Iterator[tuple[int, str]]:
+    """(offset, window): `piece` in windows a few hundred characters long, so the slow
+    per-character mapping folds one of them, not the whole piece (a search results page
+    marks fifty passages). They overlap by more than a match of `needle` can span (folding
+    drops combining accents and invisible characters, so a match may be longer than it)."""
+    overlap = 2 * len(needle) + 50
+    size = overlap + 250
+    for start in range(0, max(len(piece) - overlap, 1), size - overlap):
+        yield start, piece[start : start + size]
 
 
 def mark(text: str, needles: Iterable[str]) -> Marked | None:

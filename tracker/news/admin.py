@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -11,11 +11,48 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from tracker.lib.paging import BoundedPaginator
+
 from .models import Article, Mention, NewsSource, ProposalEvidence, ProposalStatus, ProposedUpdate
 from .proposals import ProposalNotApplicable, accept_proposal, reject_proposal
 from .review import review_of
 
 REASON_LENGTH = 500
+
+
+def count_of(model, field: str) -> Subquery:
+    """How many `model` rows point at each listed row (by their `field`): a subquery per row
+    of the page, where a COUNT annotation would group the whole table before paging it."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Subquery(rows.annotate(total=Count("pk")).values("total"), output_field=IntegerField())
+
+
+class LargeListAdmin(admin.ModelAdmin):
+    """A changelist that may run to a hundred thousand rows: counted only as far as the page
+    asked for needs (tracker/lib/paging.py; the pager then offers the pages counted, and
+    the next), never counted in full beside the filtered count."""
+
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = BoundedPaginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page)
+        # The changelist counts before it asks for a page: tell the paginator which one.
+        paginator.asked = max(1, int(request.GET.get("p", 1))) if request.GET.get("p", "").isdigit() else 1
+        return paginator
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages the pipeline gives articles (extraction's detect_language): listed
+    without asking the table, where Django's own filter would SELECT DISTINCT over it."""
+
+    title = "language"
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return [("en", "English"), ("ru", "Russian")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 @admin.register(NewsSource)
@@ -39,12 +76,26 @@ class NewsSourceAdmin(admin.ModelAdmin):
         "last_error",
         "consecutive_failures",
         "articles_found",
+        "entries_left",
         "etag",
         "last_modified",
         "next_poll_at",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "url", "kind", "enabled", "poll_interval", "fetch_linked_pages"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "url",
+                    "kind",
+                    "enabled",
+                    "poll_interval",
+                    "max_entries_per_poll",
+                    "fetch_linked_pages",
+                ]
+            },
+        ),
         ("Trust", {"fields": ["allow_private_network", "auto_accept_confidence"]}),
         ("Health", {"fields": readonly_fields}),
     ]
@@ -52,7 +103,11 @@ class NewsSourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="last error")
     def health(self, source):
-        return source.last_error[:120] if source.last_error else "ok" if source.last_success_at else "not polled yet"
+        if source.last_error:
+            return source.last_error[:120]
+        if source.entries_left:
+            return f"ok, {source.entries_left} entries left for the next poll (the cap per poll)"
+        return "ok" if source.last_success_at else "not polled yet"
 
     @admin.action(description="Poll the selected sources now", permissions=["change"])
     def poll_now(self, request, queryset):
@@ -102,11 +157,14 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LargeListAdmin):
     list_display = ["title", "source", "published_at", "language", "mention_count"]
-    list_filter = ["source", "language"]
-    search_fields = ["title", "url", "text"]
-    date_hierarchy = "published_at"
+    # Dates as fixed ranges (today, past 7 days, …): date_hierarchy would list the years
+    # and months that have articles, a DISTINCT over the whole table on every page.
+    list_filter = ["source", LanguageFilter, "published_at"]
+    # Title words, or an exact address: the text (hundreds of KiB an article) is searched
+    # on the public search page, with its own index, not by a LIKE over every article here.
+    search_fields = ["title", "=url"]
     readonly_fields = [
         "source",
         "url",
@@ -122,7 +180,9 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [MentionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source").annotate(mentions_total=Count("mentions"))
+        return (
+            super().get_queryset(request).select_related("source").annotate(mentions_total=count_of(Mention, "article"))
+        )
 
     @admin.display(description="mentions", ordering="mentions_total")
     def mention_count(self, article):
@@ -133,7 +193,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProposedUpdate)
-class ProposedUpdateAdmin(admin.ModelAdmin):
+class ProposedUpdateAdmin(LargeListAdmin):
     list_display = ["summary", "kind", "status", "confidence", "source_count", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["summary", "mission__name", "person__name"]
@@ -158,7 +218,10 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).select_related("mission", "person").annotate(articles_total=Count("evidence"))
+            super()
+            .get_queryset(request)
+            .select_related("mission", "person")
+            .annotate(articles_total=count_of(ProposalEvidence, "proposal"))
         )
 
     # The date at the precision the news gave (a raw date field would show "July 1, 2026" for "NET H2 2026").

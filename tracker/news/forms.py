@@ -1,6 +1,11 @@
 from django import forms
 
-from .queries import missions_with_article_counts
+from .queries import ARTICLE_COUNT_CAP, missions_with_article_counts
+
+
+def _mission_label(mission) -> str:
+    count = mission.article_count
+    return f"{mission.name} ({ARTICLE_COUNT_CAP}+)" if count > ARTICLE_COUNT_CAP else f"{mission.name} ({count})"
 
 
 class NewsFilterForm(forms.Form):
@@ -17,7 +22,7 @@ class NewsFilterForm(forms.Form):
         field = self.fields["mission"]
         # Only missions some article names, but a link to any mission's news still works.
         field.queryset = missions_with_article_counts(include_slug=selected)
-        field.label_from_instance = lambda mission: f"{mission.name} ({mission.article_count})"
+        field.label_from_instance = _mission_label
 
     def filters(self) -> dict:
         """The valid filters; an invalid value is dropped (and shown as an error) rather than failing the page."""

@@ -52,6 +52,20 @@ class NewsSource(models.Model):
     last_error = models.TextField(blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     articles_found = models.PositiveIntegerField(default=0, help_text="Articles stored from this source so far.")
+    # db_default: rows made by code that predates the field (a data migration's historical
+    # model) get 0 too.
+    entries_left = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        help_text="Feed entries the last poll did not read because of the cap (at most this many are new); "
+        "the next poll reads them.",
+    )
+    max_entries_per_poll = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The most feed entries one poll stores, the newest first; the rest wait for the next poll. "
+        "Blank: the NEWS_MAX_ENTRIES_PER_POLL setting.",
+    )
     # Conditional GET state and scheduling.
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
@@ -65,6 +79,10 @@ class NewsSource(models.Model):
             models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="news_source_kind_valid"),
             models.CheckConstraint(
                 condition=Q(poll_interval__gte=dt.timedelta(minutes=1)), name="news_source_interval_at_least_a_minute"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_entries_per_poll__isnull=True) | Q(max_entries_per_poll__gte=1),
+                name="news_source_entry_cap_at_least_one",
             ),
             models.CheckConstraint(
                 condition=Q(auto_accept_confidence__isnull=True)
@@ -86,6 +104,28 @@ def _with_search_text(update_fields):
     if update_fields is not None and {"title", "text"} & set(update_fields):
         return [*update_fields, "search_text"]
     return update_fields
+
+
+class NewestFirstIndex(models.Index):
+    """(published_at DESC NULLS LAST, id DESC): the order of every article list.
+
+    PostgreSQL puts NULLs first when descending, so its index must say NULLS LAST to match
+    the lists' ORDER BY; SQLite's CREATE INDEX takes no NULLS clause, and needs none: it
+    sorts NULLs low, so DESC already puts them last and its planner reads a plain
+    descending index for "DESC NULLS LAST"."""
+
+    def __init__(self, *, name: str):
+        super().__init__(models.F("published_at").desc(nulls_last=True), models.F("id").desc(), name=name)
+
+    def deconstruct(self):
+        path, _, kwargs = super().deconstruct()
+        return path, (), {"name": kwargs["name"]}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = models.Index(fields=["-published_at", "-id"], name=self.name)
+        return plain.create_sql(model, schema_editor, using=using, **kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -129,8 +169,11 @@ class Article(models.Model):
         indexes = [
             # "Same title from the same source within a day" dedupe.
             models.Index(fields=["source", "title"], name="news_article_source_title_idx"),
-            # Latest news on the dashboard.
-            models.Index(fields=["-published_at"], name="news_article_published_idx"),
+            # Every list of articles newest first (NEWEST_FIRST in queries.py: the news page,
+            # the article API, /feeds/news.atom, the dashboard's and a mission's news, the
+            # admin's changelist), the index in exactly that order so that a page is read off
+            # it, not sorted from the whole table. See NewestFirstIndex for SQLite.
+            NewestFirstIndex(name="news_article_newest_idx"),
         ]
 
     def __str__(self):
@@ -243,7 +286,11 @@ class ProposedUpdate(models.Model):
                 name="news_proposal_event_names_mission_and_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="news_proposal_review_idx")]
+        indexes = [
+            # The admin's proposal list (its ordering, and the pk it adds to break ties),
+            # read a page at a time off this index however many proposals have piled up.
+            models.Index(fields=["status", "-created_at", "-id"], name="news_proposal_review_idx")
+        ]
 
     def __str__(self):
         return self.summary

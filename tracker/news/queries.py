@@ -1,6 +1,6 @@
 """Read-side queries other pages use to show the news."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Substr
 
 from tracker.record.models import Mission
@@ -11,6 +11,16 @@ from .models import Article, Mention
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
 # The news page shows a short lead of each article: read only this much of its text.
 LEAD_CHARS = 600
+# The news page's mission filter counts each mission's articles up to this many ("100+").
+ARTICLE_COUNT_CAP = 100
+
+
+class CappedCount(Subquery):
+    """COUNT(*) of a correlated subquery that is already sliced (`[:n]`): it reads at most
+    n rows, where a plain COUNT reads them all."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
 
 
 def with_mission_links(articles):
@@ -50,9 +60,12 @@ def articles_for_news_page(*, mission: Mission | None = None, linked_only: bool 
 
 def missions_with_article_counts(*, include_slug: str | None = None):
     """Missions that some article names, each with `article_count`, in the record's order;
-    plus the mission `include_slug` even when no article names it (a filter may ask for it)."""
-    missions = Mission.objects.annotate(article_count=Count("mentions"))
-    keep = Q(article_count__gt=0)
+    plus the mission `include_slug` even when no article names it (a filter may ask for it).
+    The count stops at ARTICLE_COUNT_CAP + 1 (shown as "100+"): each is read off the
+    mentions' mission index, and a full count would read every mention on every request."""
+    mentions = Mention.objects.filter(mission=OuterRef("pk"))
+    keep = Exists(mentions)
     if include_slug:
         keep |= Q(slug=include_slug)
-    return missions.filter(keep)
+    first_ones = mentions.order_by().values("pk")[: ARTICLE_COUNT_CAP + 1]
+    return Mission.objects.filter(keep).annotate(article_count=CappedCount(first_ones))

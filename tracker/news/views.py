@@ -3,12 +3,12 @@
 Article titles and text come from outside and are shown as plain, escaped text; titles
 link to the publisher only when the address is an http(s) one."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from tracker.lib.excerpts import lead
+from tracker.lib.paging import BoundedPaginator
 
 from .forms import NewsFilterForm
 from .queries import articles_for_news_page
@@ -22,7 +22,7 @@ def news_list_view(request):
     form = NewsFilterForm(request.GET)
     filters = form.filters()
     articles = articles_for_news_page(mission=filters.get("mission"), linked_only=filters.get("linked", False))
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for article in page.object_list:
         article.lead = lead(article.text_start)

@@ -65,6 +65,7 @@ class Entry:
     detail: str  # one line under the title: agency, vehicle and status, builder
     spellings: tuple[Spelling, ...]  # the entry's own name first
     sort_key: tuple
+    pk: int = 0  # the row's id: articles that mention it are found too
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,17 @@ def match(entries: tuple[Entry, ...], query: SearchQuery) -> list[Hit]:
     return hits
 
 
+def names(hit: Hit, query: SearchQuery) -> bool:
+    """Whether the query names this entry — a spelling of it, whole words of one, or every
+    word in some spelling — rather than only the start of a word of it: "soyuz" names
+    Soyuz MS-22, "crew-1" does not name Crew-10."""
+    if hit.rank in (EXACT, WHOLE_WORDS, ALL_WORDS):
+        return True
+    if hit.rank == PREFIX and query.folded:
+        return not hit.spelling.folded[len(query.folded)].isalnum() or not query.folded[-1].isalnum()
+    return False
+
+
 @dataclass(frozen=True)
 class RecordSearchIndex:
     people: tuple[Entry, ...]
@@ -112,7 +124,15 @@ def _people() -> tuple[Entry, ...]:
         detail = person.agency.name + (f" · {person.nationality}" if person.nationality else "")
         spellings = (Spelling.of(person.name), *(Spelling.of(a.alias, "also spelled") for a in person.aliases.all()))
         entries.append(
-            Entry("person", person.name, person.get_absolute_url(), detail, spellings, natural_key(person.name))
+            Entry(
+                "person",
+                person.name,
+                person.get_absolute_url(),
+                detail,
+                spellings,
+                natural_key(person.name),
+                person.pk,
+            )
         )
     return tuple(entries)
 
@@ -130,6 +150,7 @@ def _missions() -> tuple[Entry, ...]:
                 detail,
                 (Spelling.of(mission.name),),
                 natural_key(mission.name),
+                mission.pk,
             )
         )
     return tuple(entries)
@@ -147,7 +168,15 @@ def _vehicles() -> tuple[Entry, ...]:
             *((Spelling.of(family.builder, "built by"),) if family.builder else ()),
         )
         entries.append(
-            Entry("vehicle", family.name, family.get_absolute_url(), detail, spellings, natural_key(family.name))
+            Entry(
+                "vehicle",
+                family.name,
+                family.get_absolute_url(),
+                detail,
+                spellings,
+                natural_key(family.name),
+                family.pk,
+            )
         )
     return tuple(entries)
 

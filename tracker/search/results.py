@@ -7,6 +7,7 @@ from tracker.lib.excerpts import Marked, mark, passage
 
 from . import record_index
 from .articles import ranked_articles
+from .fulltext import Named
 from .query import SearchQuery
 
 
@@ -70,15 +71,27 @@ def _record_group(kind: str, heading: str, hits: list, query: SearchQuery, limit
     return Group(kind, heading, len(hits), items)
 
 
+# At most this many named entries of each kind widen the article search by their mentions.
+NAMED_LIMIT = 20
+
+
+def _named(hits: list, query: SearchQuery) -> tuple[int, ...]:
+    return tuple(hit.entry.pk for hit in hits if record_index.names(hit, query))[:NAMED_LIMIT]
+
+
 def search(query: SearchQuery, *, limit: int) -> SearchResults:
     index = record_index.current_index()
-    articles, article_total = ranked_articles(query, limit)
+    people = record_index.match(index.people, query)
+    missions = record_index.match(index.missions, query)
+    vehicles = record_index.match(index.vehicles, query)
+    named = Named(people=_named(people, query), missions=_named(missions, query), vehicles=_named(vehicles, query))
+    articles, article_total = ranked_articles(query, limit, named)
     return SearchResults(
         query=query,
         groups=[
-            _record_group("people", "People", record_index.match(index.people, query), query, limit),
-            _record_group("missions", "Missions", record_index.match(index.missions, query), query, limit),
-            _record_group("vehicles", "Vehicles", record_index.match(index.vehicles, query), query, limit),
+            _record_group("people", "People", people, query, limit),
+            _record_group("missions", "Missions", missions, query, limit),
+            _record_group("vehicles", "Vehicles", vehicles, query, limit),
             Group(
                 "articles",
                 "Articles",

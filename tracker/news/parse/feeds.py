@@ -4,10 +4,14 @@ import calendar
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import islice
 
 import feedparser
 
 from .encodings import declare_utf8, feed_text
+from .item_spans import item_spans, newest_first
 from .pages import main_text
 from .screen import binary_kind, refuse_crowded_tags, without_internal_dtd
 from .text import (
@@ -25,6 +29,21 @@ from .text import (
 UNSAFE_GUID = re.compile(r"[<>\"'`\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# A key the store step knows a story by: (GUID, canonical URL), either may be "".
+EntryKey = tuple[str, str]
+# Keys asked about at once when a capped feed is read (one query each, see parse_newest).
+KEYS_PER_LOOKUP = 500
+
+
+@dataclass(frozen=True)
+class NewestEntries:
+    """A capped read of a feed: the newest entries not yet stored, and how many entries
+    were not looked at (at most that many are new; the next poll reads them)."""
+
+    entries: list[Entry]
+    left: int
+
+
 def parse_feed(body: bytes, *, base_url: str, charset: str | None = None) -> list[Entry]:
     """Entries of an RSS or Atom feed; `charset` is the one its HTTP Content-Type names, if
     any. Raises ParseError when nothing usable can be read: feedparser is lenient with
@@ -34,31 +53,118 @@ def parse_feed(body: bytes, *, base_url: str, charset: str | None = None) -> lis
     The text is decoded here (see feed_text), not by feedparser, which reads a feed that
     declares no encoding and is not UTF-8 as windows-1252 (Russian became mojibake), and
     handed to it as UTF-8 that says so, with no reference to a character that cannot be."""
+    utf8, feed = _read(body, base_url, charset)
+    entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
+    return entries or _no_entries(body, utf8, feed)
+
+
+def parse_newest(
+    body: bytes,
+    *,
+    base_url: str,
+    charset: str | None = None,
+    limit: int,
+    stored: Callable[[list[EntryKey]], set[EntryKey]],
+) -> NewestEntries:
+    """At most `limit` entries of a feed, the newest first (by their date; undated ones
+    after, in the feed's order), passing over those `stored` says are stored already, so
+    that each poll of a long feed takes the next `limit` and a feed of 100,000 entries is
+    read in turns. A feed of `limit` entries or fewer is read as parse_feed reads it (its
+    stored entries too, so a changed story is updated). `stored` takes keys
+    (GUID, canonical URL) and answers the ones it knows.
+
+    A long feed that is well-formed reaches feedparser KEYS_PER_LOOKUP entries at a time,
+    the newest first (item_spans.py), until `limit` are taken; only entries taken are made
+    into plain text. One that is not is read whole by feedparser, as parse_feed reads it."""
+    utf8 = _utf8(body, charset)
+    # The quick pass only where it can help: a feed with no more entry tags than the cap
+    # (an over-count: "<items", "<entry…" prefixes) is read as it always was.
+    might_be_long = utf8.count(b"<item") + utf8.count(b"<entry") > limit
+    spans = item_spans(utf8) if might_be_long else None
+    if spans is not None and len(spans) > limit:
+        head, tail = utf8[: spans[0].start], utf8[spans[-1].end :]
+        windows = _windows(newest_first(spans))
+        batches = (
+            _feedparser(head + b"".join(utf8[s.start : s.end] for s in w) + tail, base_url).entries for w in windows
+        )
+        total = len(spans)
+    else:
+        feed = _feedparser(utf8, base_url)
+        items = sorted(feed.entries, key=_newest_first)
+        if len(items) <= limit:
+            entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), items) if entry)
+            return NewestEntries(entries or _no_entries(body, utf8, feed), left=0)
+        batches, total = _windows(items), len(items)
+    looked_at = 0
+
+    def unstored():
+        nonlocal looked_at
+        for batch in batches:
+            batch = sorted(batch, key=_newest_first)
+            keys = [_key(item, base_url) for item in batch]
+            known = stored(keys)
+            for item, key in zip(batch, keys, strict=True):
+                looked_at += 1
+                if key not in known and (entry := _entry(item, base_url)):
+                    yield entry
+
+    taken = list(islice(_unique(unstored()), limit))
+    return NewestEntries(taken, left=max(0, total - looked_at))
+
+
+def _windows(items: list) -> list[list]:
+    return [items[start : start + KEYS_PER_LOOKUP] for start in range(0, len(items), KEYS_PER_LOOKUP)]
+
+
+def _read(body: bytes, base_url: str, charset: str | None):
+    """The feed's bytes as UTF-8 and feedparser's reading of them."""
+    utf8 = _utf8(body, charset)
+    return utf8, _feedparser(utf8, base_url)
+
+
+def _utf8(body: bytes, charset: str | None) -> bytes:
+    """The feed decoded, as UTF-8 that says so, with no internal DTD, checked for crowding."""
     text = valid_character_references(feed_text(body, charset))
     utf8 = without_internal_dtd(declare_utf8(text).encode())
     refuse_crowded_tags(utf8, "feed")
-    feed = _feedparser(utf8, base_url)
-    entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
-    if entries:
-        return entries
+    return utf8
+
+
+def _no_entries(body: bytes, utf8: bytes, feed) -> list[Entry]:
     if problem := _unreadable(body, utf8, feed):
         raise ParseError(f"The feed could not be read: {problem}.")
     return []
+
+
+def _newest_first(item) -> tuple:
+    published = _entry_time(item)
+    return (published is None, -published.timestamp() if published else 0)
+
+
+def _key(item, base_url: str) -> EntryKey:
+    link = item.get("link") or ""
+    try:
+        url = canonical_url(link, base_url) if link else ""
+    except ParseError:
+        url = ""
+    return _guid(item), url
 
 
 def _first_of_each(entries) -> list[Entry]:
     """The entries without those that repeat an earlier one's GUID or URL. A feed that
     lists one story twice with different text would otherwise have it rewritten twice on
     every poll (and its mentions and proposals redone); feeds list the newest first."""
+    return list(_unique(entries))
+
+
+def _unique(entries):
     seen: set[tuple[str, str]] = set()
-    unique = []
     for entry in entries:
         keys = {("guid", entry.guid), ("url", entry.url)} - {("guid", ""), ("url", "")}
         if keys & seen:
             continue
         seen |= keys
-        unique.append(entry)
-    return unique
+        yield entry
 
 
 def _feedparser(body: bytes, base_url: str):
