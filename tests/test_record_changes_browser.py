@@ -37,7 +37,7 @@ def test_an_edit_saved_in_the_admin_is_in_the_updates_feed_at_once(logged_in):  
 
     feed = ET.fromstring(tab.goto("/feeds/updates.atom").text())
     (entry,) = feed.findall(f"{ATOM}entry")
-    assert entry.findtext(f"{ATOM}title") == "Soyuz MS-28 landing: unknown → 2026-07-20"
+    assert entry.findtext(f"{ATOM}title") == "Soyuz MS-28 landing: target July 2026 → target 2026-07-20"
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "edna"
     assert "Changed " in entry.findtext(f"{ATOM}summary") and " by edna." in entry.findtext(f"{ATOM}summary")
     assert entry.find(f"{ATOM}link").get("href").endswith("/missions/soyuz-ms-28/")
