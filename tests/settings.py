@@ -16,3 +16,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Whitenoise warns at start-up about a missing STATIC_ROOT; tests never collect static files.
 STATIC_ROOT = DATA_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)
+
+# Browser tests run a live server in other threads. On SQLite's shared in-memory test
+# database Django hands those threads the test's own connection, and concurrent use of one
+# connection hung the suite (a request thread waiting with no end in a plain query). A file,
+# with WAL and the busy timeout from settings, gives every thread its own connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
