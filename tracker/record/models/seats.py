@@ -116,7 +116,6 @@ class SeatQuerySet(models.QuerySet):
                 # Only what happened ends a stay: a landing target (even one long passed)
                 # leaves the person up, and counting on to now.
                 stay_end=Subquery(returning.annotate(end=_happened("landing")).values("end")[:1]),
-                return_landing_certainty=Subquery(returning.values("mission__landing_certainty")[:1]),
                 left_station_at=Subquery(
                     returning.annotate(left=Coalesce(_happened("undocking"), _happened("landing"))).values("left")[:1]
                 ),
