@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_noop
 
 from tracker.lib.env import (
     ConfigError,
@@ -62,6 +63,10 @@ MIDDLEWARE = [
     # A database that cannot be reached (a restart, a failover) answers 503 + Retry-After, not 500.
     "tracker.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: the language cookie set by the header's switch, else the
+    # browser's Accept-Language, else English. No language prefix in URLs: a link shared
+    # between a reader in Moscow and one in Houston opens in each one's own language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "tracker.record.views.theme",
             ],
         },
@@ -121,7 +127,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Both parties' languages. English is the default and the language of the record's data
+# (names, mission names and notes are stored as the sources write them); every interface
+# string is translated in locale/ru (see bin/messages).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", gettext_noop("English")), ("ru", gettext_noop("Russian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

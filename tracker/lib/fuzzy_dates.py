@@ -8,6 +8,8 @@ store one column and the pages can still say exactly how much is known.
 import datetime as dt
 
 from django.db import models
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext
 
 from .instants import shifted
 
@@ -54,22 +56,32 @@ def window_end(start: dt.datetime, precision: str) -> dt.datetime:
 
 
 def format_instant(instant: dt.datetime | dt.date | None, precision: str) -> str:
-    """Text for an instant at its real precision: '2026-07-14 09:00 UTC', 'July 2026', 'NET Q3 2026'."""
+    """Text for an instant at its real precision, in the active language: '2026-07-14 09:00
+    UTC', 'July 2026', 'NET Q3 2026'; in Russian '14 июля 2026, 09:00 UTC', 'июль 2026',
+    'не ранее III квартала 2026'. The date formats are translated strings (Django's date
+    format syntax), so each language writes dates its own way from one code path."""
     if instant is None or not precision:
-        return "unknown"
+        return gettext("unknown")
     if precision == Precision.EXACT:
-        return instant.strftime("%Y-%m-%d %H:%M UTC")
+        return dateformat.format(instant, pgettext("date format: an exact UTC time", r"Y-m-d H:i \U\T\C"))
     if precision == Precision.DAY:
-        return instant.strftime("%Y-%m-%d")
+        return format_day(instant)
     if precision == Precision.MONTH:
-        return instant.strftime("%B %Y")
+        return dateformat.format(instant, pgettext("date format: a month", "F Y"))
     if precision == Precision.QUARTER:
-        return f"NET Q{(instant.month - 1) // 3 + 1} {instant.year}"
+        quarter = (instant.month - 1) // 3 + 1
+        return gettext("NET Q%(quarter)s %(year)s") % {"quarter": quarter, "year": instant.year}
     if precision == Precision.HALF:
-        return f"NET H{1 if instant.month <= 6 else 2} {instant.year}"
+        half = 1 if instant.month <= 6 else 2
+        return gettext("NET H%(half)s %(year)s") % {"half": half, "year": instant.year}
     if precision == Precision.YEAR:
-        return f"NET {instant.year}"
+        return gettext("NET %(year)s") % {"year": instant.year}
     raise ValueError(f"unknown precision {precision!r}")
+
+
+def format_day(day: dt.datetime | dt.date) -> str:
+    """A calendar day in the active language: '2022-09-21' in English, '21 сентября 2022' in Russian."""
+    return dateformat.format(day, pgettext("date format: a day", "Y-m-d"))
 
 
 def parse_partial_date(text: str) -> tuple[dt.datetime, str]:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponse, QueryDict
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 VERSION_KEY = "record:version"
@@ -132,8 +133,11 @@ def _local_put(key: str, page: Page) -> None:
 def _key(request) -> str:
     target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
     theme = request.COOKIES.get(THEME_COOKIE, "")
+    # The language LocaleMiddleware chose (cookie, else Accept-Language): one page per
+    # language, so a reader is never served the other language's copy.
+    language = translation.get_language() or ""
     # Scheme and host too: feeds and calendars carry absolute links back to this site.
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{target}|{theme}"
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{target}|{theme}|{language}"
     return f"page:{record_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -257,9 +261,9 @@ def cached_public_page(view=None, *, query: tuple[str, ...] | None = None):
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(page.content, content_type=page.content_type)
-        # Fragments and full pages share URLs, the theme comes from a cookie, and the body
-        # may be compressed.
-        patch_vary_headers(response, ["HX-Request", "HX-Target", "Cookie", "Accept-Encoding"])
+        # Fragments and full pages share URLs, the theme and language come from cookies, the
+        # language else from Accept-Language, and the body may be compressed.
+        patch_vary_headers(response, ["HX-Request", "HX-Target", "Cookie", "Accept-Language", "Accept-Encoding"])
         patch_cache_control(response, public=True, max_age=timeout)
         return response
 
