@@ -7,10 +7,25 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from tracker.lib.fuzzy_dates import Precision, format_instant, window_start
+from tracker.lib.fuzzy_dates import Precision, format_day, format_instant, window_start
 from tracker.record.models.missions import EVENTS, TARGETS, Certainty
 
 register = template.Library()
+
+
+@register.filter
+def day(instant: dt.datetime | dt.date | None) -> str:
+    """A calendar day in the reader's language: '2022-09-21'; in Russian '21 сентября 2022'.
+    Use it instead of |date:"Y-m-d" wherever a person reads the date (the <time datetime>
+    attribute keeps the ISO form)."""
+    return "" if instant is None else format_day(instant)
+
+
+@register.filter
+def utc_time(instant: dt.datetime | None) -> str:
+    """An exact time in UTC in the reader's language: '2026-12-04 22:35 UTC'; in Russian
+    '4 декабря 2026, 22:35 UTC'."""
+    return "" if instant is None else format_instant(instant, Precision.EXACT)
 
 
 OVERDUE_TITLE = "Announced target passed with no confirmation in the record"
