@@ -60,3 +60,23 @@ def test_cached_pages_tell_shared_caches_they_vary_by_language(client):
     response = client.get("/missions/")
     vary = {part.strip() for part in response["Vary"].split(",")}
     assert {"Accept-Language", "Cookie"} <= vary
+
+
+def test_people_have_the_cyrillic_name_russian_readers_know(person):
+    assert person("Francisco Rubio").name_ru == "Фрэнк Рубио"  # catalog.json says which of his two
+    assert person("Anna Kikina").name_ru == "Анна Кикина"  # the first full Cyrillic name, not "Кикина"
+    assert person("Koichi Wakata").name_ru == "Коити Ваката"
+
+
+def test_names_follow_the_readers_language(person, mission):
+    from django.utils import translation
+
+    rubio, ms22, crew5 = person("Francisco Rubio"), mission("Soyuz MS-22"), mission("SpaceX Crew-5")
+    with translation.override("ru"):
+        assert (rubio.reader_name, ms22.reader_name, crew5.reader_name) == (
+            "Фрэнк Рубио",
+            "Союз МС-22",
+            "SpaceX Crew-5",
+        )
+    with translation.override("en"):
+        assert (rubio.reader_name, ms22.reader_name) == ("Francisco Rubio", "Soyuz MS-22")

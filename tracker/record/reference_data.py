@@ -47,6 +47,15 @@ ROLES = {None: "", **{label: value for value, label in Role.choices}}
 NICKNAME = re.compile(r"""^(?P<first>\S+)\s+(?:\((?P<p>[^)]+)\)|'(?P<q>[^']+)')\s+(?P<last>.+)$""")
 
 
+def russian_name(aliases: list[str]) -> str:
+    """The name Russian readers see, when catalog.json does not give one (`name_ru`): the
+    first full name (two words or more) written in Cyrillic among the person's aliases."""
+    for alias in aliases:
+        if " " in alias.strip() and any("\u0400" <= letter <= "\u04ff" for letter in alias):
+            return alias
+    return ""
+
+
 class ReferenceDataError(Exception):
     """The reference files cannot be loaded; nothing was changed."""
 
@@ -255,6 +264,7 @@ class Loader:
         values = {
             "agency_id": self.agency(agencies, entry["agency"], where).pk,
             "nationality": extra.get("nationality", ""),
+            "name_ru": extra.get("name_ru") or russian_name(extra.get("aliases", [])),
         }
         person = self.upsert(Person, {"name": name}, {"slug": slugify(name), **values}, name)
         if person is not None:

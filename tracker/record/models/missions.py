@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
@@ -20,6 +20,10 @@ EVENTS = ("launch", "docking", "undocking", "landing")
 # news of a launch takes a while to reach the record, and a flag that flickers on for a
 # few hours after every launch would teach viewers to ignore it.
 STALE_GRACE = dt.timedelta(days=1)
+
+
+# How the Russian press writes the start of a mission's name (see Mission.reader_name).
+RUSSIAN_NAME_PREFIXES = [("Soyuz MS-", "Союз МС-"), ("Soyuz TMA-", "Союз ТМА-"), ("Soyuz ", "Союз ")]
 
 
 class MissionStatus(models.TextChoices):
@@ -303,6 +307,17 @@ class Mission(models.Model):
         ]
 
     def __str__(self):
+        return self.name
+
+    @property
+    def reader_name(self) -> str:
+        """The mission's name as the reader's press writes it: 'Союз МС-22' on Russian pages
+        for 'Soyuz MS-22'. Only the vehicle's own name changes script; names the Russian press
+        keeps in Latin ('SpaceX Crew-5', 'Boeing Crew Flight Test') stay as they are."""
+        if (translation.get_language() or "").startswith("ru"):
+            for latin, cyrillic in RUSSIAN_NAME_PREFIXES:
+                if self.name.startswith(latin):
+                    return cyrillic + self.name.removeprefix(latin)
         return self.name
 
     def save(self, *args, **kwargs):

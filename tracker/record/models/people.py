@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from simple_history.models import HistoricalRecords
 
 
@@ -24,6 +25,13 @@ class Person(models.Model):
     """A cosmonaut, astronaut or spaceflight participant."""
 
     name = models.CharField(max_length=200, unique=True, help_text="Canonical spelling, e.g. Francisco Rubio.")
+    name_ru = models.CharField(
+        "name in Russian",
+        max_length=200,
+        blank=True,
+        help_text="The name in Cyrillic as Russian readers know it, e.g. Фрэнк Рубио; the Russian pages show it. "
+        "Blank: they show the canonical spelling.",
+    )
     slug = models.SlugField(max_length=200, unique=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people")
     nationality = models.CharField(max_length=100, blank=True, help_text="Blank when unknown.")
@@ -39,6 +47,14 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("record:person", args=[self.slug])
+
+    @property
+    def reader_name(self) -> str:
+        """The name in the reader's script: the Cyrillic name on Russian pages where the
+        record has one ('Фрэнк Рубио'), else the canonical spelling."""
+        if self.name_ru and (translation.get_language() or "").startswith("ru"):
+            return self.name_ru
+        return self.name
 
 
 class PersonAlias(models.Model):
