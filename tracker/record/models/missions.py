@@ -309,6 +309,13 @@ class Mission(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.settle_certainty()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("record:mission", args=[self.slug])
+
     @property
     def reader_name(self) -> str:
         """The mission's name as the reader's press writes it: 'Союз МС-22' on Russian pages
@@ -319,13 +326,6 @@ class Mission(models.Model):
                 if self.name.startswith(latin):
                     return cyrillic + self.name.removeprefix(latin)
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.settle_certainty()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("record:mission", args=[self.slug])
 
     def describe(self, event: str, now: dt.datetime | None = None) -> str:
         """The event's time at its real precision, a target said as one: '2022-09-21',
