@@ -791,4 +791,3 @@ def test_an_index_compiles_its_matcher_once_and_compares_by_its_names():
 
 def test_an_empty_index_finds_nothing():
     assert extract("Soyuz MS-22 launched yesterday.", index=RecordIndex(), published=SEED_PUBLISHED).mentions == ()
-

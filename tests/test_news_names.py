@@ -213,7 +213,7 @@ def test_an_undated_planned_flight_is_not_what_a_story_from_years_before_it_mean
 
 
 def test_a_crew_assigned_to_a_vehicle_goes_on_its_next_flight_as_a_guess():
-    """"Will fly on Crew Dragon" with a crew the record has not placed: the vehicle's first
+    """ "Will fly on Crew Dragon" with a crew the record has not placed: the vehicle's first
     flight after the article, believed no more than even odds; never a flight already flown."""
     index = RecordIndex(
         missions=tuple(Named(flight.name) for flight in FLIGHTS),
