@@ -13,7 +13,7 @@ from tracker.lib.excerpts import passage
 from tracker.lib.folding import fold, search_document
 from tracker.news.models import Article, NewsSource, SourceKind
 from tracker.news.parse import Entry
-from tracker.news.services import ingest_entry, poll_source
+from tracker.news.services import ingest_entry, poll
 from tracker.record.models import PersonAlias
 from tracker.search import record_index
 from tracker.search.query import MAX_LENGTH, parse_query
@@ -224,7 +224,7 @@ def test_articles_stored_as_a_batch_from_a_feed_are_searchable(feed_server):
     feed = NewsSource.objects.create(
         name="Loopback", url=url, enabled=True, allow_private_network=True, fetch_linked_pages=False
     )
-    assert poll_source(feed).count("created") == 2
+    assert poll(feed).count("created") == 2
     assert results_for("КИКИНА ВЕРНУЛАСЬ")["articles"] == ["Кикина вернулась"]
     assert results_for("anil")["articles"] == ["Soyuz MS-29 date"]
 
