@@ -120,7 +120,7 @@ def ms29_launch_unannounced(db):
     2026 announcement (its history too, so no edit shows up among the record's changes): the
     sample feed's MS-29 story then proposes the 14 July target, which the review, admin and
     feed tests decide on. (With the shipped record it restates the target and proposes nothing.)"""
-    from tracker.record.page_cache import bump_record_version
+    from tracker.record.version import bump_record_version
 
     unknown = {"launch_at": None, "launch_precision": "", "launch_certainty": ""}
     ms29 = Mission.objects.get(name="Soyuz MS-29")
