@@ -53,6 +53,24 @@ def seat():
     return get
 
 
+@pytest.fixture
+def source(db):
+    """A news feed source ("Test wire") for articles the test ingests."""
+    from tests.factories import make_news_source
+
+    return make_news_source()
+
+
+@pytest.fixture
+def htmx_get(client):
+    """GET as htmx asks for one region of a page: `htmx_get(url, target, **params)`."""
+
+    def get(url: str, target: str, **params):
+        return client.get(url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=target)
+
+    return get
+
+
 # --- personas ---------------------------------------------------------------------------
 
 

@@ -127,11 +127,6 @@ def entry(
     return Entry(url=url, guid=guid, title=title, published=published, text=text)
 
 
-@pytest.fixture
-def source():
-    return NewsSource.objects.create(name="Test", url="https://example.org/feed", kind=SourceKind.FEED)
-
-
 def test_the_same_url_twice_is_one_article(source):
     assert ingest_entry(entry(), source=source).status == "created"
     assert ingest_entry(entry(), source=source).status == "unchanged"
