@@ -186,7 +186,7 @@ def ru_date(day: dt.date, *, year: bool = True) -> str:
 def load_record_for_feed() -> dict:
     """The reference record as the feed generator needs it: missions with dates and crews, people
     with a Russian spelling, the agreement documents' months."""
-    from tracker.news.extraction.forms import russian
+    from tracker.news.extraction.spellings import russian
     from tracker.record.models import AgreementDocument, Mission, Person, Seat
 
     crews: dict[str, list[str]] = {}

@@ -46,7 +46,7 @@ RENDER_WAIT_SECONDS = 5  # then a waiting request renders the page itself
 RENDER_POLL_SECONDS = 0.02
 
 
-class Page(NamedTuple):
+class CachedPage(NamedTuple):
     content: bytes
     compressed: bytes
     content_type: str
@@ -57,19 +57,19 @@ class Page(NamedTuple):
         return self.fresh_until > time.time()
 
 
-# Page bodies this process served, for the version it last saw: key -> Page, least recently
+# Page bodies this process served, for the version it last saw: key -> CachedPage, least recently
 # used first, at most LOCAL_MAX_BYTES; each dropped once its stale copy would be.
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
-_local: OrderedDict[str, Page] = OrderedDict()
+_local: OrderedDict[str, CachedPage] = OrderedDict()
 _local_state = {"version": None, "bytes": 0}
 _local_lock = threading.Lock()
 
 
-def _kept_until(page: Page) -> float:
+def _kept_until(page: CachedPage) -> float:
     return page.fresh_until + settings.PAGE_CACHE_SECONDS
 
 
-def _local_get(key: str) -> Page | None:
+def _local_get(key: str) -> CachedPage | None:
     with _local_lock:
         page = _local.get(key)
         if page is None:
@@ -82,7 +82,7 @@ def _local_get(key: str) -> Page | None:
         return page
 
 
-def _local_put(key: str, page: Page) -> None:
+def _local_put(key: str, page: CachedPage) -> None:
     version = key.split(":", 2)[1]
     with _local_lock:
         if version != _local_state["version"]:  # the record changed: drop every older page
@@ -110,7 +110,7 @@ def _key(request) -> str:
     return f"page:{record_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def _stored(key: str) -> Page | None:
+def _stored(key: str) -> CachedPage | None:
     """This process's copy if it has one and it is fresh, else the shared cache's (which
     another process may have refreshed), else the stale local copy."""
     local = _local_get(key)
@@ -118,18 +118,18 @@ def _stored(key: str) -> Page | None:
         return local
     shared = cache.get(key)
     if shared is not None and len(shared) == 4 and (local is None or shared[3] > local.fresh_until):
-        page = Page(*shared)
+        page = CachedPage(*shared)
         _local_put(key, page)
         return page
     return local
 
 
-def _store(key: str, response, timeout: int) -> Page:
+def _store(key: str, response, timeout: int) -> CachedPage:
     # Compressed once per page and version, not per request: a browser gets a few dozen
     # KiB instead of the whole dashboard, and the server spends no CPU on it again.
     compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
     lifetime = timeout * (1 - random.uniform(0, PAGE_JITTER))
-    page = Page(response.content, compressed, response["Content-Type"], time.time() + lifetime)
+    page = CachedPage(response.content, compressed, response["Content-Type"], time.time() + lifetime)
     cache.set(key, tuple(page), int(lifetime + timeout) + 1)
     _local_put(key, page)
     return page
@@ -154,7 +154,7 @@ def _release(lock: str) -> None:
         cache.delete(lock)
 
 
-def _render_once(key: str, stale: Page | None, render):
+def _render_once(key: str, stale: CachedPage | None, render):
     """The page for `key` rendered by one request at a time (see RENDER_LOCK_SECONDS): the
     request that takes the lock renders; the others get `stale` if there is one, or wait for
     the page (and render it themselves if the renderer stored none: a 404, an error)."""
@@ -223,7 +223,7 @@ def cached_public_page(view=None, *, query: tuple[str, ...] | None = None):
         page = _stored(key)
         if page is None or not page.fresh:
             page = _render_once(key, page, render)
-            if not isinstance(page, Page):
+            if not isinstance(page, CachedPage):
                 return page  # not a page to cache: the view's own response
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             response = HttpResponse(page.compressed, content_type=page.content_type)

@@ -5,13 +5,13 @@ events.py and triggers.py for events)."""
 from .dates import find_publication_date
 from .extractor import extract
 from .index import Named, RecordIndex
-from .results import Event, Extraction, Mention
+from .results import Event, Extraction, MentionFound
 from .text import detect_language, split_sentences
 
 __all__ = [
     "Event",
     "Extraction",
-    "Mention",
+    "MentionFound",
     "Named",
     "RecordIndex",
     "detect_language",

@@ -7,7 +7,7 @@ import re
 
 from . import triggers as tr
 from .date_patterns import find_dates
-from .forms import MISSION
+from .spellings import MISSION
 
 _STORY_REACH = 3  # how many sentences back a sentence that names nothing looks for its mission
 

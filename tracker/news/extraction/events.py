@@ -20,9 +20,9 @@ from . import triggers as tr
 from .date_patterns import is_no_earlier_than, lead
 from .dates import DAY, DateExpr, Resolved, find_dates, resolve, window_end
 from .discourse import may_mean_the_story, story_mission, subjectless
-from .forms import MISSION, PERSON, VEHICLE
 from .names import Occurrence
 from .results import Event
+from .spellings import MISSION, PERSON, VEHICLE
 from .text import Sentences, evidence
 from .when import at_utc, find_dateline, former_after, is_former_target, pick_time, resolve_anchor
 

@@ -7,7 +7,7 @@ from .events import Page, find_events
 from .index import RecordIndex
 from .missions import fill_unnamed_missions
 from .names import Occurrence
-from .results import Extraction, Mention
+from .results import Extraction, MentionFound
 from .text import Sentences, evidence, normalise
 
 
@@ -28,12 +28,12 @@ def extract(text: str, *, index: RecordIndex, published: dt.date | None, languag
     return Extraction(mentions=tuple(mentions), events=tuple(events))
 
 
-def _mentions(page: Page, occurrences: list[Occurrence]) -> list[Mention]:
+def _mentions(page: Page, occurrences: list[Occurrence]) -> list[MentionFound]:
     first: dict[tuple[str, str], Occurrence] = {}
     for occurrence in occurrences:
         first.setdefault((occurrence.kind, occurrence.name), occurrence)
     return [
-        Mention(kind, name, evidence(page.original, _span(page, occ), (occ.start, occ.end)))
+        MentionFound(kind, name, evidence(page.original, _span(page, occ), (occ.start, occ.end)))
         for (kind, name), occ in first.items()
     ]
 

@@ -25,9 +25,9 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from .forms import MISSION, PERSON, VEHICLE
 from .names import Occurrence
-from .results import Event, Mention
+from .results import Event, MentionFound
+from .spellings import MISSION, PERSON, VEHICLE
 from .text import evidence, squash
 
 # How long before launch the press writes about a flight by its vehicle, and how long after
@@ -193,7 +193,7 @@ def _assigned_flight(event: Event, flights: tuple[Flight, ...], clues: Clues, pu
     return min(later, key=lambda f: f.launch).name if later else None
 
 
-def fill_unnamed_missions(page, flights: tuple[Flight, ...], mentions: list[Mention], events: list[Event]):
+def fill_unnamed_missions(page, flights: tuple[Flight, ...], mentions: list[MentionFound], events: list[Event]):
     """The article's mentions and events with the missions its sentences mean but do not
     name: a mention where a vehicle with its crew or craft points to one flight, and the
     mission of each event that names none (`page` is events.Page)."""
@@ -204,12 +204,12 @@ def fill_unnamed_missions(page, flights: tuple[Flight, ...], mentions: list[Ment
     if any(event.mission is None for event in events):
         texts = {i: squash(page.original[slice(*page.sentences.spans[i])]) for i in clues}
         events = with_inferred_missions(events, flights, texts, clues, page.published, named)
-    added: dict[str, Mention] = {}
+    added: dict[str, MentionFound] = {}
     for index in sorted(clues):
         if not (clues[index].people or clues[index].craft):
             continue  # a vehicle word alone names no mission the article does not name already
         mission = infer_from(flights, clues[index], page.published, set())
         if mission and mission not in named and mission not in added:
             span = page.sentences.spans[index]
-            added[mission] = Mention(MISSION, mission, evidence(page.original, span, span))
+            added[mission] = MentionFound(MISSION, mission, evidence(page.original, span, span))
     return mentions + list(added.values()), events

@@ -12,7 +12,7 @@ propose, but nobody reviews what we silently failed to link):
   it ("cosmonaut Prokopyev", "astronaut Frank Rubio", "космонавта Кикиной"). So "Williams"
   alone never picks one of the two Williamses, and "Mann" in "Thomas Mann" is nobody.
   Part of a double surname ("Dyson", "Sverchkov") is a bare surname too.
-- Full names come in other forms (forms.py): a nickname inside ('Barry "Butch" Wilmore'),
+- Full names come in other forms (spellings.py): a nickname inside ('Barry "Butch" Wilmore'),
   a short given name ("Jon Kim", "Jess Meir"), Latin variants ("Sergei", "Jasmine"), a
   double surname in part ("Tracy Dyson"), and Latin names written in Cyrillic ("Ника
   Хейга", sounds.py).
@@ -40,9 +40,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import forms
-from .forms import MISSION, PERSON, VEHICLE, Entry
+from . import spellings
 from .sounds import SoundIndex
+from .spellings import MISSION, PERSON, VEHICLE, Meaning
 from .text import normalise
 from .trie import trie_pattern
 
@@ -137,8 +137,8 @@ _NOT_GIVEN_NAMES = frozenset(
     ]
 )
 _WORD_BEFORE = re.compile(r"([A-ZА-Я][a-zа-я'-]+)\s$")
-_OTHER_SURNAME_AFTER = re.compile(rf" (?!{forms.PATRONYMIC})[A-ZА-Я][a-zа-я]")
-_PATRONYMIC = re.compile(forms.PATRONYMIC)
+_OTHER_SURNAME_AFTER = re.compile(rf" (?!{spellings.PATRONYMIC})[A-ZА-Я][a-zа-я]")
+_PATRONYMIC = re.compile(spellings.PATRONYMIC)
 _CONTRACTION_AFTER = re.compile(r"'t\b")
 _CRAFT_NOUN_AFTER = re.compile(r"""[\s"]+(?:spacecraft|capsule|crew\s+ship|ship|crew\s+vehicle|корабл\w*)\b""")
 _CRAFT_NOUN_BEFORE = re.compile(r"""(?i:\b(?:spacecraft|capsule|корабл\w*|капсул\w*))\s+"?$""")
@@ -162,7 +162,7 @@ class NameMatcher:
     """Built once per RecordIndex; `find` is then one regex pass plus a dictionary lookup per hit."""
 
     def __init__(self, missions: Iterable, people: Iterable, vehicles: Iterable):
-        self._lookup: dict[str, set[Entry]] = defaultdict(set)
+        self._lookup: dict[str, set[Meaning]] = defaultdict(set)
         self._spellings: list[list[str]] = []
         self._stems: set[str] = set()
         self._keys: dict[str, str] = {}
@@ -175,61 +175,61 @@ class NameMatcher:
 
     # --- building --------------------------------------------------------------------
 
-    def _add(self, spelling: str, entry: Entry) -> None:
+    def _add(self, spelling: str, entry: Meaning) -> None:
         spelling = normalise(spelling.strip())
         if not spelling:
             return
-        self._lookup[forms.form_key(spelling)].add(entry)
+        self._lookup[spellings.form_key(spelling)].add(entry)
         nickname_slot = entry.kind == PERSON and not entry.short and not entry.given
-        self._spellings.append(forms.atoms(spelling, nickname_slot=nickname_slot))
-        for part in forms.words(spelling):
-            if forms.inflects(part):
-                self._stems.add(forms.nominative_stem(part))
+        self._spellings.append(spellings.atoms(spelling, nickname_slot=nickname_slot))
+        for part in spellings.words(spelling):
+            if spellings.inflects(part):
+                self._stems.add(spellings.nominative_stem(part))
 
     def _add_missions(self, missions: Iterable) -> None:
         for mission in missions:
-            for spelling in {s for name in (mission.name, *mission.aliases) for s in forms.mission_spellings(name)}:
-                self._add(spelling, Entry(MISSION, mission.name))
+            for spelling in {s for name in (mission.name, *mission.aliases) for s in spellings.mission_spellings(name)}:
+                self._add(spelling, Meaning(MISSION, mission.name))
 
     def _add_people(self, people: Iterable) -> None:
         latin = []
         for person in people:
-            spellings = forms.person_spellings(person.name, person.aliases)
-            latin.append((person.name, spellings.full))
-            for spelling in spellings.full:
-                self._add(spelling, Entry(PERSON, person.name))
-            for spelling in spellings.short - spellings.full:
-                self._add(spelling, Entry(PERSON, person.name, short=True))
-            for spelling in spellings.given - spellings.short - spellings.full:
-                self._add(spelling, Entry(PERSON, person.name, short=True, given=True))
+            forms = spellings.person_spellings(person.name, person.aliases)
+            latin.append((person.name, forms.full))
+            for spelling in forms.full:
+                self._add(spelling, Meaning(PERSON, person.name))
+            for spelling in forms.short - forms.full:
+                self._add(spelling, Meaning(PERSON, person.name, short=True))
+            for spelling in forms.given - forms.short - forms.full:
+                self._add(spelling, Meaning(PERSON, person.name, short=True, given=True))
         self._sounds = SoundIndex(latin)
 
     def _add_vehicles(self, vehicles: Iterable) -> None:
         vehicles = list(vehicles)
-        families = [v.name for v in vehicles if forms.family_of(v.name, [w.name for w in vehicles]) is None]
+        families = [v.name for v in vehicles if spellings.family_of(v.name, [w.name for w in vehicles]) is None]
         for vehicle in vehicles:
-            family = forms.family_of(vehicle.name, families)
+            family = spellings.family_of(vehicle.name, families)
             for spelling in {vehicle.name, *vehicle.aliases}:
-                self._add(spelling, Entry(VEHICLE, vehicle.name))
-                if ru := forms.russian(spelling):
-                    self._add(ru, Entry(VEHICLE, vehicle.name))
+                self._add(spelling, Meaning(VEHICLE, vehicle.name))
+                if ru := spellings.russian(spelling):
+                    self._add(ru, Meaning(VEHICLE, vehicle.name))
             if family is None:
-                for short in forms.family_short_forms(vehicle.name):
-                    self._add(short, Entry(VEHICLE, vehicle.name, short=True))
+                for short in spellings.family_short_forms(vehicle.name):
+                    self._add(short, Meaning(VEHICLE, vehicle.name, short=True))
             else:
                 craft = vehicle.name[len(family) :].strip(" -")
-                for short in {family, *forms.family_short_forms(family)}:
-                    self._add(f'{short} "{craft}"', Entry(VEHICLE, vehicle.name))
+                for short in {family, *spellings.family_short_forms(family)}:
+                    self._add(f'{short} "{craft}"', Meaning(VEHICLE, vehicle.name))
                 # "Endurance docked": the craft's own name counts only as a short form.
-                self._add(f'"{craft}"', Entry(VEHICLE, vehicle.name, short=True))
+                self._add(f'"{craft}"', Meaning(VEHICLE, vehicle.name, short=True))
 
     @staticmethod
     def _implied_families(missions: Iterable, vehicles: Iterable) -> dict[str, str]:
         names = [v.name for v in vehicles]
-        families = [name for name in names if forms.family_of(name, names) is None]
+        families = [name for name in names if spellings.family_of(name, names) is None]
         implied = {}
         for name in [m.name for m in missions] + names:
-            if family := forms.family_of(name, families):
+            if family := spellings.family_of(name, families):
                 implied[name] = family
         return implied
 
@@ -239,16 +239,16 @@ class NameMatcher:
         # The same few spellings match again and again: remember their keys (bounded).
         key = self._keys.get(matched)
         if key is None:
-            key = " ".join(self._stem(part) for part in forms.words(matched))
+            key = " ".join(self._stem(part) for part in spellings.words(matched))
             if len(self._keys) < 50_000:
                 self._keys[matched] = key
         return key
 
     def _stem(self, word: str) -> str:
-        if not forms.inflects(word) or word in self._stems:
+        if not spellings.inflects(word) or word in self._stems:
             return word
         for cut in (1, 2, 3):
-            if word[-cut:] in forms.ENDINGS and word[:-cut] in self._stems:
+            if word[-cut:] in spellings.ENDINGS and word[:-cut] in self._stems:
                 return word[:-cut]
         return word
 
@@ -265,12 +265,12 @@ class NameMatcher:
             if not any(not entry.short for entry in entries):
                 found += self._short(text, start, end, entries, named)
         for start, end, people in alone:
-            entries = {Entry(PERSON, name, short=True) for name in people}
+            entries = {Meaning(PERSON, name, short=True) for name in people}
             if person := self._short_person(text, start, end, entries, named):
                 found.append(Occurrence(start, end, PERSON, person))
         return sorted(found, key=lambda occ: (occ.start, occ.kind))
 
-    def _full(self, start: int, end: int, entries: set[Entry]) -> list[Occurrence]:
+    def _full(self, start: int, end: int, entries: set[Meaning]) -> list[Occurrence]:
         by_kind: dict[str, set[str]] = defaultdict(set)
         for entry in entries:
             if not entry.short:
@@ -282,7 +282,7 @@ class NameMatcher:
             if occ.name in self._families_of
         ]
 
-    def _short(self, text: str, start: int, end: int, entries: set[Entry], named: set) -> list[Occurrence]:
+    def _short(self, text: str, start: int, end: int, entries: set[Meaning], named: set) -> list[Occurrence]:
         found = []
         person = self._short_person(text, start, end, entries, named)
         if person is not None:
@@ -293,7 +293,7 @@ class NameMatcher:
         return found
 
     @staticmethod
-    def _short_person(text: str, start: int, end: int, entries: set[Entry], named: set) -> str | None:
+    def _short_person(text: str, start: int, end: int, entries: set[Meaning], named: set) -> str | None:
         """A surname or given name alone: see the module's rules; never an official or a namesake."""
         people = {entry.name for entry in entries if entry.kind == PERSON}
         if not people or _OFFICIAL_BEFORE.search(text, max(0, start - 60), start):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Mention:
+class MentionFound:
     kind: str  # "mission" | "person" | "vehicle"
     name: str  # the record's name
     evidence: str  # the sentence where it was first found, at most 300 characters
@@ -44,5 +44,5 @@ class Event:
 
 @dataclass(frozen=True)
 class Extraction:
-    mentions: tuple[Mention, ...]
+    mentions: tuple[MentionFound, ...]
     events: tuple[Event, ...]

@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .forms import ENDINGS
+from .spellings import ENDINGS
 
 _CYRILLIC_TO_LATIN = {
     **dict(zip("абвгдезийклмнопрстуфхыэ", "abvgdeziyklmnoprstufhye", strict=True)),

@@ -79,7 +79,7 @@ _SERIAL = re.compile(r"[^\W\d_]+-?\d+\w*")  # MS-22, Crew-5, Ax4
 
 
 @dataclass(frozen=True)
-class Entry:
+class Meaning:
     kind: str
     name: str
     short: bool = False  # a bare surname or vehicle short form: see names.py
