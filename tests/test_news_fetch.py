@@ -183,7 +183,7 @@ def server():
 @pytest.fixture
 def resolve_as(monkeypatch):
     """Make the fetcher's resolver answer from a table, falling back to the real one."""
-    real = fetch_module.resolve
+    real = fetch_module.resolve_host
     calls = []
 
     def install(table):
@@ -191,7 +191,7 @@ def resolve_as(monkeypatch):
             calls.append(host)
             return table[host] if host in table else real(host, port)
 
-        monkeypatch.setattr(fetch_module, "resolve", fake)
+        monkeypatch.setattr(fetch_module, "resolve_host", fake)
         return calls
 
     return install

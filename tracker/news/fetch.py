@@ -69,7 +69,7 @@ class AddressRefused(FetchError):
 # --- address policy -----------------------------------------------------------------------
 
 
-def resolve(host: str, port: int) -> list[str]:
+def resolve_host(host: str, port: int) -> list[str]:
     """Every address `host` resolves to, in resolver order, without duplicates."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -82,7 +82,7 @@ def check_address(host: str, port: int, allow_private: bool) -> list[str]:
     """Resolve `host` and return its addresses, refusing (AddressRefused) if ANY of them is
     not on the public internet, unless `allow_private`. An IP address is judged as written,
     without asking the resolver (which may not know a link-local zone, say)."""
-    ips = [host] if _is_ip_literal(host) else resolve(host, port)
+    ips = [host] if _is_ip_literal(host) else resolve_host(host, port)
     if allow_private:
         return ips
     for ip in ips:

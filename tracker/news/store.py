@@ -46,7 +46,7 @@ def store_entries(
         ]
     try:
         with transaction.atomic():
-            return _store(entries, urls, source=source, languages=languages)
+            return _store_batch(entries, urls, source=source, languages=languages)
     except IntegrityError:
         if len(entries) == 1:
             raise
@@ -60,15 +60,15 @@ def _store_one(entry: Entry, *, source: NewsSource | None, language: str) -> tup
     urls = [article_url(entry, source)]
     try:
         with transaction.atomic():
-            [stored] = _store([entry], urls, source=source, languages=[language])
+            [stored] = _store_batch([entry], urls, source=source, languages=[language])
     except IntegrityError:
         # Another worker stored the same story a moment ago: now it is found, and ours to update.
         with transaction.atomic():
-            [stored] = _store([entry], urls, source=source, languages=[language])
+            [stored] = _store_batch([entry], urls, source=source, languages=[language])
     return stored
 
 
-def _store(
+def _store_batch(
     entries: list[Entry], urls: list[str], *, source: NewsSource | None, languages: list[str]
 ) -> list[tuple[Article, str]]:
     candidates = list(Article.objects.filter(_may_be_stored(entries, urls, source)))

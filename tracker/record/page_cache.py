@@ -124,7 +124,7 @@ def _stored(key: str) -> CachedPage | None:
     return local
 
 
-def _store(key: str, response, timeout: int) -> CachedPage:
+def _keep(key: str, response, timeout: int) -> CachedPage:
     # Compressed once per page and version, not per request: a browser gets a few dozen
     # KiB instead of the whole dashboard, and the server spends no CPU on it again.
     compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
@@ -218,7 +218,7 @@ def cached_public_page(view=None, *, query: tuple[str, ...] | None = None):
                 return response
             if hasattr(response, "render"):
                 response.render()
-            return _store(key, response, timeout)
+            return _keep(key, response, timeout)
 
         page = _stored(key)
         if page is None or not page.fresh:

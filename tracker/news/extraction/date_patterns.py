@@ -127,7 +127,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None, language: str 
         if match.start() > 0 and text[match.start() - 1].isalnum():
             continue  # inside a word or number ("MS-2022", "A1")
         context = _CONTEXT[language].search(text, max(0, match.start() - 30), match.start())
-        expr = _build(match, language, (context["qual"] or context["word"]).lower() if context else "")
+        expr = _date_expr(match, language, (context["qual"] or context["word"]).lower() if context else "")
         if expr is not None:
             found.append(expr)
     return found
@@ -145,13 +145,13 @@ def is_no_earlier_than(text: str, expr: DateExpr) -> bool:
     return bool(_NO_EARLIER_THAN.search(text, max(0, expr.start - 30), expr.start))
 
 
-def lead(text: str, expr: DateExpr) -> str:
+def preposition_before(text: str, expr: DateExpr) -> str:
     """The preposition right before a date: "to", "until", "на", or ""."""
     match = LEAD.search(text, max(0, expr.start - 20), expr.start)
     return match[1].lower() if match else ""
 
 
-def _build(match: re.Match, language: str, context: str) -> DateExpr | None:
+def _date_expr(match: re.Match, language: str, context: str) -> DateExpr | None:
     """`context` is the word before the match that makes a bare month or year a date ("in", "early", "в")."""
     try:
         return _BUILDERS[match.lastgroup](match, language, context)
@@ -168,7 +168,7 @@ def _month(word: str, language: str) -> int:
     return next(i for i, name in enumerate(_EN_MONTHS, 1) if name.lower().startswith(word[:3]))
 
 
-def _iso(m, language, context):
+def _iso_date(m, language, context):
     return DateExpr(m.start(), m.end(), "absolute", DAY, int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
 
 
@@ -274,7 +274,7 @@ def _wd(m, language, context):
     )
 
 
-def _span(m, language, context):
+def _relative_span(m, language, context):
     unit = {"нед": "week", "мес": "month", "год": "year"}.get(m["span_u"][:3].lower(), m["span_u"].lower())
     offset = _direction(m["span_dir"])
     confidence = {"week": 0.5, "month": 0.8, "year": 0.85}[unit]
@@ -290,7 +290,7 @@ def _anchor(m, language, context):
 
 _BUILDERS = {
     "anchor": _anchor,
-    "iso": _iso,
+    "iso": _iso_date,
     "dot": _dot,
     "dmy": _dmy,
     "mdy": _mdy,
@@ -302,5 +302,5 @@ _BUILDERS = {
     "yr": _yr,
     "rel": _rel,
     "wd": _wd,
-    "span": _span,
+    "span": _relative_span,
 }

@@ -76,7 +76,7 @@ def resolve(expr: DateExpr, published: dt.date | None, tense: str) -> Resolved |
         "this_year": _this_year,
         "days": _days,
         "weekday": _weekday,
-        "span": _span,
+        "span": _span_window,
         "anchor": lambda *_: None,  # needs the date before it: when.resolve_anchor
     }[expr.kind]
     return handler(expr, published, tense)
@@ -129,7 +129,7 @@ def _weekday(expr: DateExpr, published: dt.date, tense: str) -> Resolved:
     return Resolved(published + dt.timedelta(days=days), DAY, expr.confidence)
 
 
-def _span(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None:
+def _span_window(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None:
     if expr.unit == "week":
         monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=expr.offset)
         return _covering(monday, monday + dt.timedelta(days=6), expr.confidence)

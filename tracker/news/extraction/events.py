@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import triggers as tr
-from .date_patterns import is_no_earlier_than, lead
+from .date_patterns import is_no_earlier_than, preposition_before
 from .dates import DAY, DateExpr, Resolved, find_dates, resolve, window_end
 from .discourse import may_mean_the_story, story_mission, subjectless
 from .names import Occurrence
@@ -123,16 +123,16 @@ def _sentence_events(page: Page, index: int) -> list[Event]:
         if trigger.type == "agreement":
             if not agreed and _is_agreement(page, span, trigger):
                 agreed = True
-                events += _events(page, found, [None])
+                events += _events_of(page, found, [None])
         elif trigger.type == "crew_assignment":
             events += _assignments(page, found, occurrences)
             if (launch := _flight_to_station(page, found)) and (missions or _has(occurrences, VEHICLE)):
-                events += _events(page, replace(found, trigger=launch), [None])
+                events += _events_of(page, replace(found, trigger=launch), [None])
         elif missions or _has(occurrences, VEHICLE) or _has(occurrences, PERSON):
-            events += _events(page, found, [None])
+            events += _events_of(page, found, [None])
         elif may_mean_the_story(page, span, trigger, TIMED) and (story := story_mission(page, index)) is not None:
             story = Occurrence(trigger.start, trigger.end, MISSION, story)
-            events += _events(page, replace(found, mission=story, inferred=True), [None])
+            events += _events_of(page, replace(found, mission=story, inferred=True), [None])
     return events
 
 
@@ -193,10 +193,10 @@ def _assignments(page: Page, found: _Found, occurrences: list[Occurrence]) -> li
         return []
     if not (found.missions or _has(occurrences, VEHICLE) or _STATION.search(sentence)):
         return []
-    return _events(page, found, people)
+    return _events_of(page, found, people)
 
 
-def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
+def _events_of(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
     trigger = found.trigger
     tense = tr.tense(trigger, page.text, found.span, page.language)
     dates = [d for d in found.dates if not _former(page, found.span, d.start, d.end)]
@@ -213,7 +213,7 @@ def _events(page: Page, found: _Found, people: list[str | None]) -> list[Event]:
         if resolved is None and tense == tr.PAST and not found.inferred:
             resolved = _undated(page, trigger, found.mission, clock)
     resolved, time = _on_utc_day(page, resolved, clock)
-    happened = _happened(trigger, tense, resolved, page.reference)
+    happened = _reported_done(trigger, tense, resolved, page.reference)
     confidence = _confidence(found, tense, resolved, happened, page.reference) * (0.85 if len(people) > 1 else 1)
     focus = [trigger] + ([found.mission] if found.mission else [])
     base = Event(
@@ -278,12 +278,12 @@ def _on_utc_day(page: Page, resolved: Resolved | None, clock) -> tuple[Resolved 
 
 def _pick_date(text: str, dates: list[DateExpr], trigger: tr.Trigger) -> DateExpr | None:
     if trigger.type == "agreement":
-        dates = [d for d in dates if lead(text, d) not in _NOT_A_TERM_START]
+        dates = [d for d in dates if preposition_before(text, d) not in _NOT_A_TERM_START]
     if trigger.type == "delay":
         # The new date follows the verb ("postponed to July 14"); one before it or after
         # "from" is the date that was given up.
-        later = [d for d in dates if d.start >= trigger.end and lead(text, d) != "from"]
-        return next((d for d in later if lead(text, d) in _NEW_DATE_LEAD), later[0] if later else None)
+        later = [d for d in dates if d.start >= trigger.end and preposition_before(text, d) != "from"]
+        return next((d for d in later if preposition_before(text, d) in _NEW_DATE_LEAD), later[0] if later else None)
     same_clause = [
         d for d in dates if not _CLAUSE_BREAK.search(text, min(d.end, trigger.end), max(d.start, trigger.start))
     ]
@@ -297,7 +297,7 @@ def _tense_for_date(trigger: tr.Trigger, tense: str) -> str:
     return tense if tense in (tr.PAST, tr.FUTURE) else ""
 
 
-def _happened(trigger: tr.Trigger, tense: str, resolved: Resolved | None, published: dt.date | None) -> bool:
+def _reported_done(trigger: tr.Trigger, tense: str, resolved: Resolved | None, published: dt.date | None) -> bool:
     if trigger.type == "crew_assignment":
         return trigger.form == tr.FLEW
     if tense in (tr.PAST, tr.FUTURE):

@@ -33,10 +33,10 @@ def _mentions(page: Page, occurrences: list[Occurrence]) -> list[MentionFound]:
     for occurrence in occurrences:
         first.setdefault((occurrence.kind, occurrence.name), occurrence)
     return [
-        MentionFound(kind, name, evidence(page.original, _span(page, occ), (occ.start, occ.end)))
+        MentionFound(kind, name, evidence(page.original, _sentence_span(page, occ), (occ.start, occ.end)))
         for (kind, name), occ in first.items()
     ]
 
 
-def _span(page: Page, occurrence: Occurrence) -> tuple[int, int]:
+def _sentence_span(page: Page, occurrence: Occurrence) -> tuple[int, int]:
     return page.sentences.spans[page.sentences.index_at(occurrence.start)]
