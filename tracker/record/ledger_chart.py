@@ -8,8 +8,13 @@ must stay legible."""
 
 from dataclasses import dataclass
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
 from .ledger import Account, Ledger, LedgerSeat, Side
 from .stays import StayState
+from .templatetags.reader_tags import format_named
 
 WIDTH = 360
 HEADING_HEIGHT = 24
@@ -27,7 +32,7 @@ class Segment:
     x: float
     width: float
     seat_id: int
-    title: str
+    title: str  # safe markup: names in Latin are marked lang="en" on pages in another language
     ongoing: bool
 
 
@@ -55,20 +60,36 @@ class LedgerChart:
     blocks: list[Block]
     bar_offset: int = BAR_OFFSET
     bar_height: int = BAR_HEIGHT
+    # The chart's own words, here rather than in ledger.svg so that they are collected for translation.
+    title: str = ""
+    no_seats: str = ""
 
 
 def _seat_title(seat: LedgerSeat) -> str:
-    home = f", home on {seat.home_on.name}" if seat.home_on and seat.home_on.pk != seat.up_on.pk else ""
+    who = {"person": seat.person.reader_name, "agency": seat.person.agency.name, "up": seat.up_on.reader_name}
     if seat.state == StayState.PLANNED:
-        return f"{seat.person.name} ({seat.person.agency.name}): to fly on {seat.up_on.name}"
-    so_far = " so far" if seat.state == StayState.IN_FLIGHT else ""
-    return f"{seat.person.name} ({seat.person.agency.name}): up on {seat.up_on.name}{home}, {seat.days} days{so_far}"
+        return format_named(gettext("%(person)s (%(agency)s): to fly on %(up)s"), **who)
+    if seat.home_on and seat.home_on.pk != seat.up_on.pk:
+        message = gettext("%(person)s (%(agency)s): up on %(up)s, home on %(home)s")
+        where = format_named(message, **who, home=seat.home_on.reader_name)
+    else:
+        where = format_named(gettext("%(person)s (%(agency)s): up on %(up)s"), **who)
+    if seat.state == StayState.IN_FLIGHT:
+        days = ngettext("%(days)s day so far", "%(days)s days so far", seat.days) % {"days": seat.days}
+    else:
+        days = ngettext("%(days)s day", "%(days)s days", seat.days) % {"days": seat.days}
+    return mark_safe(f"{where}, {conditional_escape(days)}")
 
 
 def _value(side: Side) -> str:
     given = side.given
-    seats = f"{given.seats} seat{'' if given.seats == 1 else 's'} · {given.person_days} days"
-    return seats + (f" · {given.to_fly} to fly" if given.to_fly else "")
+    parts = [
+        ngettext("%(seats)s seat", "%(seats)s seats", given.seats) % {"seats": given.seats},
+        ngettext("%(days)s day", "%(days)s days", given.person_days) % {"days": given.person_days},
+    ]
+    if given.to_fly:
+        parts.append(gettext("%(seats)s to fly") % {"seats": given.to_fly})
+    return " · ".join(parts)
 
 
 def _row(side: Side, seats: list[LedgerSeat], *, y: float, index: int, scale: float) -> Row:
@@ -84,12 +105,13 @@ def _row(side: Side, seats: list[LedgerSeat], *, y: float, index: int, scale: fl
         Segment(round(x + 3 + n * TO_FLY_STEP, 1), TO_FLY_BOX, seat.seat_id, _seat_title(seat), False)
         for n, seat in enumerate(seat for seat in given if seat.state == StayState.PLANNED)
     ]
-    return Row(y, index, f"{side.party.name} vehicles", _value(side), segments, to_fly)
+    label = gettext("%(party)s vehicles") % {"party": side.party.name}
+    return Row(y, index, label, _value(side), segments, to_fly)
 
 
 def ledger_chart(ledger: Ledger) -> LedgerChart:
-    accounts: list[tuple[str, Account]] = [("All documents", ledger.total)]
-    accounts += [(account.document.title, account) for account in ledger.documents if not account.is_empty]
+    accounts: list[tuple[str, Account]] = [(gettext("All documents"), ledger.total)]
+    accounts += [(account.document.reader_title, account) for account in ledger.documents if not account.is_empty]
     most_days = max((side.given.person_days for side in ledger.total.sides), default=0) or 1
     most_to_fly = max((side.given.to_fly for side in ledger.total.sides), default=0)
     scale = (WIDTH - most_to_fly * TO_FLY_STEP - 4) / most_days
@@ -102,4 +124,13 @@ def ledger_chart(ledger: Ledger) -> LedgerChart:
         ]
         blocks.append(Block(y, title, rows))
         y += HEADING_HEIGHT + len(rows) * ROW_HEIGHT + BLOCK_GAP
-    return LedgerChart(width=WIDTH, height=int(y), blocks=blocks)
+    return LedgerChart(
+        width=WIDTH,
+        height=int(y),
+        blocks=blocks,
+        title=gettext(
+            "Seats each party's vehicles gave the other party's crew: one segment per seat, as long as its "
+            "person-days; dashed boxes are seats still to fly"
+        ),
+        no_seats=gettext("no seats under this document"),
+    )
