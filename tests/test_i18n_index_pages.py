@@ -190,9 +190,9 @@ def test_english_ledger_and_timeline_are_unchanged(client):
     html = english(client, "/agreement/ledger/")
     assert "<h1>The seat-swap ledger</h1>" in html
     assert "In total, <time" in html and ">2026-11-25</time>" in html
-    assert "<th scope=\"col\">Person-days given</th>" in html
+    assert '<th scope="col">Person-days given</th>' in html
     assert ">NASA vehicles</text>" in html and "8 seats · 1549 days · 1 to fly" in html
-    assert "aria-label=\"Francisco Rubio (NASA): up on Soyuz MS-22, home on Soyuz MS-23, 371 days\"" in html
+    assert 'aria-label="Francisco Rubio (NASA): up on Soyuz MS-22, home on Soyuz MS-23, 371 days"' in html
     svg = english(client, "/timeline.svg")
     root = ET.fromstring(svg.encode())
     assert root.find(f".//{SVG}g[@class='today']/{SVG}text").text == "today 2026-11-25"
