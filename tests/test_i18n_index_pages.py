@@ -137,7 +137,7 @@ def test_the_ledger_in_russian(client):
     assert "1549 человеко-дней" in html and "(1 ещё на орбите)" in html
     # The documents by their Russian titles; the chart's bars and rows in Russian.
     assert "Исходное соглашение (июль 2022)" in html and "Original agreement" not in html
-    assert ">Корабли NASA</text>" in html and "8 мест · 1549 дней · 1 предстоит" in html
+    assert ">Корабли NASA</text>" in html and "8 мест · 1549 дней · 1 в планах" in html
     assert "Анна Кикина" in html
 
 

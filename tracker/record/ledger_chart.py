@@ -6,7 +6,7 @@ seats still to fly are dashed boxes after it. One scale for every bar, so bars c
 Narrow on purpose (WIDTH units): the page scales it to its column, and on a phone the text
 must stay legible."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -18,6 +18,7 @@ from .templatetags.reader_tags import format_named
 
 WIDTH = 360
 HEADING_HEIGHT = 24
+HEADING_LINE = 17  # each further line of a heading too long for one (a long title, a longer language)
 ROW_HEIGHT = 38
 BLOCK_GAP = 12
 BAR_OFFSET = 19  # from the row's top to its bar
@@ -51,6 +52,25 @@ class Block:
     y: int
     title: str
     rows: list[Row]
+    lines: list[str] = field(default_factory=list)  # the title as drawn, wrapped to the chart's width
+
+
+def _heading_lines(title: str) -> list[str]:
+    """The title in lines that fit WIDTH in the 14px bold heading (a rough measure of the
+    font: Cyrillic letters run wider than Latin)."""
+    lines, line = [], ""
+    for word in title.split():
+        candidate = f"{line} {word}".strip()
+        if line and _heading_width(candidate) > WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def _heading_width(text: str) -> float:
+    return sum(8.6 if "\u0400" <= char <= "\u04ff" else 7.6 for char in text)
 
 
 @dataclass(frozen=True)
@@ -117,13 +137,15 @@ def ledger_chart(ledger: Ledger) -> LedgerChart:
     scale = (WIDTH - most_to_fly * TO_FLY_STEP - 4) / most_days
     blocks, y = [], 0
     for title, account in accounts:
+        lines = _heading_lines(str(title))
+        heading = HEADING_HEIGHT + HEADING_LINE * (len(lines) - 1)
         seats = [s for s in ledger.seats if account.document is None or s.document.pk == account.document.pk]
         rows = [
-            _row(side, seats, y=y + HEADING_HEIGHT + n * ROW_HEIGHT, index=n, scale=scale)
+            _row(side, seats, y=y + heading + n * ROW_HEIGHT, index=n, scale=scale)
             for n, side in enumerate(account.sides)
         ]
-        blocks.append(Block(y, title, rows))
-        y += HEADING_HEIGHT + len(rows) * ROW_HEIGHT + BLOCK_GAP
+        blocks.append(Block(y, title, rows, lines))
+        y += heading + len(rows) * ROW_HEIGHT + BLOCK_GAP
     return LedgerChart(
         width=WIDTH,
         height=int(y),
