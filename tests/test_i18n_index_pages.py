@@ -148,7 +148,8 @@ def test_the_people_index_shows_names_in_cyrillic(client):
     html = russian(client, "/people/?sort=days")
     assert ">Фрэнк Рубио</a>" in html and ">Анна Кикина</a>" in html
     headings = re.findall(r'<th scope="col"[^>]*>\s*(?:<span class="sorted">|<a [^>]*>)([^<]+?)\s*<', html)
-    assert headings == ["Имя", "Агентство", "Дней в космосе", "Полёты"]
+    # Soft hyphens let the long Russian words break on a phone.
+    assert [heading.replace("\u00ad", "") for heading in headings] == ["Имя", "Агентство", "Дней в космосе", "Полёты"]
     # Sorted by name as the reader reads the names: Cyrillic, А to Я.
     by_name = russian(client, "/people/?sort=name")
     names = re.findall(r'<th scope="row"><a href="/people/[^"]+/">([^<]+)</a>', by_name)
