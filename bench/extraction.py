@@ -85,7 +85,7 @@ def forget_events(missions: list[str]) -> None:
     and have the record index rebuilt from that record."""
     from tracker.record.models import Mission, MissionStatus
     from tracker.record.models.missions import FLOWN_STATUSES
-    from tracker.record.page_cache import bump_record_version
+    from tracker.record.version import bump_record_version
 
     chosen = Mission.objects.filter(name__in=missions)
     forgotten = {
@@ -105,7 +105,7 @@ def run_article(path: Path, *, without_dates_of: list[str] | None = None) -> dic
     Whatever it writes is rolled back."""
     from django.db import transaction
 
-    from tracker.record.page_cache import bump_record_version
+    from tracker.record.version import bump_record_version
 
     try:
         with transaction.atomic():

@@ -22,7 +22,7 @@
    c. a second pass over the unchanged feed, the same way: time and SQL writes (target: none);
       and the real poll path: a second feed (fresh entries, as many as fit under the fetch
       step's size limit) served over loopback HTTP with an ETag, polled with
-      `services.poll_source` three times: the first poll stores it, the second must get 304
+      `services.poll` three times: the first poll stores it, the second must get 304
       and write nothing but the source's health row, the third is answered 200 again by a
       server that ignores If-None-Match (the re-parse path) and must not write articles either.
    Also extraction alone (language detection + `extract`, no database) for the breakdown.
@@ -688,7 +688,7 @@ def measure_polls(record: dict, args, seed: int) -> dict:
             source = NewsSource.objects.get(pk=source.pk)  # as the Celery task loads it
             answers_before = len(server.answers)
             with counting() as sql, Timer() as timer:
-                outcome = services.poll_source(source)
+                outcome = services.poll(source)
             status, nbytes = server.answers[answers_before] if len(server.answers) > answers_before else (None, 0)
             results["polls"].append(
                 {
@@ -805,7 +805,7 @@ def render_section(ctx, s) -> str:
     for poll in polls["polls"]:
         status = f"HTTP {poll['http_status']}" + (", not modified" if poll["not_modified"] else "")
         lines.append(
-            f"| `poll_source`, {poll['label']} ({status}) | {poll['entries']} | {poll['wall']:.2f} | "
+            f"| `poll`, {poll['label']} ({status}) | {poll['entries']} | {poll['wall']:.2f} | "
             f"{poll['cpu']:.2f} | {rate(poll['entries'], poll['wall']):.0f} | "
             f"{per_entry(poll['wall'], poll['entries'])} | {poll['sql_total']} | "
             f"{poll['article_writes']} + {poll['health_writes']} source health |"

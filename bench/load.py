@@ -348,11 +348,11 @@ if __name__ == "__main__":
         """Each source polled once here, so the load meets steady-state ingestion (a few new
         entries per poll), not the first import of every feed."""
         from tracker.news.models import NewsSource
-        from tracker.news.services import poll_source
+        from tracker.news.services import poll
 
         started = time.perf_counter()
         for pk in pks:
-            outcome = poll_source(NewsSource.objects.get(pk=pk))
+            outcome = poll(NewsSource.objects.get(pk=pk))
             log(f"first poll: {outcome.describe()}")
         return time.perf_counter() - started
 

@@ -53,6 +53,24 @@ def seat():
     return get
 
 
+@pytest.fixture
+def source(db):
+    """A news feed source ("Test wire") for articles the test ingests."""
+    from tests.factories import make_news_source
+
+    return make_news_source()
+
+
+@pytest.fixture
+def htmx_get(client):
+    """GET as htmx asks for one region of a page: `htmx_get(url, target, **params)`."""
+
+    def get(url: str, target: str, **params):
+        return client.get(url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=target)
+
+    return get
+
+
 # --- personas ---------------------------------------------------------------------------
 
 
@@ -120,7 +138,7 @@ def ms29_launch_unannounced(db):
     2026 announcement (its history too, so no edit shows up among the record's changes): the
     sample feed's MS-29 story then proposes the 14 July target, which the review, admin and
     feed tests decide on. (With the shipped record it restates the target and proposes nothing.)"""
-    from tracker.record.page_cache import bump_record_version
+    from tracker.record.version import bump_record_version
 
     unknown = {"launch_at": None, "launch_precision": "", "launch_certainty": ""}
     ms29 = Mission.objects.get(name="Soyuz MS-29")

@@ -53,3 +53,28 @@ def make_cross_flights(count: int, *, status: str = MissionStatus.LANDED) -> lis
     Seat.objects.bulk_create(seats)
     AgreementDocument.objects.get(key="original").missions.add(*missions)
     return missions
+
+
+# --- news ------------------------------------------------------------------------------
+
+
+def make_news_source(name: str = "Test wire", url: str = "https://example.org/feed", **fields):
+    from tracker.news.models import NewsSource, SourceKind
+
+    return NewsSource.objects.create(name=name, url=url, **{"kind": SourceKind.FEED, **fields})
+
+
+def ingest_article(source, title: str, text: str, *, day: int = 1, url: str | None = None):
+    """One article through the real pipeline (store, extract, link, propose), published on
+    2026-03-01 plus `day` days; returns the stored Article."""
+    from tracker.news.parse import Entry
+    from tracker.news.services import ingest_entry
+
+    entry = Entry(
+        url=url if url is not None else f"https://example.org/{day}/{abs(hash(title))}",
+        guid="",
+        title=title,
+        published=dt.datetime(2026, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=day),
+        text=text,
+    )
+    return ingest_entry(entry, source=source).article

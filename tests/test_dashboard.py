@@ -17,10 +17,6 @@ TODAY = dt.datetime(2026, 11, 25, 12, tzinfo=UTC)
 PARTIALS = ["crossflights", "aboard-now", "next-crossflight"]
 
 
-def htmx(client, url, target, **params):
-    return client.get(url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=target)
-
-
 def section(html: str, region_id: str) -> str:
     """The HTML of one region, from its opening tag to the next region's."""
     start = html.index(f'id="{region_id}"')
@@ -51,8 +47,8 @@ def test_the_dashboard_is_a_full_page(client):
 
 
 @pytest.mark.parametrize("target", PARTIALS)
-def test_each_region_is_served_as_a_fragment_to_htmx(client, target):
-    response = htmx(client, "/", target)
+def test_each_region_is_served_as_a_fragment_to_htmx(client, target, htmx_get):
+    response = htmx_get("/", target)
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
@@ -65,8 +61,8 @@ def test_no_fragment_is_served_without_the_htmx_header(client, target):
     assert "<html" in response.content.decode()
 
 
-def test_an_unknown_htmx_target_gets_the_full_page(client):
-    assert "<html" in htmx(client, "/", "no-such-region").content.decode()
+def test_an_unknown_htmx_target_gets_the_full_page(client, htmx_get):
+    assert "<html" in htmx_get("/", "no-such-region").content.decode()
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -105,8 +101,8 @@ def test_nothing_is_flagged_stale_when_the_record_was_fresh(client):
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_aboard_now_lists_the_in_flight_crews_with_cross_flight_marks(client):
-    aboard = htmx(client, "/", "aboard-now").content.decode()
+def test_aboard_now_lists_the_in_flight_crews_with_cross_flight_marks(client, htmx_get):
+    aboard = htmx_get("/", "aboard-now").content.decode()
     assert "Christopher Williams" in aboard and "Andrey Fedyaev" in aboard
     assert "Anil Menon" not in aboard
     williams = aboard[aboard.index("Christopher Williams") :].split("</tr>", 1)[0]
@@ -121,13 +117,13 @@ def later_crew_13(mission):
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_next_cross_flight_shows_an_exact_launch_with_a_countdown(client, mission):
+def test_the_next_cross_flight_shows_an_exact_launch_with_a_countdown(client, mission, htmx_get):
     later_crew_13(mission)
     ms29 = mission("Soyuz MS-29")
     ms29.status = MissionStatus.SCHEDULED
     ms29.launch_at, ms29.launch_precision = dt.datetime(2026, 12, 14, 9, 0, tzinfo=UTC), Precision.EXACT
     ms29.save()
-    card = htmx(client, "/", "next-crossflight").content.decode()
+    card = htmx_get("/", "next-crossflight").content.decode()
     assert "Soyuz MS-29" in card
     assert '<time class="target" datetime="2026-12-14T09:00:00+00:00">2026-12-14 09:00 UTC</time>' in card
     assert 'data-countdown="2026-12-14T09:00:00+00:00"' in card
@@ -140,12 +136,12 @@ def test_the_next_cross_flight_shows_an_exact_launch_with_a_countdown(client, mi
     ("precision", "text"),
     [(Precision.MONTH, "July 2027"), (Precision.QUARTER, "NET Q3 2027"), (Precision.DAY, "2027-07-14")],
 )
-def test_the_next_launch_is_shown_at_its_real_precision_without_a_countdown(client, mission, precision, text):
+def test_the_next_launch_is_shown_at_its_real_precision_without_a_countdown(client, mission, precision, text, htmx_get):
     later_crew_13(mission)
     ms29 = mission("Soyuz MS-29")
     ms29.launch_at, ms29.launch_precision = dt.datetime(2027, 7, 14, tzinfo=UTC), precision
     ms29.save()
-    card = htmx(client, "/", "next-crossflight").content.decode()
+    card = htmx_get("/", "next-crossflight").content.decode()
     assert f">{text}</time>" in card
     assert "data-countdown" not in card
 
@@ -164,8 +160,8 @@ def test_the_next_launch_is_shown_at_its_real_precision_without_a_countdown(clie
         ),
     ],
 )
-def test_filters_narrow_the_cross_flight_lists(client, params, present, absent):
-    fragment = htmx(client, "/", "crossflights", **params).content.decode()
+def test_filters_narrow_the_cross_flight_lists(client, params, present, absent, htmx_get):
+    fragment = htmx_get("/", "crossflights", **params).content.decode()
     for name in present:
         assert f">{name}</a>" in fragment, name
     for name in absent:
@@ -179,16 +175,16 @@ def test_the_filtered_page_without_htmx_is_the_full_page_with_the_form_filled_in
     assert ">SpaceX Crew-5</a>" not in section(html, "completed")
 
 
-def test_a_bad_filter_value_is_ignored_with_a_message(client):
-    response = htmx(client, "/", "crossflights", family="warp-drive", year="soon")
+def test_a_bad_filter_value_is_ignored_with_a_message(client, htmx_get):
+    response = htmx_get("/", "crossflights", family="warp-drive", year="soon")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Some filters were not understood" in html
     assert ">Soyuz MS-22</a>" in html
 
 
-def test_the_fragment_polls_the_same_filtered_url(client):
-    fragment = htmx(client, "/", "crossflights", family="soyuz-ms").content.decode()
+def test_the_fragment_polls_the_same_filtered_url(client, htmx_get):
+    fragment = htmx_get("/", "crossflights", family="soyuz-ms").content.decode()
     assert 'hx-get="/?family=soyuz-ms"' in fragment
     assert 'hx-trigger="every 60s, poll-now"' in fragment and "data-poll" in fragment
 
@@ -249,18 +245,20 @@ def test_dashboard_query_count_does_not_grow_with_the_record(client, django_asse
 
 @pytest.mark.parametrize("extra", [3, 2000])
 @pytest.mark.parametrize("target", PARTIALS)
-def test_fragment_query_count_does_not_grow_with_the_record(client, django_assert_max_num_queries, extra, target):
+def test_fragment_query_count_does_not_grow_with_the_record(
+    client, django_assert_max_num_queries, extra, target, htmx_get
+):
     make_cross_flights(extra)
     make_cross_flights(extra // 10 + 1, status=MissionStatus.PLANNED)
     with django_assert_max_num_queries(FRAGMENT_QUERIES[target]):
-        assert htmx(client, "/", target, page="2").status_code == 200
+        assert htmx_get("/", target, page="2").status_code == 200
 
 
-def test_completed_flights_are_paginated(client):
+def test_completed_flights_are_paginated(client, htmx_get):
     make_cross_flights(30)
     html = client.get("/").content.decode()
     assert "Page 1 of 3" in section(html, "completed")
-    page_2 = htmx(client, "/", "crossflights", page="2").content.decode()
+    page_2 = htmx_get("/", "crossflights", page="2").content.decode()
     assert "Page 2 of 3" in page_2
 
 
@@ -279,9 +277,9 @@ def test_a_browser_that_accepts_gzip_gets_the_cached_page_compressed(client):
     assert len(response.content) < len(plain) / 3
 
 
-def test_a_long_upcoming_list_shows_the_soonest_and_says_how_many_there_are(client):
+def test_a_long_upcoming_list_shows_the_soonest_and_says_how_many_there_are(client, htmx_get):
     make_cross_flights(30, status=MissionStatus.PLANNED)
-    upcoming = section(htmx(client, "/", "crossflights").content.decode(), "upcoming")
+    upcoming = section(htmx_get("/", "crossflights").content.decode(), "upcoming")
     assert '<span class="count">32</span>' in upcoming  # 30 + MS-29 and Crew-13
     assert "Showing the soonest 20 of 32" in upcoming
     assert upcoming.count('<tr id="mission-') == 20

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 
-from tracker.news.models import NewsSource, ProposedUpdate, SourceKind
+from tracker.news.models import ProposedUpdate
 from tracker.news.parse import Entry
 from tracker.news.proposals import accept_proposal, reject_proposal
 from tracker.news.services import ingest_entry, poll_sources_now
@@ -65,11 +65,6 @@ def sample(ms29_launch_unannounced):
     """The offline sample source polled: five articles, three pending proposals."""
     poll_sources_now(name="Sample news (offline)")
     return {proposal.summary: proposal for proposal in ProposedUpdate.objects.all()}
-
-
-@pytest.fixture
-def source():
-    return NewsSource.objects.create(name="Loopback news", url="https://news.example.org/feed", kind=SourceKind.FEED)
 
 
 def report(source, *, url: str, title: str, text: str, published=dt.datetime(2026, 5, 2, 8, tzinfo=dt.UTC)):
@@ -150,7 +145,7 @@ def test_an_update_links_its_source_articles_that_readers_can_open(client, edito
     (entry,) = entries(feed(client, UPDATES))
     assert sorted(links(entry)["related"]) == ["https://news.example.org/ms29-date", "https://other.example.org/ms29"]
     summary = entry.findtext(f"{ATOM}summary")
-    assert "MS-29 date set (Loopback news, 2026-05-02) https://news.example.org/ms29-date" in summary
+    assert "MS-29 date set (Test wire, 2026-05-02) https://news.example.org/ms29-date" in summary
 
 
 def test_a_moved_target_reads_as_a_target_in_the_updates_feed(client):

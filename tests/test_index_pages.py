@@ -12,10 +12,6 @@ from tracker.record.models import Mission, MissionStatus, VehicleFamily
 pytestmark = pytest.mark.django_db
 
 
-def htmx(client, url, target, **params):
-    return client.get(url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=target)
-
-
 def listed_missions(html: str) -> list[str]:
     return re.findall(r'<tr id="mission-([\w-]+)"', html)
 
@@ -43,8 +39,8 @@ def test_the_missions_index_is_a_full_page_with_every_mission(client):
     assert response["Vary"].count("HX-Request") == 1
 
 
-def test_the_missions_list_is_served_as_a_fragment_to_htmx(client):
-    html = htmx(client, "/missions/", "missions-list", family="soyuz-ms").content.decode()
+def test_the_missions_list_is_served_as_a_fragment_to_htmx(client, htmx_get):
+    html = htmx_get("/missions/", "missions-list", family="soyuz-ms").content.decode()
     assert "<html" not in html
     assert html.lstrip().startswith('<div id="missions-list"')
     assert listed_missions(html) and all(slug.startswith("soyuz") for slug in listed_missions(html))
@@ -54,21 +50,21 @@ def test_no_missions_fragment_is_served_without_the_htmx_header(client):
     assert "<html" in client.get("/missions/", HTTP_HX_TARGET="missions-list").content.decode()
 
 
-def test_the_family_filter_narrows_the_missions(client):
-    html = htmx(client, "/missions/", "missions-list", family="starliner").content.decode()
+def test_the_family_filter_narrows_the_missions(client, htmx_get):
+    html = htmx_get("/missions/", "missions-list", family="starliner").content.decode()
     assert listed_missions(html) == ["boeing-crew-flight-test"]
     assert "1 mission matching these filters" in html
 
 
-def test_the_year_filter_narrows_the_missions(client):
-    html = htmx(client, "/missions/", "missions-list", year="2022").content.decode()
+def test_the_year_filter_narrows_the_missions(client, htmx_get):
+    html = htmx_get("/missions/", "missions-list", year="2022").content.decode()
     expected = set(Mission.objects.filter(launch_at__year=2022).values_list("slug", flat=True))
     assert {"soyuz-ms-22", "spacex-crew-5"} <= expected
     assert set(listed_missions(html)) == expected
 
 
-def test_status_and_agency_filters_combine(client):
-    html = htmx(client, "/missions/", "missions-list", status="landed", agency="jaxa").content.decode()
+def test_status_and_agency_filters_combine(client, htmx_get):
+    html = htmx_get("/missions/", "missions-list", status="landed", agency="jaxa").content.decode()
     expected = set(
         Mission.objects.filter(status=MissionStatus.LANDED, seats__person__agency__slug="jaxa").values_list(
             "slug", flat=True
@@ -77,8 +73,8 @@ def test_status_and_agency_filters_combine(client):
     assert expected and set(listed_missions(html)) == expected
 
 
-def test_cross_flights_only_leaves_out_the_others(client):
-    html = htmx(client, "/missions/", "missions-list", cross_flight="on").content.decode()
+def test_cross_flights_only_leaves_out_the_others(client, htmx_get):
+    html = htmx_get("/missions/", "missions-list", cross_flight="on").content.decode()
     listed = set(listed_missions(html))
     assert listed == set(Mission.objects.cross_flights().values_list("slug", flat=True))
     assert "boeing-crew-flight-test" not in listed
@@ -97,14 +93,14 @@ def test_the_mission_filters_offer_every_status_and_only_families_with_flights(c
     assert "starliner" in options(html, "family")
 
 
-def test_a_bad_mission_filter_is_ignored_with_a_message(client):
-    html = htmx(client, "/missions/", "missions-list", family="warp-drive").content.decode()
+def test_a_bad_mission_filter_is_ignored_with_a_message(client, htmx_get):
+    html = htmx_get("/missions/", "missions-list", family="warp-drive").content.decode()
     assert 'role="alert"' in html and len(listed_missions(html)) == Mission.objects.count()
 
 
-def test_the_missions_are_paged_newest_first_and_the_pager_keeps_the_filters(client):
+def test_the_missions_are_paged_newest_first_and_the_pager_keeps_the_filters(client, htmx_get):
     make_cross_flights(30)
-    html = htmx(client, "/missions/", "missions-list", family="soyuz-ms").content.decode()
+    html = htmx_get("/missions/", "missions-list", family="soyuz-ms").content.decode()
     assert len(listed_missions(html)) == 25
     # Newest launch first; a flight with no launch date yet comes before every dated one.
     launches = dict(Mission.objects.filter(family__slug="soyuz-ms").values_list("slug", "launch_at"))
@@ -113,17 +109,19 @@ def test_the_missions_are_paged_newest_first_and_the_pager_keeps_the_filters(cli
     assert shown[: len(undated)] == undated
     assert shown[len(undated) :] == sorted(shown[len(undated) :], reverse=True)
     assert 'href="?family=soyuz-ms&amp;page=2"' in html
-    page_2 = htmx(client, "/missions/", "missions-list", family="soyuz-ms", page="2").content.decode()
+    page_2 = htmx_get("/missions/", "missions-list", family="soyuz-ms", page="2").content.decode()
     assert not set(listed_missions(page_2)) & set(listed_missions(html))
 
 
 @pytest.mark.parametrize("extra", [3, 300])
-def test_missions_index_query_count_does_not_grow_with_the_record(client, django_assert_max_num_queries, extra):
+def test_missions_index_query_count_does_not_grow_with_the_record(
+    client, django_assert_max_num_queries, extra, htmx_get
+):
     make_cross_flights(extra)
     with django_assert_max_num_queries(10):
         assert client.get("/missions/", {"agency": "nasa", "page": "2"}).status_code == 200
     with django_assert_max_num_queries(7):
-        assert htmx(client, "/missions/", "missions-list", family="soyuz-ms").status_code == 200
+        assert htmx_get("/missions/", "missions-list", family="soyuz-ms").status_code == 200
 
 
 # --- /people/ ------------------------------------------------------------------------------------
@@ -139,8 +137,8 @@ def test_the_people_index_is_a_full_page_sorted_by_days_in_space(client):
     assert 'href="/people/francisco-rubio/"' in html
 
 
-def test_the_people_list_is_served_as_a_fragment_to_htmx(client):
-    html = htmx(client, "/people/", "people-list", sort="name").content.decode()
+def test_the_people_list_is_served_as_a_fragment_to_htmx(client, htmx_get):
+    html = htmx_get("/people/", "people-list", sort="name").content.decode()
     assert "<html" not in html and html.lstrip().startswith('<div id="people-list"')
     names = listed_people(html)
     assert names == sorted(names)
@@ -150,11 +148,11 @@ def test_no_people_fragment_is_served_without_the_htmx_header(client):
     assert "<html" in client.get("/people/", {"sort": "name"}, HTTP_HX_TARGET="people-list").content.decode()
 
 
-def test_people_sort_by_agency_and_by_flights(client):
-    by_agency = htmx(client, "/people/", "people-list", sort="agency").content.decode()
+def test_people_sort_by_agency_and_by_flights(client, htmx_get):
+    by_agency = htmx_get("/people/", "people-list", sort="agency").content.decode()
     agencies = re.findall(r'<span class="agency agency-[\w-]+">([^<]+)</span>', by_agency)
     assert len(set(agencies)) > 3 and agencies == sorted(agencies)
-    by_flights = htmx(client, "/people/", "people-list", sort="flights").content.decode()
+    by_flights = htmx_get("/people/", "people-list", sort="flights").content.decode()
     assert 'aria-sort="descending"' in by_flights and ">Flights <" in by_flights
     # The other columns are links that sort by them, keeping htmx on the same region.
     assert 'href="?sort=days"' in by_flights and 'hx-target="#people-list"' in by_flights
@@ -171,12 +169,12 @@ def test_rubio_is_marked_as_a_cross_flight_with_his_days(client):
 
 
 @pytest.mark.parametrize("extra", [3, 300])
-def test_people_index_query_count_does_not_grow_with_the_record(client, django_assert_max_num_queries, extra):
+def test_people_index_query_count_does_not_grow_with_the_record(client, django_assert_max_num_queries, extra, htmx_get):
     make_cross_flights(extra)
     with django_assert_max_num_queries(5):
         assert client.get("/people/", {"sort": "flights", "page": "2"}).status_code == 200
     with django_assert_max_num_queries(5):
-        assert htmx(client, "/people/", "people-list", sort="agency").status_code == 200
+        assert htmx_get("/people/", "people-list", sort="agency").status_code == 200
 
 
 # --- /vehicles/ ----------------------------------------------------------------------------------

@@ -52,10 +52,6 @@ def record_state() -> dict:
     }
 
 
-def htmx(client, url: str, target: str):
-    return client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=target)
-
-
 def messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
@@ -144,13 +140,15 @@ def test_accepting_applies_the_launch_date_to_the_record_with_history_and_source
     }
 
 
-def test_the_dashboard_shows_the_accepted_launch_date_as_the_next_cross_flight(client, editor_client, proposals):
-    assert "2026-07-14" not in htmx(client, "/", "next-crossflight").content.decode()
+def test_the_dashboard_shows_the_accepted_launch_date_as_the_next_cross_flight(
+    client, editor_client, proposals, htmx_get
+):
+    assert "2026-07-14" not in htmx_get("/", "next-crossflight").content.decode()
     client.get("/")  # cached: the accepted change must still show
 
     editor_client.post(accept_url(proposals[MS29_LAUNCH]))
 
-    card = htmx(client, "/", "next-crossflight").content.decode()
+    card = htmx_get("/", "next-crossflight").content.decode()
     assert ">Soyuz MS-29</a>" in card and ">2026-07-14</time>" in card
     html = client.get("/").content.decode()
     region = html[html.index('id="next-crossflight"') : html.index("</section>", html.index('id="next-crossflight"'))]

@@ -23,7 +23,7 @@ from tests.faults.processes import free_port
 from tests.http_server import Route, rss
 from tracker.celery import app
 from tracker.lib.locks import exclusive
-from tracker.news import tasks
+from tracker.news import services, tasks
 from tracker.news.models import Article, Mention, NewsSource, ProposalEvidence, ProposedUpdate
 from tracker.news.tasks import dispatch_due_sources, poll_source
 from tracker.record.models import Mission
@@ -340,7 +340,7 @@ def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, fe
     """A task loads its source, then waits for the lock; the poll that held it may have
     stored a new ETag meanwhile, which this poll must send."""
     source = make_source(feed_server)
-    real_exclusive = tasks.exclusive
+    real_exclusive = services.exclusive
 
     @contextlib.contextmanager
     def exclusive_after_another_poll(name, **options):
@@ -354,7 +354,7 @@ def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, fe
         wait_for_polls(finished, 1)
         before = snapshot()
         NewsSource.objects.filter(pk=source.pk).update(etag="")
-        monkeypatch.setattr(tasks, "exclusive", exclusive_after_another_poll)
+        monkeypatch.setattr(services, "exclusive", exclusive_after_another_poll)
 
         poll_source.delay(source.pk)
         second = wait_for_polls(finished, 2)[1]

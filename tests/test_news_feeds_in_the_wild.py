@@ -235,7 +235,7 @@ def test_a_poll_of_a_feed_full_of_bad_references_stores_it(feed_server):
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
 def test_a_polled_russian_feed_without_a_charset_is_stored_as_russian(feed_server, encoding):
     source = loopback_source(feed_server, russian_feed(encoding), content_type="text/xml")
-    services.poll_source(source)
+    services.poll(source)
     article = Article.objects.get(source=source)
     assert (article.title, article.text, article.language) == (RUSSIAN_TITLE, RUSSIAN_TEXT, "ru")
 
@@ -243,7 +243,7 @@ def test_a_polled_russian_feed_without_a_charset_is_stored_as_russian(feed_serve
 @pytest.mark.django_db
 def test_a_polled_feed_is_decoded_by_its_content_type_charset(feed_server):
     source = loopback_source(feed_server, russian_feed("iso8859_5"), "application/rss+xml; charset=ISO-8859-5")
-    services.poll_source(source)
+    services.poll(source)
     assert Article.objects.get(source=source).language == "ru"
 
 
@@ -305,6 +305,6 @@ def test_a_linked_page_that_breaks_its_parser_keeps_the_feed_text(feed_server, m
     source = loopback_source(feed_server, rss(rss_item(link=link, description="Teaser.")).encode())
     source.fetch_linked_pages = True
     source.save()
-    services.poll_source(source)
+    services.poll(source)
     source.refresh_from_db()
     assert Article.objects.get(source=source).text == "Teaser." and source.consecutive_failures == 0

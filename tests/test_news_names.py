@@ -212,6 +212,27 @@ def test_an_undated_planned_flight_is_not_what_a_story_from_years_before_it_mean
     assert infer_mission(planned, family="Crew Dragon", people={"Eve Orbit"}, day=dt.date(2029, 6, 1)) is None
 
 
+def test_a_crew_assigned_to_a_vehicle_goes_on_its_next_flight_as_a_guess():
+    """ "Will fly on Crew Dragon" with a crew the record has not placed: the vehicle's first
+    flight after the article, believed no more than even odds; never a flight already flown."""
+    index = RecordIndex(
+        missions=tuple(Named(flight.name) for flight in FLIGHTS),
+        people=(Named("Zed Orbit"),),
+        vehicles=(Named("Crew Dragon"), Named("Soyuz MS")),
+        flights=FLIGHTS,
+    )
+    text = "NASA astronaut Zed Orbit will fly on Crew Dragon, the agency said."
+
+    def assignment(published: dt.date):
+        [event] = [e for e in extract(text, index=index, published=published).events if e.type == "crew_assignment"]
+        return event
+
+    assert assignment(dt.date(2030, 5, 1)).mission == "Crew B"
+    assert assignment(dt.date(2031, 6, 1)).mission == "Crew C"
+    assert 0 < assignment(dt.date(2031, 6, 1)).confidence <= 0.5
+    assert assignment(dt.date(2033, 1, 1)).mission is None  # no Crew Dragon flight after it
+
+
 def test_without_a_vehicle_word_the_crew_picks_among_the_missions_the_article_names():
     among = {"Soyuz A", "Crew B"}
     assert infer_mission(FLIGHTS, family=None, people={"Bob Orbit"}, among=among) == "Crew B"

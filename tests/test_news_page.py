@@ -1,38 +1,20 @@
 """The public news page: every ingested article newest first, its missions, the mission
 filter, pagination, htmx fragment, hostile text shown as text, and constant query counts."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tracker.news.models import Article, NewsSource, SourceKind
-from tracker.news.parse import Entry
-from tracker.news.services import ingest_entry
+from tests.factories import ingest_article
+from tracker.news.models import Article
 
 pytestmark = pytest.mark.django_db
 
 MS29 = "Soyuz MS-29 is scheduled to launch on July 14, 2026 with NASA astronaut Anil Menon aboard."
 MS22 = "Soyuz MS-22 launched on September 21, 2022 with NASA astronaut Francisco Rubio aboard."
 UNLINKED = "The station's orbit was raised by a routine engine burn on Tuesday, controllers said."
-
-
-@pytest.fixture
-def source():
-    return NewsSource.objects.create(name="Test wire", url="https://example.org/feed", kind=SourceKind.FEED)
-
-
-def ingest(source, title, text, *, day=1, url=None):
-    entry = Entry(
-        url=url if url is not None else f"https://example.org/{day}/{abs(hash(title))}",
-        guid="",
-        title=title,
-        published=dt.datetime(2026, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=day),
-        text=text,
-    )
-    return ingest_entry(entry, source=source).article
 
 
 def news(client, **params):
@@ -46,8 +28,8 @@ def titles(html: str) -> list[str]:
 
 
 def test_the_news_page_lists_articles_newest_first_with_source_date_lead_and_missions(client, source):
-    ingest(source, "Soyuz MS-22 is up", MS22, day=1, url="https://news.example.org/ms-22")
-    ingest(source, "Soyuz MS-29 date set", MS29, day=5)
+    ingest_article(source, "Soyuz MS-22 is up", MS22, day=1, url="https://news.example.org/ms-22")
+    ingest_article(source, "Soyuz MS-29 date set", MS29, day=5)
     html = news(client)
     assert html.startswith("<!DOCTYPE html>") and "<h1>News</h1>" in html
     assert titles(html) == ["Soyuz MS-29 date set", "Soyuz MS-22 is up"]
@@ -73,9 +55,9 @@ def test_with_no_articles_the_page_says_so(client):
 
 
 def test_the_mission_filter_shows_only_articles_naming_that_mission(client, source):
-    ingest(source, "Soyuz MS-22 is up", MS22, day=1)
-    ingest(source, "Soyuz MS-29 date set", MS29, day=2)
-    ingest(source, "Orbit raised", UNLINKED, day=3)
+    ingest_article(source, "Soyuz MS-22 is up", MS22, day=1)
+    ingest_article(source, "Soyuz MS-29 date set", MS29, day=2)
+    ingest_article(source, "Orbit raised", UNLINKED, day=3)
     html = news(client, mission="soyuz-ms-29")
     assert titles(html) == ["Soyuz MS-29 date set"]
     assert '<option value="soyuz-ms-29" selected>Soyuz MS-29 (1)</option>' in html
@@ -86,15 +68,15 @@ def test_the_mission_filter_shows_only_articles_naming_that_mission(client, sour
 
 
 def test_a_mission_without_articles_can_still_be_asked_for(client, source):
-    ingest(source, "Soyuz MS-22 is up", MS22, day=1)
+    ingest_article(source, "Soyuz MS-22 is up", MS22, day=1)
     html = news(client, mission="spacex-crew-5")
     assert titles(html) == [] and "No article matches these filters" in html
     assert '<option value="spacex-crew-5" selected>SpaceX Crew-5 (0)</option>' in html
 
 
 def test_only_linked_articles_on_request(client, source):
-    ingest(source, "Soyuz MS-22 is up", MS22, day=1)
-    ingest(source, "Orbit raised", UNLINKED, day=3)
+    ingest_article(source, "Soyuz MS-22 is up", MS22, day=1)
+    ingest_article(source, "Orbit raised", UNLINKED, day=3)
     assert titles(news(client)) == ["Orbit raised", "Soyuz MS-22 is up"]
     assert "Names no mission in the record." in news(client)
     html = news(client, linked="on")
@@ -103,7 +85,7 @@ def test_only_linked_articles_on_request(client, source):
 
 
 def test_an_unknown_mission_is_reported_and_ignored(client, source):
-    ingest(source, "Soyuz MS-22 is up", MS22, day=1)
+    ingest_article(source, "Soyuz MS-22 is up", MS22, day=1)
     html = news(client, mission="<b>nope</b>")
     assert 'class="error" role="alert"' in html and "mission" in html
     assert titles(html) == ["Soyuz MS-22 is up"]
@@ -112,7 +94,7 @@ def test_an_unknown_mission_is_reported_and_ignored(client, source):
 
 def test_articles_are_paginated(client, source):
     for day in range(25):
-        ingest(source, f"Launch note {day:02}", f"Note {day}. {UNLINKED}", day=day)
+        ingest_article(source, f"Launch note {day:02}", f"Note {day}. {UNLINKED}", day=day)
     first = news(client)
     assert titles(first) == [f"Launch note {day:02}" for day in range(24, 4, -1)]
     assert "Page 1 of 2" in first and 'href="?page=2"' in first
@@ -125,21 +107,21 @@ def test_articles_are_paginated(client, source):
 
 def test_the_filters_carry_over_to_the_next_page(client, source):
     for day in range(22):
-        ingest(source, f"MS-29 note {day:02}", MS29, day=day)
-    ingest(source, "Orbit raised", UNLINKED, day=30)
+        ingest_article(source, f"MS-29 note {day:02}", MS29, day=day)
+    ingest_article(source, "Orbit raised", UNLINKED, day=30)
     html = news(client, mission="soyuz-ms-29")
     assert 'href="?mission=soyuz-ms-29&amp;page=2"' in html
     assert len(titles(news(client, mission="soyuz-ms-29", page=2))) == 2
 
 
 def test_the_lead_is_short_plain_text(client, source):
-    ingest(source, "Long one", MS29 + " " + "And then some more words. " * 100, day=1)
+    ingest_article(source, "Long one", MS29 + " " + "And then some more words. " * 100, day=1)
     lead = re.search(r'<p class="news-lead">(.*?)</p>', news(client)).group(1)
     assert lead.startswith("Soyuz MS-29 is scheduled") and lead.endswith("…") and len(lead) < 280
 
 
 def test_hostile_titles_and_text_are_shown_escaped(client, source):
-    ingest(
+    ingest_article(
         source, "<script>alert(1)</script>", "<img src=x onerror=alert(2)> " + MS29, day=1, url="javascript:alert(3)"
     )
     html = news(client)
@@ -150,7 +132,7 @@ def test_hostile_titles_and_text_are_shown_escaped(client, source):
 
 
 def test_an_htmx_request_gets_the_list_alone(client, source):
-    ingest(source, "Soyuz MS-29 date set", MS29, day=2)
+    ingest_article(source, "Soyuz MS-29 date set", MS29, day=2)
     response = client.get("/news/", {"mission": "soyuz-ms-29"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="news-list")
     html = response.content.decode()
     assert "<html" not in html and html.lstrip().startswith('<div id="news-list"')
@@ -165,7 +147,7 @@ def test_an_htmx_request_gets_the_list_alone(client, source):
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_news_page_costs_a_fixed_number_of_queries(client, source, django_assert_max_num_queries, count):
     for day in range(count):
-        ingest(source, f"MS-29 note {day:02}", MS29 if day % 2 else MS22, day=day)
+        ingest_article(source, f"MS-29 note {day:02}", MS29 if day % 2 else MS22, day=day)
     # Mission options, page count, the page of articles, their missions.
     with django_assert_max_num_queries(4):
         html = news(client)
@@ -176,7 +158,7 @@ def test_the_news_page_costs_a_fixed_number_of_queries(client, source, django_as
 
 
 def test_the_page_reads_only_the_start_of_each_articles_text(client, source):
-    ingest(source, "Huge", MS29 + " word" * 50_000, day=1)
+    ingest_article(source, "Huge", MS29 + " word" * 50_000, day=1)
     assert len(Article.objects.get().text) > 200_000
     with CaptureQueriesContext(connection) as queries:
         html = news(client)

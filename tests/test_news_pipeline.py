@@ -13,7 +13,7 @@ from tests.http_server import Route, rss
 from tracker.news.fetch import FetchError
 from tracker.news.models import Article, Mention, NewsSource, ProposalStatus, ProposedUpdate, SourceKind
 from tracker.news.parse import Entry, ParseError, canonical_url, parse_feed, parse_page, parse_text
-from tracker.news.services import ingest_entry, poll_source, poll_sources_now
+from tracker.news.services import ingest_entry, poll, poll_sources_now
 from tracker.news.tasks import dispatch_due_sources
 
 pytestmark = pytest.mark.django_db
@@ -127,11 +127,6 @@ def entry(
     return Entry(url=url, guid=guid, title=title, published=published, text=text)
 
 
-@pytest.fixture
-def source():
-    return NewsSource.objects.create(name="Test", url="https://example.org/feed", kind=SourceKind.FEED)
-
-
 def test_the_same_url_twice_is_one_article(source):
     assert ingest_entry(entry(), source=source).status == "created"
     assert ingest_entry(entry(), source=source).status == "unchanged"
@@ -205,7 +200,7 @@ def test_nothing_changes_the_record_without_review(source, mission):
 
 def test_polling_a_feed_stores_its_entries_and_records_health(feed_server):
     source = feed_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)), etag='"v1"')
-    result = poll_source(source)
+    result = poll(source)
     assert result.count("created") == 1
     source.refresh_from_db()
     assert source.last_error == "" and source.consecutive_failures == 0 and source.articles_found == 1
@@ -214,10 +209,10 @@ def test_polling_a_feed_stores_its_entries_and_records_health(feed_server):
 
 def test_an_unchanged_feed_costs_no_parsing_and_no_article_writes(feed_server, django_assert_max_num_queries):
     source = feed_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)), etag='"v1"')
-    poll_source(source)
+    poll(source)
     source.refresh_from_db()
     with django_assert_max_num_queries(1):  # the health row, nothing else
-        assert poll_source(source).not_modified
+        assert poll(source).not_modified
     assert feed_server.requests[-1][1].get("If-None-Match") == '"v1"'
 
 
@@ -237,10 +232,10 @@ def test_an_unchanged_feed_costs_no_parsing_and_no_article_writes(feed_server, d
 )
 def test_a_failing_source_records_a_clear_error_and_keeps_earlier_articles(feed_server, route, message):
     source = feed_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)))
-    poll_source(source)
+    poll(source)
     feed_server.routes["/feed.xml"] = route
     with pytest.raises((FetchError, ParseError)):
-        poll_source(source)
+        poll(source)
     source.refresh_from_db()
     assert message in source.last_error
     assert source.consecutive_failures == 1
@@ -250,7 +245,7 @@ def test_a_failing_source_records_a_clear_error_and_keeps_earlier_articles(feed_
 def test_an_unreachable_host_is_a_transient_error_on_the_source(feed_server):
     source = NewsSource.objects.create(name="Nowhere", url="http://127.0.0.1:9/feed", allow_private_network=True)
     with pytest.raises(FetchError) as raised:
-        poll_source(source)
+        poll(source)
     assert raised.value.transient
     source.refresh_from_db()
     assert "127.0.0.1" in source.last_error and source.consecutive_failures == 1
@@ -261,7 +256,7 @@ def test_a_source_on_a_private_network_is_refused_unless_allowed(feed_server):
     source.allow_private_network = False
     source.save()
     with pytest.raises(FetchError, match="loopback"):
-        poll_source(source)
+        poll(source)
     source.refresh_from_db()
     assert "allow private networks" in source.last_error
     assert feed_server.requests == []
@@ -278,7 +273,7 @@ def test_a_wrongly_declared_charset_still_reads_the_text(feed_server):
     )
     source = feed_source(feed_server, body)
     feed_server.routes["/feed.xml"].headers["Content-Type"] = "application/rss+xml; charset=iso-8859-1"
-    poll_source(source)
+    poll(source)
     article = Article.objects.get(source=source)
     assert "Кикина" in article.title or "Кикина" in article.text
 
@@ -286,7 +281,7 @@ def test_a_wrongly_declared_charset_still_reads_the_text(feed_server):
 def test_hostile_markup_never_reaches_a_page_unescaped(client, feed_server):
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     body = rss(("g1", f"Soyuz MS-29 {payload}", "https://example.org/h", f"{MS29} {payload}"))
-    poll_source(feed_source(feed_server, body))
+    poll(feed_source(feed_server, body))
     html = client.get("/").content.decode() + client.get("/missions/soyuz-ms-29/").content.decode()
     assert "Soyuz MS-29" in html
     assert "<script>alert" not in html and "onerror=alert" not in html
@@ -298,7 +293,7 @@ def test_a_teaser_entry_gets_its_linked_pages_main_text(feed_server):
     source = feed_source(feed_server, rss(("g1", "Soyuz MS-29", link, "Short teaser.")))
     source.fetch_linked_pages = True
     source.save()
-    poll_source(source)
+    poll(source)
     assert "scheduled to launch on August 2, 2026" in Article.objects.get(source=source).text
 
 

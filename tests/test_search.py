@@ -1,19 +1,18 @@
 """Search: people by any spelling (Latin or Cyrillic, any case), missions, vehicles and
 articles; the page, its htmx partials, odd input, ranking and query counts."""
 
-import datetime as dt
 import re
 from html import unescape
 
 import pytest
 from django.apps import apps
 
+from tests.factories import ingest_article
 from tests.http_server import Route, rss
 from tracker.lib.excerpts import passage
-from tracker.lib.folding import fold, search_document
-from tracker.news.models import Article, NewsSource, SourceKind
-from tracker.news.parse import Entry
-from tracker.news.services import ingest_entry, poll_source
+from tracker.lib.folding import search_document
+from tracker.news.models import Article, NewsSource
+from tracker.news.services import poll
 from tracker.record.models import PersonAlias
 from tracker.search import record_index
 from tracker.search.query import MAX_LENGTH, parse_query
@@ -23,23 +22,6 @@ pytestmark = pytest.mark.django_db
 
 KIKINA_NEWS = "Анна Кикина полетит на МКС на корабле Crew Dragon в составе миссии SpaceX Crew-5."
 MS29 = "Soyuz MS-29 is scheduled to launch on July 14, 2026 with NASA astronaut Anil Menon aboard."
-
-
-@pytest.fixture
-def source():
-    return NewsSource.objects.create(name="Test wire", url="https://example.org/feed", kind=SourceKind.FEED)
-
-
-def ingest(source, title, text, *, url=None, day=1):
-    """One article through the real pipeline (store, extract, link to the record)."""
-    entry = Entry(
-        url=url or f"https://example.org/{fold(title).replace(' ', '-')[:60]}-{day}",
-        guid="",
-        title=title,
-        published=dt.datetime(2026, 3, day, tzinfo=dt.UTC),
-        text=text,
-    )
-    return ingest_entry(entry, source=source).article
 
 
 def results_for(q: str, limit: int = 50) -> dict:
@@ -167,21 +149,21 @@ def test_equal_matches_keep_a_stable_natural_order():
 
 
 def test_articles_are_found_by_title_and_text_in_any_case(source):
-    ingest(source, "Кикина полетит на Crew Dragon", KIKINA_NEWS)
-    ingest(source, "Soyuz MS-29 target date", MS29)
+    ingest_article(source, "Кикина полетит на Crew Dragon", KIKINA_NEWS)
+    ingest_article(source, "Soyuz MS-29 target date", MS29)
     assert results_for("кикина")["articles"] == ["Кикина полетит на Crew Dragon"]
     assert results_for("ANIL MENON")["articles"] == ["Soyuz MS-29 target date"]
     assert results_for("menon july")["articles"] == ["Soyuz MS-29 target date"]  # every word, any order
 
 
 def test_accents_do_not_matter_in_articles(source):
-    ingest(source, "Café talk at the Cosmodrome", "Ёлки at Baikonur: the crew’s café before the launch.")
+    ingest_article(source, "Café talk at the Cosmodrome", "Ёлки at Baikonur: the crew’s café before the launch.")
     assert results_for("cafe")["articles"] == ["Café talk at the Cosmodrome"]
     assert results_for("ёлки")["articles"] == results_for("елки")["articles"] == ["Café talk at the Cosmodrome"]
 
 
 def test_an_article_result_links_to_the_original_and_to_its_missions(client, source):
-    ingest(source, "Soyuz MS-29 target date", MS29, url="https://news.example.org/ms-29")
+    ingest_article(source, "Soyuz MS-29 target date", MS29, url="https://news.example.org/ms-29")
     articles = group_html(page(client, "Menon"), "articles")
     assert (
         '<a class="search-hit-title" href="https://news.example.org/ms-29" rel="noopener noreferrer nofollow">'
@@ -192,11 +174,11 @@ def test_an_article_result_links_to_the_original_and_to_its_missions(client, sou
 
 
 def test_title_matches_rank_before_text_matches_then_newest_first(source):
-    ingest(source, "Other news", "Much later, a launch.", day=9)
-    ingest(source, "A launch in the title", "Text.", day=2)
-    ingest(source, "Launch first", "Text.", day=1)
-    ingest(source, "Older text match", "A launch was made.", day=3)
-    ingest(source, "Both words apart", "The launch of a big rocket.", day=4)
+    ingest_article(source, "Other news", "Much later, a launch.", day=9)
+    ingest_article(source, "A launch in the title", "Text.", day=2)
+    ingest_article(source, "Launch first", "Text.", day=1)
+    ingest_article(source, "Older text match", "A launch was made.", day=3)
+    ingest_article(source, "Both words apart", "The launch of a big rocket.", day=4)
     assert results_for("launch")["articles"] == [
         "Launch first",
         "A launch in the title",
@@ -208,7 +190,7 @@ def test_title_matches_rank_before_text_matches_then_newest_first(source):
 
 
 def test_the_passage_shows_the_match_in_the_articles_own_spelling(source):
-    article = ingest(source, "Экипаж", "Вступление. " * 40 + KIKINA_NEWS + " Конец." * 60)
+    article = ingest_article(source, "Экипаж", "Вступление. " * 40 + KIKINA_NEWS + " Конец." * 60)
     marked = passage(article.text, parse_query("КИКИНА").needles)
     assert marked.match == "Кикина"
     assert marked.before.startswith("…") and marked.after.endswith("…")
@@ -224,14 +206,14 @@ def test_articles_stored_as_a_batch_from_a_feed_are_searchable(feed_server):
     feed = NewsSource.objects.create(
         name="Loopback", url=url, enabled=True, allow_private_network=True, fetch_linked_pages=False
     )
-    assert poll_source(feed).count("created") == 2
+    assert poll(feed).count("created") == 2
     assert results_for("КИКИНА ВЕРНУЛАСЬ")["articles"] == ["Кикина вернулась"]
     assert results_for("anil")["articles"] == ["Soyuz MS-29 date"]
 
 
 def test_an_updated_article_is_searched_by_its_new_text(source):
-    ingest(source, "Soyuz MS-29 target date", MS29, url="https://example.org/a")
-    ingest(source, "Soyuz MS-29 target date", MS29 + " Kononenko will command.", url="https://example.org/a")
+    ingest_article(source, "Soyuz MS-29 target date", MS29, url="https://example.org/a")
+    ingest_article(source, "Soyuz MS-29 target date", MS29 + " Kononenko will command.", url="https://example.org/a")
     assert Article.objects.count() == 1
     assert results_for("kononenko")["articles"] == ["Soyuz MS-29 target date"]
 
@@ -239,7 +221,7 @@ def test_an_updated_article_is_searched_by_its_new_text(source):
 def test_the_migration_fills_in_the_search_text_of_existing_articles(source):
     from importlib import import_module
 
-    article = ingest(source, "Кикина", KIKINA_NEWS)
+    article = ingest_article(source, "Кикина", KIKINA_NEWS)
     Article.objects.update(search_text="")  # as rows stored before the column existed
     assert results_for("кикина")["articles"] == []
     import_module("tracker.news.migrations.0003_article_search_text").fill_search_text(apps, None)
@@ -284,15 +266,15 @@ def test_a_one_character_query_asks_for_more(client):
     ],
 )
 def test_odd_input_never_fails(client, source, q):
-    ingest(source, "Soyuz MS-29 target date", MS29)
+    ingest_article(source, "Soyuz MS-29 target date", MS29)
     html = page(client, q)
     assert "<html" in html
     assert page(client, q, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-suggestions") is not None
 
 
 def test_like_wildcards_are_matched_literally(source):
-    ingest(source, "Soyuz MS-29 target date", MS29)
-    ingest(source, "Growth of 100% in a year_end report", "It grew by 100%.")
+    ingest_article(source, "Soyuz MS-29 target date", MS29)
+    ingest_article(source, "Growth of 100% in a year_end report", "It grew by 100%.")
     assert results_for("%%")["articles"] == []
     assert results_for("__")["articles"] == []
     assert results_for("100%")["articles"] == ["Growth of 100% in a year_end report"]
@@ -322,7 +304,7 @@ def test_a_query_that_matches_nothing_says_so(client):
 
 
 def test_a_plain_request_gets_the_full_results_page_grouped_by_kind(client, source):
-    ingest(source, "Soyuz MS-22 crew home", "Francisco Rubio and the MS-22 crew landed.")
+    ingest_article(source, "Soyuz MS-22 crew home", "Francisco Rubio and the MS-22 crew landed.")
     response = client.get("/search/", {"q": "MS-22"})
     html = response.content.decode()
     assert html.startswith("<!DOCTYPE html>") and "<title>Search: MS-22 · Seat-swap tracker</title>" in html
@@ -367,9 +349,9 @@ def test_the_dropdown_is_empty_for_an_empty_query_and_guides_a_short_one(client)
 
 def test_results_are_bounded_per_kind(client, source):
     for day in range(1, 29):
-        ingest(source, f"Launch report {day}", "A launch.", day=day)
+        ingest_article(source, f"Launch report {day}", "A launch.", day=day)
     for day in range(1, 29):
-        ingest(source, f"Launch report {day}b", "A launch.", url=f"https://example.org/b{day}", day=day)
+        ingest_article(source, f"Launch report {day}b", "A launch.", url=f"https://example.org/b{day}", day=day)
     dropdown = page(client, "launch report", HTTP_HX_REQUEST="true")
     assert dropdown.count("Launch report") == 5 and "All 56 results" in dropdown
     articles = group_html(page(client, "launch report"), "articles")
@@ -395,7 +377,7 @@ def test_every_page_has_the_search_box(client, url):
 @pytest.mark.parametrize("articles", [2, 40])
 def test_a_search_costs_a_fixed_number_of_queries(client, source, django_assert_max_num_queries, articles):
     for n in range(articles):
-        ingest(source, f"Soyuz MS-29 note {n}", MS29, url=f"https://example.org/n{n}", day=1 + n % 28)
+        ingest_article(source, f"Soyuz MS-29 note {n}", MS29, url=f"https://example.org/n{n}", day=1 + n % 28)
     record_index.current_index()  # built once per record version, then shared
     # Articles: count, page, their missions.
     with django_assert_max_num_queries(3):

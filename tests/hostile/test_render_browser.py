@@ -30,7 +30,7 @@ from tests.http_server import Route  # noqa: E402
 from tracker.news.fetch import FetchError  # noqa: E402
 from tracker.news.models import Article, NewsSource, ProposedUpdate  # noqa: E402
 from tracker.news.parse import ParseError  # noqa: E402
-from tracker.news.services import poll_source  # noqa: E402
+from tracker.news.services import poll  # noqa: E402
 
 pytestmark = [pytest.mark.hostile, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,7 +110,7 @@ def payloads(record, corpus_server):
         source = NewsSource.objects.create(
             name=f"Hostile {case.name}", url=url, kind=case.kind, allow_private_network=True, fetch_linked_pages=False
         )
-        poll_source(source)
+        poll(source)
     quoting = {
         "markup-in-body": Route(body=f'{{"a":"<script>{JS}</script>"}}'.encode()),
         "javascript-redirect": Route(status=302, headers={"Location": f"javascript:{JS}"}),
@@ -122,7 +122,7 @@ def payloads(record, corpus_server):
             allow_private_network=True,
         )
         with pytest.raises((FetchError, ParseError)):
-            poll_source(source)
+            poll(source)
     return {source.name: source for source in NewsSource.objects.all()}
 
 

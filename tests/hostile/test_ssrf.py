@@ -20,7 +20,7 @@ from tests.http_server import FeedServer, Route
 from tracker.news import fetch as fetch_module
 from tracker.news.fetch import AddressRefused, FetchError, fetch
 from tracker.news.models import Article, NewsSource
-from tracker.news.services import poll_source
+from tracker.news.services import poll
 
 pytestmark = [pytest.mark.hostile, pytest.mark.django_db]
 
@@ -86,7 +86,7 @@ def assert_refused(url: str, reason: str, *, canary=None) -> NewsSource:
     policy's sentence), said on the source row, nothing fetched or stored."""
     source = source_for(url)
     with pytest.raises(AddressRefused) as refused:
-        poll_source(source)
+        poll(source)
     source.refresh_from_db()
     assert reason in source.last_error, source.last_error
     assert source.last_error.endswith(HINT)
@@ -165,7 +165,7 @@ def test_the_decimal_spelling_of_the_metadata_service_is_refused():
 def test_unicode_digits_and_dots_are_not_a_way_round(url, canary):
     source = source_for(url)
     with pytest.raises(FetchError, match="it is not a valid URL"):
-        poll_source(source)
+        poll(source)
     assert canary.requests == []
 
 
@@ -176,7 +176,7 @@ def test_unicode_digits_and_dots_are_not_a_way_round(url, canary):
 def test_other_schemes_never_reach_a_socket(url):
     source = source_for(url)
     with pytest.raises(FetchError, match=r"only http and https URLs are fetched"):
-        poll_source(source)
+        poll(source)
     source.refresh_from_db()
     assert "only http and https" in source.last_error
 
@@ -215,7 +215,7 @@ def test_dns_rebinding_gets_the_address_that_was_checked(dns, public):
     public.route("/feed.xml", Route(body=FEED, headers={"Content-Type": "application/rss+xml"}))
     with secret:
         secret.route("/feed.xml", Route(body=rss(item("s", "Secret", "https://example.org/secret", MS29))))
-        poll_source(source_for(f"http://rebind.example:{public.port}/feed.xml"))
+        poll(source_for(f"http://rebind.example:{public.port}/feed.xml"))
     assert asked == ["rebind.example"]  # looked up once: checked, then connected to
     assert secret.requests == []
     assert [path for path, _ in public.requests] == ["/feed.xml"]
@@ -229,7 +229,7 @@ def test_a_resolver_that_hangs_cannot_hold_a_poll_past_the_deadline(dns):
     source = source_for("http://slow.example/feed.xml")
     started = time.monotonic()
     with pytest.raises(FetchError) as failed:
-        poll_source(source)
+        poll(source)
     assert time.monotonic() - started < SUITE_LIMITS.connect_timeout + 0.5
     assert str(failed.value) == "Looking up slow.example took longer than 1 seconds."
     assert failed.value.transient
@@ -290,7 +290,7 @@ def test_a_public_feed_linking_inside_does_not_get_its_links_fetched(public, can
     )
     public.route("/feed.xml", Route(body=body, headers={"Content-Type": "application/rss+xml"}))
     source = source_for(public.url("/feed.xml"), fetch_linked_pages=True)
-    result = poll_source(source)
+    result = poll(source)
     assert result.count("created") == 2
     assert canary.requests == []
     assert sorted(Article.objects.filter(source=source).values_list("text", flat=True)) == [
@@ -305,7 +305,7 @@ def test_a_public_feed_linking_inside_does_not_get_its_links_fetched(public, can
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "2130706433"])
 def test_an_operator_may_allow_a_source_on_a_private_network(canary, host):
     source = source_for(f"http://{host}:{canary.port}/feed.xml", allow_private=True)
-    assert poll_source(source).count("created") == 1
+    assert poll(source).count("created") == 1
     assert len(canary.requests) == 1
     source.refresh_from_db()
     assert source.last_error == ""

@@ -188,12 +188,6 @@ def _unsaved_proposal(candidate: Candidate, confidence: float) -> ProposedUpdate
     )
 
 
-def record_proposal(*, candidate: Candidate, article: Article, sentence: str, confidence: float) -> ProposedUpdate:
-    """Create the proposal or add this article's evidence to it (safe under concurrency)."""
-    (proposal,) = record_proposals([(candidate, article, sentence, confidence)])
-    return proposal
-
-
 def record_proposals(supports: list[tuple[Candidate, Article, str, float]]) -> list[ProposedUpdate]:
     """Many articles' support for many facts in a handful of statements: the new facts in
     one INSERT (a fact another worker recorded meanwhile is skipped, not duplicated), all of

@@ -5,7 +5,7 @@ import threading
 from dataclasses import dataclass
 
 from tracker.record.models import Mission, Person, Seat, Spacecraft, VehicleFamily
-from tracker.record.page_cache import record_version
+from tracker.record.version import record_version
 
 from .extraction import Named, RecordIndex
 from .extraction.missions import Flight

@@ -1,6 +1,9 @@
-"""The ingestion pipeline: fetch → parse → store → extract → propose.
+"""The ingestion pipeline: fetch → parse → store → extract → link → propose → accept.
 
-Plain functions; the Celery tasks and the `ingest`/`poll_sources` commands call these."""
+One path: `poll_exclusively` (the task and the `poll_sources` command) holds a source's
+lock and calls `poll`, which fetches, parses and hands the entries to `ingest_entries`;
+the `ingest` command hands one entry to `ingest_entry`, a batch of one. Plain functions;
+the Celery tasks only decide on retries."""
 
 import datetime as dt
 import logging
@@ -8,14 +11,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from tracker.lib.locks import exclusive, seconds_left
 from tracker.record.models import Mission, Person
 
-from . import fetch as fetching
-from .extraction import Event, Extraction, detect_language, extract, find_publication_date
-from .fetch import FetchError, FetchResult, fetch
+from .extraction import Extraction, detect_language, extract, find_publication_date
+from .fetch import DEFAULT_LIMITS, FetchError, FetchResult, fetch
 from .models import (
     Article,
     Mention,
@@ -35,7 +40,7 @@ from .proposals import (
     record_proposals,
 )
 from .record_index import IndexedRecord, current_record_index
-from .store import upsert_article, upsert_articles
+from .store import store_entries
 
 logger = logging.getLogger(__name__)
 
@@ -104,19 +109,6 @@ class IngestContext:
         return self._people.get(pk)
 
 
-def _infer_mission(event: Event, context: IngestContext, published: dt.datetime | None) -> Mission | None:
-    """A crew assignment that names a vehicle but no mission ("will fly on Crew Dragon"):
-    the first flight of that vehicle after the article, if the record has one."""
-    if event.mission:
-        return context.mission(event.mission)
-    if event.type != "crew_assignment" or published is None:
-        return None
-    families = [pk for name, pk in context.record.vehicles.items() if name.lower() in event.evidence.lower()]
-    if not families:
-        return None
-    return Mission.objects.filter(family_id__in=families, launch_at__gte=published).order_by("launch_at").first()
-
-
 def mention_rows(article: Article, extraction: Extraction, record: IndexedRecord) -> list[Mention]:
     """The article's mentions of things in the record, as unsaved rows."""
     targets = {
@@ -136,30 +128,18 @@ def mention_rows(article: Article, extraction: Extraction, record: IndexedRecord
     return rows
 
 
-def save_mentions(article: Article, extraction: Extraction, record: IndexedRecord, *, replace: bool = True) -> None:
-    if replace:  # a new article has no mentions to replace: no DELETE for it
-        article.mentions.all().delete()
-    Mention.objects.bulk_create(mention_rows(article, extraction, record), ignore_conflicts=True)
-
-
 def supports_for(article: Article, extraction: Extraction, context: IngestContext) -> list[tuple]:
     """(candidate, article, sentence, confidence) for each event that would change the record."""
     supports = []
     for event in extraction.events:
         if event.type in TIMED_EVENTS and event.confidence < MIN_TIMED_CONFIDENCE:
             continue  # a wrong date proposed is worse than none: such an article is linked, not proposed
-        mission = _infer_mission(event, context, article.published_at)
+        mission = context.mission(event.mission) if event.mission else None
         person = context.person(event.person) if event.person else None
         candidate = candidate_for(event, mission=mission, person=person, known=context.known)
         if candidate is not None:
-            # A mission inferred from the vehicle alone is a guess: never more than even odds.
-            confidence = event.confidence if event.mission or not mission else min(event.confidence, 0.5)
-            supports.append((candidate, article, event.evidence, confidence))
+            supports.append((candidate, article, event.evidence, event.confidence))
     return supports
-
-
-def propose(article: Article, extraction: Extraction, context: IngestContext) -> list[ProposedUpdate]:
-    return record_proposals(supports_for(article, extraction, context))
 
 
 def auto_accept(proposals: list[ProposedUpdate], source: NewsSource | None) -> None:
@@ -174,31 +154,48 @@ def auto_accept(proposals: list[ProposedUpdate], source: NewsSource | None) -> N
                 logger.info("auto-accept of %s skipped: %s", proposal, error)
 
 
+def ingest_entries(
+    entries: list[Entry], *, source: NewsSource | None, context: IngestContext | None = None
+) -> list[IngestedArticle]:
+    """The pipeline for a polling round's entries: store → extract → link → propose, a batch
+    per transaction, then auto-accept. Each step runs once per batch: the batch's articles
+    are looked up in one statement and the new ones inserted in one more, its mentions and
+    its proposals written in one statement each. A commit per entry would cost PostgreSQL a
+    log flush each; one transaction for a whole feed would hold SQLite's write lock against
+    the web for too long. Entries that did not change are not read again (their
+    `extraction` is None)."""
+    context = context or IngestContext()
+    results = []
+    for start in range(0, len(entries), INGEST_BATCH):
+        batch = entries[start : start + INGEST_BATCH]
+        with transaction.atomic():
+            stored = store_entries(batch, source=source, languages=[detect_language(entry.text) for entry in batch])
+            linked = _link(batch, stored, context)
+        # Once the batch's evidence is in, so an accepted change cites every article.
+        auto_accept(list({proposal.pk: proposal for item in linked for proposal in item.proposals}.values()), source)
+        results += linked
+    return results
+
+
 def ingest_entry(
     entry: Entry,
     *,
     source: NewsSource | None,
     preamble: str = "",
     context: IngestContext | None = None,
-    explain_unchanged: bool = True,
 ) -> IngestedArticle:
-    """Store one entry and, if it is new or changed, link it to the record and propose
-    updates. An unchanged entry is not read again (its `extraction` is None) unless
-    `explain_unchanged`, for callers that report on every article."""
+    """One entry through the same pipeline, as a batch of one, for the `ingest` command and
+    callers that report on each article: an entry with no date takes one from its text (or
+    the `preamble` of headers before it), and an unchanged entry is read again for the
+    report (its mentions and proposals stay as they were)."""
     if entry.published is None and (found := find_publication_date(f"{preamble}\n{entry.text[:2000]}")):
         published_at = dt.datetime(found.year, found.month, found.day, tzinfo=dt.UTC)
         entry = Entry(entry.url, entry.guid, entry.title, published_at, entry.text)
     context = context or IngestContext()
-    language = detect_language(entry.text)
-    with transaction.atomic():
-        article, status = upsert_article(entry=entry, source=source, language=language)
-        extraction = _extract(entry, context, language) if status != "unchanged" or explain_unchanged else None
-        proposals = []
-        if status != "unchanged":
-            save_mentions(article, extraction, context.record, replace=status == "updated")
-            proposals = propose(article, extraction, context)
-    auto_accept(proposals, source)
-    return IngestedArticle(article=article, status=status, extraction=extraction, proposals=proposals)
+    [item] = ingest_entries([entry], source=source, context=context)
+    if item.extraction is None:
+        item.extraction = _extract(entry, context, item.article.language)
+    return item
 
 
 def _extract(entry: Entry, context: IngestContext, language: str) -> Extraction:
@@ -207,27 +204,10 @@ def _extract(entry: Entry, context: IngestContext, language: str) -> Extraction:
     return extract(text, index=context.record.index, published=published, language=language)
 
 
-def ingest_entries(entries: list[Entry], *, source: NewsSource) -> list[IngestedArticle]:
-    """A polling round's entries, a batch per transaction: each batch is looked up and its
-    new articles inserted in one statement each, and its mentions in one more. A commit per
-    entry would cost PostgreSQL a log flush each; one transaction for a whole feed would
-    hold SQLite's write lock against the web for too long."""
-    context = IngestContext()
-    results = []
-    for start in range(0, len(entries), INGEST_BATCH):
-        batch = entries[start : start + INGEST_BATCH]
-        with transaction.atomic():
-            stored = upsert_articles(batch, source=source, languages=[detect_language(e.text) for e in batch])
-            if stored is None:  # a story told twice in the batch, or a race: one by one
-                results += [ingest_entry(e, source=source, context=context, explain_unchanged=False) for e in batch]
-                continue
-            results += _link_batch(batch, stored, source=source, context=context)
-    return results
-
-
-def _link_batch(batch: list[Entry], stored, *, source: NewsSource, context: IngestContext) -> list[IngestedArticle]:
-    """Mentions and proposals for the new and changed articles of a stored batch, written
-    in one statement each (plus one to read the proposals back)."""
+def _link(batch: list[Entry], stored, context: IngestContext) -> list[IngestedArticle]:
+    """Extract, link and propose for the new and changed articles of a stored batch: the
+    mentions in one statement (an updated article's old ones deleted first), the proposals
+    and their evidence in a handful more."""
     results, rows, supports, owners = [], [], [], []
     for entry, (article, status) in zip(batch, stored, strict=True):
         item = IngestedArticle(article=article, status=status, extraction=None)
@@ -244,9 +224,6 @@ def _link_batch(batch: list[Entry], stored, *, source: NewsSource, context: Inge
     Mention.objects.bulk_create(rows, ignore_conflicts=True)
     for item, proposal in zip(owners, record_proposals(supports), strict=True):
         item.proposals.append(proposal)
-    # Auto-accept once the batch's evidence is in, so an accepted change cites every article.
-    met = {proposal.pk: proposal for item in results for proposal in item.proposals}
-    auto_accept(list(met.values()), source)
     return results
 
 
@@ -296,7 +273,7 @@ def with_linked_page(entry: Entry, source: NewsSource, *, until: float = float("
         logger.info("kept the feed text of %s: no time left for linked pages in this poll", entry.url)
         return entry
     try:
-        timeout = min(left, fetching.DEFAULT_LIMITS.total_timeout)
+        timeout = min(left, DEFAULT_LIMITS.total_timeout)
         fetched = fetch(entry.url, allow_private=source.allow_private_network, total_timeout=timeout)
         page = parse_page(fetched.body, url=entry.url, charset=fetched.charset)
     except (FetchError, ParseError) as error:
@@ -327,13 +304,11 @@ def record_success(source: NewsSource, result: FetchResult | None, stored: int, 
     if result is not None:
         changes.update(etag=result.etag[:500], last_modified=result.last_modified[:100])
     if stored:
-        from django.db.models import F
-
         changes["articles_found"] = F("articles_found") + stored
     NewsSource.objects.filter(pk=source.pk).update(**changes)
 
 
-def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollResult:
+def poll(source: NewsSource, *, now: dt.datetime | None = None) -> PollResult:
     """One poll of one source. Records the outcome on the source row; re-raises a
     transient FetchError so the caller may retry."""
     now = now or timezone.now()
@@ -369,32 +344,57 @@ def poll_source(source: NewsSource, *, now: dt.datetime | None = None) -> PollRe
     return outcome
 
 
+# --- one poller per source ------------------------------------------------------------------
+
+# Longer than any poll may take (fetch deadlines × redirects × linked pages): a live poller
+# keeps its source's lock, renewing it, for at most this long. A poller killed while holding
+# it frees the source sooner: settings.NEWS_POLL_LOCK_SECONDS (the lock's lifetime between
+# renewals) after its last renewal.
+POLL_MAX_SECONDS = 15 * 60
+
+
+class SourceBusy(Exception):
+    """Another worker is polling the source; its lock expires in `seconds_left`."""
+
+    def __init__(self, seconds_left: float):
+        super().__init__("another worker is polling it")
+        self.seconds_left = seconds_left
+
+
+def poll_lock(source_id: int) -> str:
+    return f"news:poll:{source_id}"
+
+
+def poll_exclusively(source_id: int) -> PollResult | None:
+    """Poll one source while holding its lock, so that two workers (or a worker and the
+    `poll_sources` command) never fetch and store the same source at once. Returns None when
+    the source no longer exists; raises SourceBusy when another poll holds the lock, and
+    whatever `poll` raises."""
+    lock = poll_lock(source_id)
+    with exclusive(lock, timeout=settings.NEWS_POLL_LOCK_SECONDS, keep_for=POLL_MAX_SECONDS) as held:
+        if not held:
+            raise SourceBusy(seconds_left(lock, default=settings.NEWS_POLL_LOCK_SECONDS))
+        # Read the row only once the lock is held: the poll that held it until a moment ago
+        # may have stored a new ETag and failure count, or the source may have gone since.
+        source = NewsSource.objects.filter(pk=source_id).first()
+        return poll(source) if source is not None else None
+
+
 def poll_sources_now(*, name: str | None = None) -> list[str]:
-    """Poll enabled sources (or the one named) synchronously, holding each source's lock
-    as a worker would, for the `poll_sources` command."""
-    from django.conf import settings
-    from django.db.models import F
-
-    from tracker.lib.locks import exclusive
-
-    from .tasks import POLL_LOCK_SECONDS
-
+    """Poll enabled sources (or the one named) synchronously, each under its lock as a
+    worker would, for the `poll_sources` command: one line per source."""
     sources = NewsSource.objects.filter(enabled=True) if name is None else NewsSource.objects.filter(name=name)
     results = []
     for pk, label in sources.values_list("pk", "name"):
-        lock_seconds = settings.NEWS_POLL_LOCK_SECONDS
-        with exclusive(f"news:poll:{pk}", timeout=lock_seconds, keep_for=POLL_LOCK_SECONDS) as held:
-            # Read the row only once the lock is held: the last holder may have moved its ETag on.
-            source = NewsSource.objects.filter(pk=pk).first() if held else None
-            if source is None:
-                results.append(f"{label}: another worker is polling it" if not held else f"{label}: deleted")
-                continue
-            try:
-                results.append(poll_source(source).describe())
-            except (FetchError, ParseError) as error:
-                results.append(f"{label}: failed: {error}")
-            except Exception as error:  # recorded on the source by poll_source
-                logger.exception("poll of %s failed unexpectedly", label)
-                results.append(f"{label}: {unexpected(error)}")
+        try:
+            outcome = poll_exclusively(pk)
+            results.append(outcome.describe() if outcome is not None else f"{label}: deleted")
+        except SourceBusy:
+            results.append(f"{label}: another worker is polling it")
+        except (FetchError, ParseError) as error:
+            results.append(f"{label}: failed: {error}")
+        except Exception as error:  # recorded on the source by poll
+            logger.exception("poll of %s failed unexpectedly", label)
+            results.append(f"{label}: {unexpected(error)}")
         NewsSource.objects.filter(pk=pk).update(next_poll_at=timezone.now() + F("poll_interval"))
     return results

@@ -28,35 +28,82 @@ def article_url(entry: Entry, source: NewsSource | None) -> str:
     return f"urn:news:{source.pk if source else 0}:{digest}"
 
 
-def find_existing(entry: Entry, *, source: NewsSource | None, url: str) -> Article | None:
-    match = Q(url=url)
-    if source is not None and entry.guid:
+def store_entries(
+    entries: list[Entry], *, source: NewsSource | None, languages: list[str]
+) -> list[tuple[Article, str]]:
+    """Store a batch of entries, one article per story; returns each entry's article and
+    what happened to it: "created", "updated" or "unchanged". A single entry is a batch of one.
+
+    One statement finds every stored story the batch may tell again, one more inserts the
+    new ones. When that cannot work, the entries are stored one by one: two entries of the
+    batch tell the same story, or another worker stored one of its stories meanwhile (the
+    batch's writes are rolled back, and storing again finds that worker's article)."""
+    urls = [article_url(entry, source) for entry in entries]
+    if len(entries) > 1 and _batch_keys_repeat(entries, urls):
+        return [
+            _store_one(entry, source=source, language=language)
+            for entry, language in zip(entries, languages, strict=True)
+        ]
+    try:
+        with transaction.atomic():
+            return _store(entries, urls, source=source, languages=languages)
+    except IntegrityError:
+        if len(entries) == 1:
+            raise
+        return [
+            _store_one(entry, source=source, language=language)
+            for entry, language in zip(entries, languages, strict=True)
+        ]
+
+
+def _store_one(entry: Entry, *, source: NewsSource | None, language: str) -> tuple[Article, str]:
+    urls = [article_url(entry, source)]
+    try:
+        with transaction.atomic():
+            [stored] = _store([entry], urls, source=source, languages=[language])
+    except IntegrityError:
+        # Another worker stored the same story a moment ago: now it is found, and ours to update.
+        with transaction.atomic():
+            [stored] = _store([entry], urls, source=source, languages=[language])
+    return stored
+
+
+def _store(
+    entries: list[Entry], urls: list[str], *, source: NewsSource | None, languages: list[str]
+) -> list[tuple[Article, str]]:
+    candidates = list(Article.objects.filter(_may_be_stored(entries, urls, source)))
+    results: list[tuple[Article, str] | None] = []
+    new: list[tuple[int, Article]] = []
+    for index, (entry, url, language) in enumerate(zip(entries, urls, languages, strict=True)):
+        ranked = [(rank, a.pk, a) for a in candidates if (rank := _identity_rank(a, entry, url, source)) is not None]
+        if ranked:
+            results.append(_update(min(ranked)[2], entry=entry, language=language, source=source))
+            continue
+        results.append(None)
+        new.append((index, _new_article(entry, url=url, source=source, language=language)))
+    Article.objects.bulk_create([article for _, article in new])
+    for index, article in new:
+        results[index] = (article, "created")
+    return results
+
+
+def _may_be_stored(entries: list[Entry], urls: list[str], source: NewsSource | None) -> Q:
+    """Every stored article that may be one of these entries' stories: the same URL, or
+    (within the source) the same GUID or title; _identity_rank then decides."""
+    match = Q(url__in=urls)
+    if source is None:
+        return match
+    if guids := [entry.guid for entry in entries if entry.guid]:
         # The (source, guid) index is partial (WHERE NOT guid = ''): SQLite uses it only when
         # the query repeats that condition, else it scans every article of the source.
-        match |= Q(source=source, guid=entry.guid) & ~Q(guid="")
-    if source is not None and entry.published is not None:
-        match |= Q(
-            source=source,
-            title=entry.title,
-            published_at__range=(entry.published - SAME_STORY_WINDOW, entry.published + SAME_STORY_WINDOW),
-        )
-    candidates = list(Article.objects.filter(match)[:3])
-    # Prefer the strongest identity: same URL, then same GUID, then same title.
-    for test in (lambda a: a.url == url, lambda a: bool(entry.guid) and a.guid == entry.guid, lambda a: True):
-        for article in candidates:
-            if test(article):
-                return article
-    return None
+        match |= Q(source=source, guid__in=guids) & ~Q(guid="")
+    if titles := [entry.title for entry in entries if entry.published is not None]:
+        match |= Q(source=source, title__in=titles)
+    return match
 
 
-def upsert_article(*, entry: Entry, source: NewsSource | None, language: str) -> tuple[Article, str]:
-    """Returns the article and what happened to it: "created", "updated" or "unchanged"."""
-    url = article_url(entry, source)
-    digest = content_hash(entry)
-    existing = find_existing(entry, source=source, url=url)
-    if existing is not None:
-        return _update(existing, entry=entry, digest=digest, language=language, source=source)
-    article = Article(
+def _new_article(entry: Entry, *, url: str, source: NewsSource | None, language: str) -> Article:
+    return Article(
         source=source,
         url=url,
         guid=entry.guid,
@@ -64,26 +111,15 @@ def upsert_article(*, entry: Entry, source: NewsSource | None, language: str) ->
         published_at=entry.published,
         language=language,
         text=entry.text,
-        content_hash=digest,
+        content_hash=content_hash(entry),
     )
-    try:
-        with transaction.atomic():
-            article.save()
-    except IntegrityError:
-        # Another worker stored the same story a moment ago: it is ours to update now.
-        existing = find_existing(entry, source=source, url=url)
-        if existing is None:
-            raise
-        return _update(existing, entry=entry, digest=digest, language=language, source=source)
-    return article, "created"
 
 
-def _update(
-    article: Article, *, entry: Entry, digest: str, language: str, source: NewsSource | None
-) -> tuple[Article, str]:
+def _update(article: Article, *, entry: Entry, language: str, source: NewsSource | None) -> tuple[Article, str]:
     # Only the source that stored a story (or an operator's `ingest`, source None) rewrites
     # it: another feed linking to the same URL would otherwise replace a trusted source's
     # text, and the mentions and proposals drawn from it, with its own (tests/hostile).
+    digest = content_hash(entry)
     if article.content_hash == digest or (source is not None and article.source_id != source.pk):
         return article, "unchanged"
     article.title, article.text, article.content_hash, article.language = entry.title, entry.text, digest, language
@@ -93,11 +129,13 @@ def _update(
     return article, "updated"
 
 
-def _identity_rank(article: Article, entry: Entry, url: str) -> int | None:
+def _identity_rank(article: Article, entry: Entry, url: str, source: NewsSource | None) -> int | None:
     """How surely `article` is the story `entry` tells: 0 same URL, 1 same GUID, 2 same title
-    within a day; None if it is another story."""
+    within a day (GUIDs and titles only within one source); None if it is another story."""
     if article.url == url:
         return 0
+    if source is None or article.source_id != source.pk:
+        return None
     if entry.guid and article.guid == entry.guid:
         return 1
     if (
@@ -114,55 +152,3 @@ def _batch_keys_repeat(entries: list[Entry], urls: list[str]) -> bool:
     guids = [entry.guid for entry in entries if entry.guid]
     titles = [entry.title for entry in entries if entry.published is not None]
     return len(set(urls)) < len(urls) or len(set(guids)) < len(guids) or len(set(titles)) < len(titles)
-
-
-def upsert_articles(
-    entries: list[Entry], *, source: NewsSource, languages: list[str]
-) -> list[tuple[Article, str]] | None:
-    """upsert_article for a batch in two statements: one lookup, one INSERT of the new ones.
-
-    Returns None, having written nothing, when the batch cannot be stored that way (two
-    entries of the batch tell the same story, or another worker stored one meanwhile): the
-    caller then stores its entries one by one."""
-    urls = [article_url(entry, source) for entry in entries]
-    if _batch_keys_repeat(entries, urls):
-        return None
-    match = Q(url__in=urls)
-    if guids := [entry.guid for entry in entries if entry.guid]:
-        match |= Q(source=source, guid__in=guids) & ~Q(guid="")
-    if titles := [entry.title for entry in entries if entry.published is not None]:
-        match |= Q(source=source, title__in=titles)
-    candidates = list(Article.objects.filter(match))
-    results: list[tuple[Article, str] | None] = []
-    new: list[tuple[int, Article]] = []
-    for index, (entry, url, language) in enumerate(zip(entries, urls, languages, strict=True)):
-        ranked = [(rank, a.pk, a) for a in candidates if (rank := _identity_rank(a, entry, url)) is not None]
-        if ranked:
-            results.append(
-                _update(min(ranked)[2], entry=entry, digest=content_hash(entry), language=language, source=source)
-            )
-            continue
-        results.append(None)
-        new.append(
-            (
-                index,
-                Article(
-                    source=source,
-                    url=url,
-                    guid=entry.guid,
-                    title=entry.title,
-                    published_at=entry.published,
-                    language=language,
-                    text=entry.text,
-                    content_hash=content_hash(entry),
-                ),
-            )
-        )
-    try:
-        with transaction.atomic():
-            Article.objects.bulk_create([article for _, article in new])
-    except IntegrityError:
-        return None
-    for index, article in new:
-        results[index] = (article, "created")
-    return results

@@ -5,11 +5,8 @@ import random
 
 import redis
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-
-from tracker.lib.locks import exclusive, seconds_left
 
 from . import services
 from .fetch import FetchError
@@ -18,10 +15,6 @@ from .parse import ParseError
 
 logger = logging.getLogger(__name__)
 
-# Longer than any poll may take (fetch deadlines × redirects × linked pages): a live poller
-# keeps its source's lock (renewing it) for at most this long. A worker killed while holding
-# it frees the source sooner: settings.NEWS_POLL_LOCK_SECONDS after its last renewal.
-POLL_LOCK_SECONDS = 15 * 60
 MAX_RETRIES = 4
 
 
@@ -49,50 +42,37 @@ def dispatch_due_sources() -> int:
     ignore_result=True,
 )
 def poll_source(self, source_id: int) -> str:
-    source = NewsSource.objects.filter(pk=source_id).first()
-    if source is None:
+    """Poll one source under its lock (services.poll_exclusively); retry a transient fetch
+    failure with backoff, and a redelivered poll whose dead first run still holds the lock."""
+    name = NewsSource.objects.filter(pk=source_id).values_list("name", flat=True).first()
+    if name is None:
         return f"source {source_id} no longer exists"
     try:
-        return _poll_under_lock(self, source)
+        outcome = services.poll_exclusively(source_id)
+    except services.SourceBusy as busy:
+        if (self.request.delivery_info or {}).get("redelivered") and self.request.retries < MAX_RETRIES:
+            # A redelivered task's first run died (SIGKILL, out of memory, lost machine)
+            # and the lock may be that dead run's own, left to expire: skipping now would
+            # lose the round it began. Run again once the lock has expired. (A poll that
+            # merely meets a live one is skipped: the live one stores the feed.)
+            raise self.retry(countdown=busy.seconds_left + random.uniform(0.5, 2)) from None
+        return f"{name}: another worker is polling it"
     except redis.RedisError as error:
         # The lock lives in Redis: with Redis down or frozen the poll cannot start, and a retry
         # could not be queued either. Give back the slot the dispatcher claimed, so its first
         # round once Redis answers polls the source, not one a whole interval later.
         NewsSource.objects.filter(pk=source_id).update(next_poll_at=timezone.now())
-        return f"{source.name}: not polled, Redis unreachable ({error}); left due"
-
-
-def _poll_under_lock(task, source: NewsSource) -> str:
-    """poll_source's work once the source's lock is held; `task` is the bound task, to retry."""
-    source_id = source.pk
-    lock = f"news:poll:{source_id}"
-    with exclusive(lock, timeout=settings.NEWS_POLL_LOCK_SECONDS, keep_for=POLL_LOCK_SECONDS) as held:
-        if not held:
-            if (task.request.delivery_info or {}).get("redelivered") and task.request.retries < MAX_RETRIES:
-                # A redelivered task's first run died (SIGKILL, out of memory, lost machine)
-                # and the lock may be that dead run's own, left to expire: skipping now would
-                # lose the round it began. Run again once the lock has expired. (A poll that
-                # merely meets a live one is skipped: the live one stores the feed.)
-                countdown = seconds_left(lock, default=settings.NEWS_POLL_LOCK_SECONDS) + random.uniform(0.5, 2)
-                raise task.retry(countdown=countdown) from None
-            return f"{source.name}: another worker is polling it"
-        # Read the row again under the lock: the poll that held it until a moment ago may
-        # have stored a new ETag and failure count, or the source may have gone since.
-        source = NewsSource.objects.filter(pk=source_id).first()
-        if source is None:
-            return f"source {source_id} no longer exists"
-        try:
-            return services.poll_source(source).describe()
-        except FetchError as error:
-            if error.transient and task.request.retries < MAX_RETRIES:
-                # Exponential backoff with full jitter, so failing sources do not retry in step.
-                countdown = random.uniform(0, 30 * 2**task.request.retries)
-                raise task.retry(exc=error, countdown=countdown) from None
-            return f"{source.name}: {error}"
-        except ParseError as error:
-            return f"{source.name}: {error}"
-        except Exception as error:
-            # Recorded on the source row by services.poll_source; the traceback is for the log.
-            # Not retried: a parser that breaks on this response breaks on it again.
-            logger.exception("poll of %s failed unexpectedly", source.name)
-            return f"{source.name}: {services.unexpected(error)}"
+        return f"{name}: not polled, Redis unreachable ({error}); left due"
+    except FetchError as error:
+        if error.transient and self.request.retries < MAX_RETRIES:
+            # Exponential backoff with full jitter, so failing sources do not retry in step.
+            raise self.retry(exc=error, countdown=random.uniform(0, 30 * 2**self.request.retries)) from None
+        return f"{name}: {error}"
+    except ParseError as error:
+        return f"{name}: {error}"
+    except Exception as error:
+        # Recorded on the source row by services.poll; the traceback is for the log. Not
+        # retried: a parser that breaks on this response breaks on it again.
+        logger.exception("poll of %s failed unexpectedly", name)
+        return f"{name}: {services.unexpected(error)}"
+    return outcome.describe() if outcome is not None else f"source {source_id} no longer exists"

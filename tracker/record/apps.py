@@ -11,7 +11,7 @@ class RecordConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .page_cache import bump_record_version
+        from .version import bump_record_version
 
         # Cache invalidation is the one job done by signal: every write path (admin,
         # reference loader, accepted news proposals, a shell) must drop the cached pages,

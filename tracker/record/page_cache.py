@@ -1,7 +1,7 @@
 """Whole-response caching for the public pages, invalidated by any change to the record.
 
-Every page is keyed by the record's version, which any save or delete of a record row
-bumps (see apps.py). So a cached page is served until either its time runs out (the
+Every page is keyed by the record's version (version.py), which any save or delete of a
+record row bumps (see apps.py). So a cached page is served until either its time runs out (the
 "now"-dependent figures such as days aboard move on) or an editor changes anything.
 
 The version is read from the shared cache on every request, so a save anywhere is seen at
@@ -17,49 +17,18 @@ import hashlib
 import random
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-VERSION_KEY = "record:version"
+from .version import record_version
+
 THEME_COOKIE = "theme"
-
-
-def record_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh cache (restart, eviction) starts a new version: never an old page.
-        version = _fresh_version()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return str(version)
-
-
-def _fresh_version() -> str:
-    # Not the clock alone: two versions made at the same instant (a frozen test clock, two
-    # processes) must still differ, or a page of the older record would pass for current.
-    return uuid.uuid4().hex
-
-
-def _new_version() -> None:
-    cache.set(VERSION_KEY, _fresh_version(), timeout=None)
-
-
-def bump_record_version(**kwargs) -> None:
-    _new_version()
-    # Inside a transaction (the admin's save, the reference loader) other connections do not
-    # see the change until COMMIT: a page rendered in between would be cached under the new
-    # version with the old data. So the version moves on again once the change is visible.
-    using = kwargs.get("using") or DEFAULT_DB_ALIAS
-    if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(_new_version, using=using)
 
 
 # A page is fresh for PAGE_CACHE_SECONDS (less a random part of up to PAGE_JITTER of it, so

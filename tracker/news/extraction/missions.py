@@ -173,8 +173,24 @@ def with_inferred_missions(
             day = event.date or published
             if index is not None and (mission := infer_from(flights, clues[index], day, among)):
                 event = replace(event, mission=mission)
+            elif index is not None and (mission := _assigned_flight(event, flights, clues[index], published)):
+                # A guess from the vehicle and the calendar alone: never more than even odds.
+                event = replace(event, mission=mission, confidence=min(event.confidence, ASSIGNMENT_GUESS))
         result.append(event)
     return result
+
+
+# The most a crew assignment placed on the next flight of its vehicle may be believed.
+ASSIGNMENT_GUESS = 0.5
+
+
+def _assigned_flight(event: Event, flights: tuple[Flight, ...], clues: Clues, published: dt.date | None) -> str | None:
+    """A crew assignment that names a vehicle but no mission ("will fly on Crew Dragon",
+    with a crew the record has not placed yet): the vehicle's first flight after the article."""
+    if event.type != "crew_assignment" or event.happened or clues.family is None or published is None:
+        return None
+    later = [f for f in flights if f.family == clues.family and f.launch is not None and f.launch >= published]
+    return min(later, key=lambda f: f.launch).name if later else None
 
 
 def fill_unnamed_missions(page, flights: tuple[Flight, ...], mentions: list[Mention], events: list[Event]):
