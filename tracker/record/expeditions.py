@@ -38,9 +38,11 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext
+
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end
 
-from .models import TARGETS, Leg, Mission, MissionStatus, Seat
+from .models import TARGETS, Leg, Mission, MissionStatus, Person, Seat
 from .models.missions import UNFLOWN_STATUSES
 from .page_cache import record_version
 
@@ -75,7 +77,7 @@ class Moment:
     @property
     def text(self) -> str:
         text = format_instant(self.at, self.precision)
-        return f"target {text}" if self.is_target else text
+        return gettext("target %(time)s") % {"time": text} if self.is_target else text
 
 
 def _moment(row: dict, *events: str) -> Moment | None:
@@ -112,6 +114,16 @@ class CrewMember:
     launched_on: str
     launched_on_slug: str
     expected: bool
+    name_ru: str = ""  # Person.name_ru: the reader's script on Russian pages
+
+    @property
+    def reader_name(self) -> str:
+        """As Person.reader_name: the Cyrillic name on Russian pages where the record has one."""
+        return Person(name=self.name, name_ru=self.name_ru).reader_name
+
+    @property
+    def launched_on_reader_name(self) -> str:
+        return Mission(name=self.launched_on).reader_name
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,11 @@ class Expedition:
     @property
     def expected(self) -> bool:
         return self.start_is_target
+
+    @property
+    def began_with_reader_name(self) -> str:
+        """The Soyuz whose departure began it, as Mission.reader_name says it ('Союз МС-22')."""
+        return Mission(name=self.began_with).reader_name
 
     @property
     def start_moment(self) -> Moment | None:
@@ -173,11 +190,15 @@ class Membership:
         if not self.numbers:
             return ""
         spans = ", ".join(f"{first}–{last}" if last != first else str(first) for first, last in self.runs)
-        text = f"Expedition{'s' if len(self.numbers) > 1 else ''} {spans}"
+        if len(self.numbers) > 1:
+            text = gettext("Expeditions %(numbers)s") % {"numbers": spans}
+        else:
+            text = gettext("Expedition %(number)s") % {"number": spans}
         if self.expected_numbers == self.numbers:
-            return f"{text} (expected)"
+            return gettext("%(expeditions)s (expected)") % {"expeditions": text}
         if self.expected_numbers:
-            return f"{text} ({', '.join(map(str, self.expected_numbers))} expected)"
+            expected = ", ".join(map(str, self.expected_numbers))
+            return gettext("%(expeditions)s (%(numbers)s expected)") % {"expeditions": text, "numbers": expected}
         return text
 
     def __or__(self, other: "Membership") -> "Membership":
@@ -296,8 +317,8 @@ def _build() -> ExpeditionRecord:
     expeditions = tuple(_expeditions(flights))
     by_ascent, by_descent, crews = {}, {}, defaultdict(list)
     stays = Seat.objects.stays().order_by("pk")
-    for pk, person_id, name, slug, up_id, down_id in stays.values_list(
-        "pk", "person_id", "person__name", "person__slug", "mission_id", "return_mission_id"
+    for pk, person_id, name, name_ru, slug, up_id, down_id in stays.values_list(
+        "pk", "person_id", "person__name", "person__name_ru", "person__slug", "mission_id", "return_mission_id"
     ):
         up = flights[up_id]
         membership = membership_between(expeditions, up, flights.get(down_id))
@@ -305,7 +326,7 @@ def _build() -> ExpeditionRecord:
         if down_id is not None:
             by_descent[(person_id, down_id)] = membership
         for number in membership.numbers:
-            member = CrewMember(name, slug, up.name, up.slug, number in membership.expected)
+            member = CrewMember(name, slug, up.name, up.slug, number in membership.expected, name_ru)
             crews[number].append((up.launch.at if up.launch else FOREVER, up.name, name, member))
     expeditions = tuple(
         replace(e, crew=tuple(row[-1] for row in sorted(crews[e.number], key=lambda row: row[:3]))) for e in expeditions

@@ -4,40 +4,87 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.utils import from_current_timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tracker.lib.fuzzy_dates import Precision
 from tracker.lib.instants import validate_in_record_range
 
 from .models import EVENTS, Agency, Certainty, Mission, MissionStatus, VehicleFamily
+from .templatetags.reader_tags import lang_attr
 
 PHASE_STATUSES = [
-    (MissionStatus.PLANNED, "planned"),
-    (MissionStatus.SCHEDULED, "scheduled"),
-    (MissionStatus.DELAYED, "delayed"),
-    (MissionStatus.IN_FLIGHT, "in flight"),
-    (MissionStatus.LANDED, "landed"),
+    (MissionStatus.PLANNED, pgettext_lazy("mission status", "planned")),
+    (MissionStatus.SCHEDULED, pgettext_lazy("mission status", "scheduled")),
+    (MissionStatus.DELAYED, pgettext_lazy("mission status", "delayed")),
+    (MissionStatus.IN_FLIGHT, pgettext_lazy("mission status", "in flight")),
+    (MissionStatus.LANDED, pgettext_lazy("mission status", "landed")),
 ]
+
+
+# An event's name inside a sentence, and the labels of its precision and certainty fields.
+EVENT_NAMES = {
+    "launch": pgettext_lazy("event in a sentence", "launch"),
+    "docking": pgettext_lazy("event in a sentence", "docking"),
+    "undocking": pgettext_lazy("event in a sentence", "undocking"),
+    "landing": pgettext_lazy("event in a sentence", "landing"),
+}
+EVENT_PRECISION_LABELS = {
+    "launch": _("Launch known to"),
+    "docking": _("Docking known to"),
+    "undocking": _("Undocking known to"),
+    "landing": _("Landing known to"),
+}
+EVENT_CERTAINTY_LABELS = {
+    "launch": _("Launch is"),
+    "docking": _("Docking is"),
+    "undocking": _("Undocking is"),
+    "landing": _("Landing is"),
+}
+
+
+class NamedSelect(forms.Select):
+    """A select whose options in Latin say so (lang="en") on a page in another language."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and lang_attr(label):
+            option["attrs"]["lang"] = "en"
+        return option
+
+
+class VehicleFamilyChoiceField(forms.ModelChoiceField):
+    """Vehicle families by the name the reader's press uses ('Союз МС' on Russian pages)."""
+
+    widget = NamedSelect
+
+    def label_from_instance(self, obj):
+        return obj.reader_name
 
 
 class CrossFlightFilterForm(forms.Form):
     """The dashboard's filters: a plain GET form, so every filtered view has its own URL."""
 
     agency = forms.ModelChoiceField(
-        queryset=Agency.objects.all(), to_field_name="slug", required=False, empty_label="All agencies"
+        queryset=Agency.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All agencies"),
+        label=_("Agency"),
     )
-    family = forms.ModelChoiceField(
+    family = VehicleFamilyChoiceField(
         queryset=VehicleFamily.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="All vehicles",
-        label="Vehicle",
+        empty_label=_("All vehicles"),
+        label=_("Vehicle"),
     )
-    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Launch year")
-    status = forms.ChoiceField(choices=[("", "Any status"), *PHASE_STATUSES], required=False)
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Launch year"))
+    status = forms.ChoiceField(choices=[("", _("Any status")), *PHASE_STATUSES], required=False, label=_("Status"))
 
     def __init__(self, *args, years: list[int], families=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Any year"), *[(year, str(year)) for year in years]]
+        self.fields["year"].choices = [("", _("Any year")), *[(year, str(year)) for year in years]]
         if families is not None:
             # Only the families the listing has flights of: a choice that can never match is noise.
             self.fields["family"].queryset = families
@@ -68,7 +115,7 @@ class InstantField(forms.SplitDateTimeField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "UTC. Leave the time blank when only the day is known.")
+        kwargs.setdefault("help_text", _("UTC. Leave the time blank when only the day is known."))
         super().__init__(**kwargs)
 
     def compress(self, data_list):
@@ -84,10 +131,10 @@ class MissionAdminForm(forms.ModelForm):
     """A mission's form: each event a date, an optional time and a precision. A typed time
     makes the event exact; a date alone is known to the day unless a rougher precision is chosen."""
 
-    launch_at = InstantField(label="Launch")
-    docking_at = InstantField(label="Docking")
-    undocking_at = InstantField(label="Undocking")
-    landing_at = InstantField(label="Landing")
+    launch_at = InstantField(label=_("Launch"))
+    docking_at = InstantField(label=_("Docking"))
+    undocking_at = InstantField(label=_("Undocking"))
+    landing_at = InstantField(label=_("Landing"))
 
     class Meta:
         model = Mission
@@ -112,13 +159,13 @@ class MissionAdminForm(forms.ModelForm):
                 self.initial[f"{event}_at"] = instant.date()  # shown with an empty time box
             if f"{event}_precision" in self.fields:
                 field = self.fields[f"{event}_precision"]
-                field.choices = [("", "from the time (none: day; typed: exact)"), *Precision.choices]
-                field.label = f"{event.capitalize()} known to"
+                field.choices = [("", _("from the time (none: day; typed: exact)")), *Precision.choices]
+                field.label = EVENT_PRECISION_LABELS[event]
                 field.help_text = ""
             if f"{event}_certainty" in self.fields:
                 field = self.fields[f"{event}_certainty"]
-                field.choices = [("", "from the status (a target until it has happened)"), *Certainty.choices]
-                field.label = f"{event.capitalize()} is"
+                field.choices = [("", _("from the status (a target until it has happened)")), *Certainty.choices]
+                field.label = EVENT_CERTAINTY_LABELS[event]
                 field.help_text = ""
 
     def _time_typed(self, event: str) -> bool:
@@ -137,13 +184,20 @@ class MissionAdminForm(forms.ModelForm):
             if precision not in ("", Precision.EXACT):
                 self.add_error(
                     precision_name,
-                    f"A time of day is typed, which makes the {event} exact: choose “exact time”, "
-                    f"or clear the time to keep “{Precision(precision).label}”.",
+                    gettext(
+                        "A time of day is typed, which makes the %(event)s exact: choose “exact time”, "
+                        "or clear the time to keep “%(precision)s”."
+                    )
+                    % {"event": EVENT_NAMES[event], "precision": Precision(precision).label},
                 )
             else:
                 self.cleaned_data[precision_name] = Precision.EXACT
         elif precision == Precision.EXACT:
-            self.add_error(at_name, f"Type the {event} time for an exact time (00:00 for midnight), or choose “day”.")
+            self.add_error(
+                at_name,
+                gettext("Type the %(event)s time for an exact time (00:00 for midnight), or choose “day”.")
+                % {"event": EVENT_NAMES[event]},
+            )
         elif not precision:
             self.cleaned_data[precision_name] = Precision.DAY
 
@@ -157,8 +211,10 @@ class MissionAdminForm(forms.ModelForm):
 class MissionFilterForm(CrossFlightFilterForm):
     """The missions index's filters: every status, and cross-flights only on request."""
 
-    status = forms.ChoiceField(choices=[("", "Any status"), *MissionStatus.choices], required=False)
-    cross_flight = forms.BooleanField(required=False, label="Cross-flights only")
+    status = forms.ChoiceField(
+        choices=[("", _("Any status")), *MissionStatus.choices], required=False, label=_("Status")
+    )
+    cross_flight = forms.BooleanField(required=False, label=_("Cross-flights only"))
 
     def filters(self) -> dict:
         # An unticked box filters nothing.

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Min, Q
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from .dashboard import families_flown, filter_missions, launch_years
 from .forms import MissionFilterForm
@@ -35,15 +37,18 @@ def missions_page(filters: dict, *, page: int, now: dt.datetime) -> Page:
 
 @dataclass(frozen=True)
 class Sort:
-    label: str
-    key: Callable[[Person], tuple]  # figures biggest first, names A to Z; ties by name
+    label: str | Promise  # read after "by": "days in space" (people sorted by)
+    key: Callable[[Person], tuple]  # figures biggest first, names A to Z (as the reader reads them); ties by name
 
 
 PEOPLE_SORTS = {
-    "days": Sort("days in space", lambda p: (-p.days_in_space, p.name)),
-    "flights": Sort("flights", lambda p: (-(p.flights + p.flying), -p.days_in_space, p.name)),
-    "agency": Sort("agency", lambda p: (p.agency.name, p.name)),
-    "name": Sort("name", lambda p: (p.name,)),
+    "days": Sort(pgettext_lazy("people sorted by", "days in space"), lambda p: (-p.days_in_space, p.reader_name)),
+    "flights": Sort(
+        pgettext_lazy("people sorted by", "flights"),
+        lambda p: (-(p.flights + p.flying), -p.days_in_space, p.reader_name),
+    ),
+    "agency": Sort(pgettext_lazy("people sorted by", "agency"), lambda p: (p.agency.name, p.reader_name)),
+    "name": Sort(pgettext_lazy("people sorted by", "name"), lambda p: (p.reader_name,)),
 }
 DEFAULT_PEOPLE_SORT = "days"
 

@@ -342,7 +342,12 @@ class Loader:
         agreement = self.upsert(
             Agreement,
             {"slug": meta["slug"]},
-            {"name": data["name"], "short_name": meta["short_name"], "terms_summary": data.get("terms_summary", "")},
+            {
+                "name": data["name"],
+                "short_name": meta["short_name"],
+                "short_name_ru": meta.get("short_name_ru", ""),
+                "terms_summary": data.get("terms_summary", ""),
+            },
             meta["short_name"],
         )
         self.link(
@@ -357,7 +362,8 @@ class Loader:
     def load_document(self, agreement, doc: dict, titles: dict, missions: dict, return_vehicles: dict) -> None:
         if doc["id"] not in titles:
             raise ReferenceDataError(f"agreement document {doc['id']!r} has no title in catalog.json.")
-        values = {"title": titles[doc["id"]]["title"], "kind": titles[doc["id"]]["kind"]}
+        meta = titles[doc["id"]]
+        values = {"title": meta["title"], "title_ru": meta.get("title_ru", ""), "kind": meta["kind"]}
         for event in ("signed", "announced"):
             try:
                 instant, precision = day(doc.get(f"{event}_date"))

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from tracker.news.queries import latest_linked_articles
@@ -23,7 +25,12 @@ LIVE_PARTIALS = {"aboard-now", "next-crossflight"}
 DASHBOARD_QUERY = (*CrossFlightFilterForm.base_fields, "page")
 MISSIONS_QUERY = (*MissionFilterForm.base_fields, "page")
 # The people index's columns, each a sort key with its heading.
-PEOPLE_COLUMNS = [("name", "Name"), ("agency", "Agency"), ("days", "Days in space"), ("flights", "Flights")]
+PEOPLE_COLUMNS = [
+    ("name", pgettext_lazy("people column", "Name")),
+    ("agency", pgettext_lazy("people column", "Agency")),
+    ("days", pgettext_lazy("people column", "Days in space")),
+    ("flights", pgettext_lazy("people column", "Flights")),
+]
 
 
 def _page_number(request) -> int:
@@ -83,7 +90,7 @@ def vehicle_view(request, slug):
 def agreement_view(request):
     agreement, documents = dashboard.agreement_progress(with_sources=True)
     if agreement is None:
-        raise Http404("No agreement is recorded yet.")
+        raise Http404(_("No agreement is recorded yet."))
     return render(
         request,
         "record/agreement.html",
@@ -96,7 +103,7 @@ def agreement_view(request):
 def ledger_view(request):
     account = ledger.seat_swap_ledger(now=timezone.now())
     if account is None:
-        raise Http404("No agreement is recorded yet.")
+        raise Http404(_("No agreement is recorded yet."))
     return render(request, "record/ledger.html", {"ledger": account, "chart": ledger_chart.ledger_chart(account)})
 
 
@@ -170,7 +177,7 @@ def vehicles_index_view(request):
 def theme_view(request, theme):
     """Switch between the dark (default) and light themes; works without JavaScript."""
     if theme not in ("dark", "light"):
-        raise Http404("Unknown theme.")
+        raise Http404(_("Unknown theme."))
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"

@@ -1,6 +1,9 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant
@@ -14,17 +17,25 @@ from .people import Agency
 class Agreement(models.Model):
     """An agreement under which the parties fly each other's crew (the 2022 seat swap)."""
 
-    name = models.CharField(max_length=300, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    short_name = models.CharField(max_length=100)
-    parties = models.ManyToManyField(Agency, related_name="agreements")
-    terms_summary = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
-    sources = models.ManyToManyField(Citation, blank=True, related_name="agreements")
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=300, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100)
+    short_name_ru = models.CharField(
+        _("short name in Russian"),
+        max_length=100,
+        blank=True,
+        help_text=_("What Russian pages call the agreement. Blank: they show the short name."),
+    )
+    parties = models.ManyToManyField(Agency, related_name="agreements", verbose_name=_("parties"))
+    terms_summary = models.TextField(_("terms in brief"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    sources = models.ManyToManyField(Citation, blank=True, related_name="agreements", verbose_name=_("sources"))
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
 
     def __str__(self):
         return self.short_name
@@ -32,11 +43,22 @@ class Agreement(models.Model):
     def get_absolute_url(self):
         return reverse("record:agreement")
 
+    @property
+    def reader_short_name(self) -> str:
+        """The short name in the reader's language: the Russian one on Russian pages where the record has one."""
+        return _in_reader_language(self.short_name, self.short_name_ru)
+
+
+def _in_reader_language(english: str, russian: str) -> str:
+    if russian and (translation.get_language() or "").startswith("ru"):
+        return russian
+    return english
+
 
 class DocumentKind(models.TextChoices):
-    ORIGINAL = "original", "original agreement"
-    ADDENDUM = "addendum", "addendum / extension"
-    STATEMENT = "statement", "statement (not a signed document)"
+    ORIGINAL = "original", _("original agreement")
+    ADDENDUM = "addendum", _("addendum / extension")
+    STATEMENT = "statement", _("statement (not a signed document)")
 
 
 def _date_precision_constraints(event: str):
@@ -61,26 +83,48 @@ def _date_precision_constraints(event: str):
 class AgreementDocument(models.Model):
     """The original agreement or one of its addenda/extensions, and the flights it covers."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
-    key = models.SlugField(max_length=100, help_text="Stable identifier, e.g. 'original', 'addendum_2'.")
-    title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
+    )
+    key = models.SlugField(_("key"), max_length=100, help_text=_("Stable identifier, e.g. 'original', 'addendum_2'."))
+    title = models.CharField(_("title"), max_length=200)
+    title_ru = models.CharField(
+        _("title in Russian"),
+        max_length=200,
+        blank=True,
+        help_text=_("The title Russian pages show. Blank: they show the title."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     signed_on = models.DateField(
-        null=True, blank=True, validators=[validate_in_record_range], help_text="Blank when unknown."
+        _("signed on"), null=True, blank=True, validators=[validate_in_record_range], help_text=_("Blank when unknown.")
     )
-    signed_precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
+    signed_precision = models.CharField(
+        _("signing date known to"), max_length=10, choices=Precision.choices, blank=True
+    )
     announced_on = models.DateField(
-        null=True, blank=True, validators=[validate_in_record_range], help_text="Blank when unknown."
+        _("announced on"),
+        null=True,
+        blank=True,
+        validators=[validate_in_record_range],
+        help_text=_("Blank when unknown."),
     )
-    announced_precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
-    covers = models.TextField(blank=True, help_text="What the document covers, in words.")
-    crew_changes = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
-    missions = models.ManyToManyField(Mission, blank=True, related_name="agreement_documents")
-    sources = models.ManyToManyField(Citation, blank=True, related_name="agreement_documents")
+    announced_precision = models.CharField(
+        _("announcement date known to"), max_length=10, choices=Precision.choices, blank=True
+    )
+    covers = models.TextField(_("covers"), blank=True, help_text=_("What the document covers, in words."))
+    crew_changes = models.TextField(_("crew changes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    missions = models.ManyToManyField(
+        Mission, blank=True, related_name="agreement_documents", verbose_name=_("missions")
+    )
+    sources = models.ManyToManyField(
+        Citation, blank=True, related_name="agreement_documents", verbose_name=_("sources")
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
         ordering = ["agreement", models.F("announced_on").asc(nulls_last=True), "key"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "key"], name="agreement_document_key_unique"),
@@ -92,6 +136,11 @@ class AgreementDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def reader_title(self) -> str:
+        """The title in the reader's language: the Russian one on Russian pages where the record has one."""
+        return _in_reader_language(self.title, self.title_ru)
 
     @property
     def signed_display(self) -> str:

@@ -3,6 +3,9 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .people import Agency
@@ -15,28 +18,35 @@ LONGEST_TYPICAL_STAY = dt.timedelta(days=5 * 366)
 class VehicleFamily(models.Model):
     """A spacecraft type: Soyuz MS, Crew Dragon, Starliner."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     operator = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         related_name="vehicle_families",
-        help_text="The agency whose crew-rotation flights this vehicle flies and whose seats it assigns.",
+        verbose_name=_("operator"),
+        help_text=_("The agency whose crew-rotation flights this vehicle flies and whose seats it assigns."),
     )
-    builder = models.CharField(max_length=100, blank=True, help_text="Manufacturer: RSC Energia, SpaceX, Boeing.")
-    seats = models.PositiveSmallIntegerField(help_text="Crew seats aboard.")
+    builder = models.CharField(
+        _("builder"), max_length=100, blank=True, help_text=_("Manufacturer: RSC Energia, SpaceX, Boeing.")
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), help_text=_("Crew seats aboard."))
     typical_stay = models.DurationField(
+        _("usual stay"),
         null=True,
         blank=True,
         validators=[MinValueValidator(dt.timedelta(days=1)), MaxValueValidator(LONGEST_TYPICAL_STAY)],
-        help_text="Usual time from launch to landing; marks an in-flight mission with no "
-        "planned landing as stale once this has passed.",
+        help_text=_(
+            "Usual time from launch to landing; marks an in-flight mission with no "
+            "planned landing as stale once this has passed."
+        ),
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "vehicle families"
+        verbose_name = _("vehicle family")
+        verbose_name_plural = _("vehicle families")
         constraints = [
             models.CheckConstraint(condition=models.Q(seats__gte=1), name="vehicle_family_has_seats"),
             models.CheckConstraint(
@@ -53,17 +63,33 @@ class VehicleFamily(models.Model):
     def get_absolute_url(self):
         return reverse("record:vehicle", args=[self.slug])
 
+    @property
+    def reader_name(self) -> str:
+        """The family's name as the reader's press writes it: 'Союз МС' on Russian pages for
+        'Soyuz MS', by the rule Mission.reader_name follows ('Союз МС-22'); names the Russian
+        press keeps in Latin ('Crew Dragon', 'Starliner') stay as they are."""
+        if (translation.get_language() or "").startswith("ru"):
+            from .missions import RUSSIAN_NAME_PREFIXES
+
+            for latin, cyrillic in RUSSIAN_NAME_PREFIXES:
+                if f"{self.name}-".startswith(latin):
+                    return (cyrillic + f"{self.name}-".removeprefix(latin)).removesuffix("-")
+        return self.name
+
 
 class Spacecraft(models.Model):
     """One flown craft of a family: Crew Dragon Endurance, Soyuz MS-22 'K.E. Tsiolkovsky'."""
 
-    family = models.ForeignKey(VehicleFamily, on_delete=models.PROTECT, related_name="craft")
-    name = models.CharField(max_length=100)
+    family = models.ForeignKey(
+        VehicleFamily, on_delete=models.PROTECT, related_name="craft", verbose_name=_("vehicle family")
+    )
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=100)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["family__name", "name"]
-        verbose_name_plural = "spacecraft"
+        verbose_name = _("spacecraft")
+        verbose_name_plural = pgettext_lazy("plural", "spacecraft")
         constraints = [
             models.UniqueConstraint(fields=["family", "name"], name="spacecraft_unique_in_family"),
         ]
