@@ -90,7 +90,7 @@ def _moment(row: dict, *events: str) -> Moment | None:
 
 
 @dataclass(frozen=True)
-class Flight:
+class StationVisit:
     """What membership needs of a mission: when it reached and left the station."""
 
     pk: int
@@ -211,12 +211,12 @@ class Membership:
 @dataclass(frozen=True)
 class ExpeditionRecord:
     expeditions: tuple[Expedition, ...]
-    flights: dict[int, Flight]
+    flights: dict[int, StationVisit]
     by_ascent: dict[int, Membership] = field(default_factory=dict)  # ascent seat pk → its stay's
     by_descent: dict[tuple[int, int], Membership] = field(default_factory=dict)  # (person, mission)
 
 
-def _flights() -> dict[int, Flight]:
+def _station_visits() -> dict[int, StationVisit]:
     fields = [
         f"{event}_{part}"
         for event in ("launch", "docking", "undocking", "landing")
@@ -224,7 +224,7 @@ def _flights() -> dict[int, Flight]:
     ]
     rows = Mission.objects.order_by().values("pk", "name", "slug", "status", "family__name", *fields)
     return {
-        row["pk"]: Flight(
+        row["pk"]: StationVisit(
             pk=row["pk"],
             name=row["name"],
             slug=row["slug"],
@@ -238,14 +238,14 @@ def _flights() -> dict[int, Flight]:
     }
 
 
-def _departures(flights: dict[int, Flight]) -> list[Flight]:
+def _departures(flights: dict[int, StationVisit]) -> list[StationVisit]:
     """The Soyuz flights whose departures began Expeditions 69, 70, … in order (see the
     module docstring for where the chain stops)."""
     soyuz = sorted(
         (f for f in flights.values() if f.family == SOYUZ_FAMILY and f.status != MissionStatus.CANCELLED),
         key=lambda f: (f.launch is None, f.launch.at if f.launch else None, f.name),
     )
-    chain: list[Flight] = []
+    chain: list[StationVisit] = []
     for flight in soyuz:
         if flight.short_visit:
             continue
@@ -259,7 +259,7 @@ def _departures(flights: dict[int, Flight]) -> list[Flight]:
     return chain
 
 
-def _expeditions(flights: dict[int, Flight]) -> list[Expedition]:
+def _numbered_expeditions(flights: dict[int, StationVisit]) -> list[Expedition]:
     anchor = Moment(ANCHOR_START, Precision.EXACT, False)
     anchor_flight = next((f for f in flights.values() if f.name == ANCHOR_MISSION), None)
     starts = [(anchor, ANCHOR_MISSION, anchor_flight.slug if anchor_flight else None)]
@@ -297,7 +297,9 @@ def _overlaps(expedition: Expedition, arrival: Moment, leaving: Moment | None, e
     return arrived_before_end and left_after_start
 
 
-def membership_between(expeditions: tuple[Expedition, ...], up: Flight | None, down: Flight | None) -> Membership:
+def membership_between(
+    expeditions: tuple[Expedition, ...], up: StationVisit | None, down: StationVisit | None
+) -> Membership:
     """The expeditions of a stay up on `up` and home on `down` (None: no return recorded)."""
     if up is None or up.arrival is None or up.status == MissionStatus.CANCELLED:
         return Membership()
@@ -312,9 +314,9 @@ def membership_between(expeditions: tuple[Expedition, ...], up: Flight | None, d
     return Membership(tuple(numbers), frozenset(expected))
 
 
-def _build() -> ExpeditionRecord:
-    flights = _flights()
-    expeditions = tuple(_expeditions(flights))
+def _derive_expeditions() -> ExpeditionRecord:
+    flights = _station_visits()
+    expeditions = tuple(_numbered_expeditions(flights))
     by_ascent, by_descent, crews = {}, {}, defaultdict(list)
     stays = Seat.objects.stays().order_by("pk")
     for pk, person_id, name, name_ru, slug, up_id, down_id in stays.values_list(
@@ -344,7 +346,7 @@ def current() -> ExpeditionRecord:
     with _lock:
         if version not in _cached:
             _cached.clear()
-            _cached[version] = _build()
+            _cached[version] = _derive_expeditions()
         return _cached[version]
 
 

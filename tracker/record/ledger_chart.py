@@ -38,7 +38,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Row:
+class ChartRow:
     y: int
     party_index: int  # colours the giving party's bars alike in every block
     label: str
@@ -51,7 +51,7 @@ class Row:
 class Block:
     y: int
     title: str
-    rows: list[Row]
+    rows: list[ChartRow]
     lines: list[str] = field(default_factory=list)  # the title as drawn, wrapped to the chart's width
 
 
@@ -112,7 +112,7 @@ def _value(side: Side) -> str:
     return " · ".join(parts)
 
 
-def _row(side: Side, seats: list[LedgerSeat], *, y: float, index: int, scale: float) -> Row:
+def _row(side: Side, seats: list[LedgerSeat], *, y: float, index: int, scale: float) -> ChartRow:
     given = [seat for seat in seats if seat.giver.pk == side.party.pk]
     segments, x = [], 0.0
     for seat in (seat for seat in given if seat.state != StayState.PLANNED):
@@ -126,7 +126,7 @@ def _row(side: Side, seats: list[LedgerSeat], *, y: float, index: int, scale: fl
         for n, seat in enumerate(seat for seat in given if seat.state == StayState.PLANNED)
     ]
     label = gettext("%(party)s vehicles") % {"party": side.party.name}
-    return Row(y, index, label, _value(side), segments, to_fly)
+    return ChartRow(y, index, label, _value(side), segments, to_fly)
 
 
 def ledger_chart(ledger: Ledger) -> LedgerChart:

@@ -62,7 +62,7 @@ class Bar:
 
 
 @dataclass
-class Group:
+class StayGroup:
     mission: str
     mission_slug: str
     y: float
@@ -73,7 +73,7 @@ class Group:
 class Chart:
     width: int
     height: int
-    groups: list[Group]
+    groups: list[StayGroup]
     ticks: list[tuple[float, str]]
     today_x: float
     today_label: str
@@ -237,14 +237,14 @@ def _capfirst(text: str) -> str:
     return f"{text[0].upper()}{text[1:]}" if text else text
 
 
-def _groups(stays, homes: dict[int, Mission], *, x_of, now: dt.datetime) -> tuple[list[Group], float]:
+def _groups(stays, homes: dict[int, Mission], *, x_of, now: dt.datetime) -> tuple[list[StayGroup], float]:
     """The bars, one row each, under a heading row per vehicle; and the y below the last."""
-    groups: list[Group] = []
+    groups: list[StayGroup] = []
     y = TOP
     for stay in stays:
         if not groups or groups[-1].mission_slug != stay.mission.slug:
             y += GROUP_GAP if groups else 0
-            groups.append(Group(mission=stay.mission.reader_name, mission_slug=stay.mission.slug, y=y))
+            groups.append(StayGroup(mission=stay.mission.reader_name, mission_slug=stay.mission.slug, y=y))
             y += ROW_HEIGHT
         groups[-1].bars.append(_bar(stay, y=y, x_of=x_of, now=now, home=homes.get(stay.return_mission_id)))
         y += ROW_HEIGHT
