@@ -21,6 +21,14 @@ TODAY = dt.datetime(2026, 12, 4, 12, tzinfo=UTC)  # every target of the shipped 
 BEFORE = dt.datetime(2026, 6, 1, 12, tzinfo=UTC)  # before any of them
 
 
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A Russian request leaves Russian active in the thread (LocaleMiddleware does not put it
+    back): tests after these ones render in the default language again."""
+    yield
+    translation.deactivate()
+
+
 def get(client, url: str, language: str, **headers) -> str:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language, **headers)
     assert response.status_code == 200, url
