@@ -198,3 +198,20 @@ def test_the_words_app_js_writes_come_from_the_page_in_its_language():
     assert 'data-label="ваше время"' in time_tag and "14 июля 2026, 09:30 UTC" in time_tag
     english = render('{% event_time mission "launch" %}', mission, BEFORE, "en")
     assert 'data-label="your time"' in english and "2026-07-14 09:30 UTC" in english
+
+
+# --- the error pages -------------------------------------------------------------------------
+
+
+def test_the_error_pages_speak_the_readers_language(client):
+    from django.template import loader
+
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 404
+    assert "<h1>Страница не найдена</h1>" in response.content.decode()
+    with translation.override("ru"):
+        html = loader.get_template("500.html").render()
+    assert '<html lang="ru"' in html and "<h1>Что-то пошло не так</h1>" in html
+    with translation.override("en"):
+        html = loader.get_template("500.html").render()
+    assert '<html lang="en"' in html and "<h1>Something went wrong</h1>" in html
