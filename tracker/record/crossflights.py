@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tracker.lib.fuzzy_dates import Precision
 
@@ -66,6 +66,11 @@ def _events(mission: Mission, now: dt.datetime) -> dict:
     return fields
 
 
+def _english(display) -> str:
+    with translation.override("en"):
+        return str(display())
+
+
 def mission_as_dict(mission: Mission, now: dt.datetime | None = None) -> dict:
     return {
         "mission": mission.name,
@@ -79,7 +84,8 @@ def mission_as_dict(mission: Mission, now: dt.datetime | None = None) -> dict:
             {
                 "name": seat.person.name,
                 "agency": seat.person.agency.name,
-                "role": seat.get_role_display() if seat.role else None,
+                # The scripting interface speaks one language whatever the caller's locale.
+                "role": _english(seat.get_role_display) if seat.role else None,
                 "leg": seat.leg,
                 "cross_flight": seat.is_cross_flight,
             }

@@ -4,18 +4,34 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from tracker.lib.fuzzy_dates import Precision
 
 from . import expeditions
 from .models import EVENTS, Leg, Mission, Person, Seat, VehicleFamily
+from .models.missions import EVENT_NAMES, reader_mission_name
 from .stays import StayState, stay_state
+from .templatetags.record_tags import name_html
+
+# How roughly a time wider than a day is known, said beside it on the mission page.
+KNOWN_TO = {
+    Precision.MONTH: _("known to the month"),
+    Precision.QUARTER: _("known to the quarter"),
+    Precision.HALF: _("known to the half"),
+    Precision.YEAR: _("known to the year"),
+}
 
 
 def mission_events(mission: Mission) -> list[dict]:
     return [
         {
             "name": event,
+            "label": EVENT_NAMES[event],
             "at": getattr(mission, f"{event}_at"),
             "precision": getattr(mission, f"{event}_precision"),
+            "known_to": KNOWN_TO.get(getattr(mission, f"{event}_precision"), ""),
             "text": mission.describe(event),
         }
         for event in EVENTS
@@ -52,15 +68,18 @@ def mission_expeditions(seats: list[Seat]) -> dict:
     for seat in seats:
         rows.setdefault(
             seat.person_id,
-            ExpeditionRow(seat.person.name, seat.person.get_absolute_url(), expeditions.membership(seat)),
+            ExpeditionRow(seat.person.reader_name, seat.person.get_absolute_url(), expeditions.membership(seat)),
         )
     return expedition_panel(list(rows.values()))
 
 
 def stay_title(stay) -> str:
+    """'Soyuz MS-22 → Soyuz MS-23', in HTML: each name as the reader's press writes it."""
     if stay.returned_on and stay.returned_on_slug != stay.mission.slug:
-        return f"{stay.mission.name} → {stay.returned_on}"
-    return stay.mission.name
+        return format_html(
+            "{} → {}", name_html(stay.mission.reader_name), name_html(reader_mission_name(stay.returned_on))
+        )
+    return name_html(stay.mission.reader_name)
 
 
 def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
@@ -70,8 +89,8 @@ def mission_context(mission: Mission, *, now: dt.datetime) -> dict:
         "now": now,
         "events": mission_events(mission),
         "legs": [
-            ("Up (ascent)", [seat for seat in seats if seat.leg == Leg.ASCENT]),
-            ("Down (descent)", [seat for seat in seats if seat.leg == Leg.DESCENT]),
+            (_("Up (ascent)"), [seat for seat in seats if seat.leg == Leg.ASCENT]),
+            (_("Down (descent)"), [seat for seat in seats if seat.leg == Leg.DESCENT]),
         ],
         # A landing target is not a landing: no duration from it (the page says "so far").
         "flight_days": None if mission.is_target("landing") else days_between(mission.launch_at, mission.landing_at),

@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
@@ -27,12 +29,12 @@ RUSSIAN_NAME_PREFIXES = [("Soyuz MS-", "Союз МС-"), ("Soyuz TMA-", "Сою
 
 
 class MissionStatus(models.TextChoices):
-    PLANNED = "planned", "planned"
-    SCHEDULED = "scheduled", "scheduled"
-    DELAYED = "delayed", "delayed"
-    IN_FLIGHT = "in_flight", "in flight"
-    LANDED = "landed", "landed"
-    CANCELLED = "cancelled", "cancelled"
+    PLANNED = "planned", pgettext_lazy("mission status", "planned")
+    SCHEDULED = "scheduled", pgettext_lazy("mission status", "scheduled")
+    DELAYED = "delayed", pgettext_lazy("mission status", "delayed")
+    IN_FLIGHT = "in_flight", pgettext_lazy("mission status", "in flight")
+    LANDED = "landed", pgettext_lazy("mission status", "landed")
+    CANCELLED = "cancelled", pgettext_lazy("mission status", "cancelled")
 
 
 UPCOMING_STATUSES = (MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.DELAYED)
@@ -51,24 +53,53 @@ class Certainty(models.TextChoices):
     turns it into `confirmed`.
     """
 
-    CONFIRMED = "confirmed", "happened"
-    TARGET = "target", "target"
-    NO_EARLIER_THAN = "net", "target, no earlier than"
+    CONFIRMED = "confirmed", pgettext_lazy("certainty", "happened")
+    TARGET = "target", pgettext_lazy("certainty", "target")
+    NO_EARLIER_THAN = "net", pgettext_lazy("certainty", "target, no earlier than")
 
 
 TARGETS = (Certainty.TARGET, Certainty.NO_EARLIER_THAN)
 
+# Windows that format_instant already writes as "NET Q3 2026": no second "NET" for them.
+NET_WINDOWS = (Precision.QUARTER, Precision.HALF, Precision.YEAR)
+
+# The events' names as the pages write them (capitalised where a sentence starts with one).
+EVENT_NAMES = {
+    "launch": pgettext_lazy("event", "launch"),
+    "docking": pgettext_lazy("event", "docking"),
+    "undocking": pgettext_lazy("event", "undocking"),
+    "landing": pgettext_lazy("event", "landing"),
+}
+
+
+def reader_mission_name(name: str) -> str:
+    """A mission's name as the reader's press writes it ('Союз МС-22' on Russian pages for
+    'Soyuz MS-22'), for names that come from a query rather than a Mission."""
+    if name and (translation.get_language() or "").startswith("ru"):
+        for latin, cyrillic in RUSSIAN_NAME_PREFIXES:
+            if name.startswith(latin):
+                return cyrillic + name.removeprefix(latin)
+    return name
+
+
+def format_net_time(instant: dt.datetime | None, precision: str) -> str:
+    """The time as it reads after "NET" ("NET September 2026"): a month is said in the form
+    the language puts after "no earlier than" (Russian: 'не ранее сентября 2026')."""
+    if instant is not None and precision == Precision.MONTH:
+        return dateformat.format(instant, pgettext("date format: no earlier than a month", "F Y"))
+    return format_instant(instant, precision)
+
 
 def format_event_time(instant: dt.datetime | None, precision: str, certainty: str) -> str:
     """An event's time at its precision, a target said as one: '2022-09-21', 'target
-    2026-07-14', 'NET September 2026'. No 'overdue': that depends on when it is read, and
-    the record's history (tracker/record/changes.py) shows times as they were written."""
-    text = format_instant(instant, precision)
+    2026-07-14', 'NET September 2026' (in Russian 'цель 14 июля 2026', 'не ранее сентября
+    2026'). No 'overdue': that depends on when it is read, and the record's history
+    (tracker/record/changes.py) shows times as they were written."""
     if certainty == Certainty.TARGET:
-        return f"target {text}"
-    if certainty == Certainty.NO_EARLIER_THAN and not text.startswith("NET "):
-        return f"NET {text}"
-    return text
+        return gettext("target %(time)s") % {"time": format_instant(instant, precision)}
+    if certainty == Certainty.NO_EARLIER_THAN and precision not in NET_WINDOWS:
+        return gettext("NET %(time)s") % {"time": format_net_time(instant, precision)}
+    return format_instant(instant, precision)
 
 
 def default_certainty(status: str, event: str) -> str:
@@ -217,67 +248,124 @@ def _event_constraints():
     return constraints
 
 
+# Labels and help of each event's three fields, written out whole so each translates whole.
+EVENT_FIELDS = {
+    "launch": {
+        "at": _("launch time"),
+        "precision": _("launch time precision"),
+        "certainty": _("launch certainty"),
+        "at_help": _("UTC; the start of the window when the launch is known only roughly."),
+        "certainty_help": _(
+            "Whether the launch time is what happened or an announced target. "
+            "Blank: decided from the status (a target until the event is past)."
+        ),
+    },
+    "docking": {
+        "at": _("docking time"),
+        "precision": _("docking time precision"),
+        "certainty": _("docking certainty"),
+        "at_help": _("UTC; the start of the window when the docking is known only roughly."),
+        "certainty_help": _(
+            "Whether the docking time is what happened or an announced target. "
+            "Blank: decided from the status (a target until the event is past)."
+        ),
+    },
+    "undocking": {
+        "at": _("undocking time"),
+        "precision": _("undocking time precision"),
+        "certainty": _("undocking certainty"),
+        "at_help": _("UTC; the start of the window when the undocking is known only roughly."),
+        "certainty_help": _(
+            "Whether the undocking time is what happened or an announced target. "
+            "Blank: decided from the status (a target until the event is past)."
+        ),
+    },
+    "landing": {
+        "at": _("landing time"),
+        "precision": _("landing time precision"),
+        "certainty": _("landing certainty"),
+        "at_help": _("UTC; the start of the window when the landing is known only roughly."),
+        "certainty_help": _(
+            "Whether the landing time is what happened or an announced target. "
+            "Blank: decided from the status (a target until the event is past)."
+        ),
+    },
+}
+
+
 def _instant(event: str) -> models.DateTimeField:
     return models.DateTimeField(
+        EVENT_FIELDS[event]["at"],
         null=True,
         blank=True,
         validators=[validate_in_record_range],
-        help_text=f"UTC; the start of the window when the {event} is known only roughly.",
+        help_text=EVENT_FIELDS[event]["at_help"],
     )
 
 
-def _precision() -> models.CharField:
+def _precision(event: str) -> models.CharField:
     return models.CharField(
-        max_length=10, choices=Precision.choices, blank=True, help_text="Blank when the time is unknown."
+        EVENT_FIELDS[event]["precision"],
+        max_length=10,
+        choices=Precision.choices,
+        blank=True,
+        help_text=_("Blank when the time is unknown."),
     )
 
 
 def _certainty(event: str) -> models.CharField:
     return models.CharField(
+        EVENT_FIELDS[event]["certainty"],
         max_length=10,
         choices=Certainty.choices,
         blank=True,
-        help_text=f"Whether the {event} time is what happened or an announced target. "
-        "Blank: decided from the status (a target until the event is past).",
+        help_text=EVENT_FIELDS[event]["certainty_help"],
     )
 
 
 class Mission(models.Model):
     """One flight to the ISS: Soyuz MS-22, SpaceX Crew-5."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    family = models.ForeignKey(VehicleFamily, on_delete=models.PROTECT, related_name="missions")
+    name = models.CharField(pgettext_lazy("mission field", "name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    family = models.ForeignKey(
+        VehicleFamily, on_delete=models.PROTECT, related_name="missions", verbose_name=_("vehicle family")
+    )
     spacecraft = models.ForeignKey(
         Spacecraft,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="missions",
-        help_text="The individual craft, where it is known.",
+        verbose_name=_("spacecraft"),
+        help_text=_("The individual craft, where it is known."),
     )
-    launch_vehicle = models.CharField(max_length=100, blank=True, help_text="Blank when unknown.")
-    launch_site = models.CharField(max_length=200, blank=True, help_text="Blank when unknown.")
+    launch_vehicle = models.CharField(
+        _("launch vehicle"), max_length=100, blank=True, help_text=_("Blank when unknown.")
+    )
+    launch_site = models.CharField(_("launch site"), max_length=200, blank=True, help_text=_("Blank when unknown."))
     launch_at = _instant("launch")
-    launch_precision = _precision()
+    launch_precision = _precision("launch")
     launch_certainty = _certainty("launch")
     docking_at = _instant("docking")
-    docking_precision = _precision()
+    docking_precision = _precision("docking")
     docking_certainty = _certainty("docking")
     undocking_at = _instant("undocking")
-    undocking_precision = _precision()
+    undocking_precision = _precision("docking")
     undocking_certainty = _certainty("undocking")
     landing_at = _instant("landing")
-    landing_precision = _precision()
+    landing_precision = _precision("landing")
     landing_certainty = _certainty("landing")
-    status = models.CharField(max_length=20, choices=MissionStatus.choices, default=MissionStatus.PLANNED)
-    notes = models.TextField(blank=True)
-    sources = models.ManyToManyField(Citation, blank=True, related_name="missions")
+    status = models.CharField(_("status"), max_length=20, choices=MissionStatus.choices, default=MissionStatus.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+    sources = models.ManyToManyField(Citation, blank=True, related_name="missions", verbose_name=_("sources"))
     history = HistoricalRecords()
 
     objects = MissionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
         ordering = [F("launch_at").asc(nulls_last=True), "name"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=MissionStatus.values), name="mission_status_valid"),
@@ -321,21 +409,19 @@ class Mission(models.Model):
         """The mission's name as the reader's press writes it: 'Союз МС-22' on Russian pages
         for 'Soyuz MS-22'. Only the vehicle's own name changes script; names the Russian press
         keeps in Latin ('SpaceX Crew-5', 'Boeing Crew Flight Test') stay as they are."""
-        if (translation.get_language() or "").startswith("ru"):
-            for latin, cyrillic in RUSSIAN_NAME_PREFIXES:
-                if self.name.startswith(latin):
-                    return cyrillic + self.name.removeprefix(latin)
-        return self.name
+        return reader_mission_name(self.name)
 
-    def describe(self, event: str, now: dt.datetime | None = None) -> str:
+    def describe(self, event: str, now: dt.datetime | None = None, *, mark_overdue: bool = True) -> str:
         """The event's time at its real precision, a target said as one: '2022-09-21',
         'target 2026-07-14', 'NET September 2026', with ', overdue' once a target has
-        passed unconfirmed; 'unknown' when the record has no time."""
+        passed unconfirmed; 'unknown' when the record has no time. In the active language:
+        'цель 14 июля 2026', 'не ранее сентября 2026'. `mark_overdue=False` leaves the
+        ', overdue' off, for a sentence that says so in its own words."""
         text = format_event_time(
             getattr(self, f"{event}_at"), getattr(self, f"{event}_precision"), getattr(self, f"{event}_certainty")
         )
-        if self.is_overdue(event, now):
-            text += ", overdue"
+        if mark_overdue and self.is_overdue(event, now):
+            text = gettext("%(time)s, overdue") % {"time": text}
         return text
 
     def is_target(self, event: str) -> bool:

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .missions import FLOWN_STATUSES, Certainty, Mission, MissionStatus
@@ -11,16 +13,16 @@ from .people import Person
 
 
 class Leg(models.TextChoices):
-    ASCENT = "ascent", "ascent (up)"
-    DESCENT = "descent", "descent (down)"
+    ASCENT = "ascent", _("ascent (up)")
+    DESCENT = "descent", _("descent (down)")
 
 
 class Role(models.TextChoices):
-    COMMANDER = "commander", "commander"
-    PILOT = "pilot", "pilot"
-    FLIGHT_ENGINEER = "flight_engineer", "flight engineer"
-    MISSION_SPECIALIST = "mission_specialist", "mission specialist"
-    SPACEFLIGHT_PARTICIPANT = "spaceflight_participant", "spaceflight participant"
+    COMMANDER = "commander", pgettext_lazy("crew role", "commander")
+    PILOT = "pilot", pgettext_lazy("crew role", "pilot")
+    FLIGHT_ENGINEER = "flight_engineer", pgettext_lazy("crew role", "flight engineer")
+    MISSION_SPECIALIST = "mission_specialist", pgettext_lazy("crew role", "mission specialist")
+    SPACEFLIGHT_PARTICIPANT = "spaceflight_participant", pgettext_lazy("crew role", "spaceflight participant")
 
 
 def covered_by_agreement():
@@ -163,16 +165,20 @@ class Seat(models.Model):
     """One person on one leg of one mission. A person who launches on one vehicle and lands
     on another has two seats: ascent on the first, descent on the second."""
 
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="seats")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="seats")
-    leg = models.CharField(max_length=10, choices=Leg.choices)
-    role = models.CharField(max_length=30, choices=Role.choices, blank=True, help_text="Blank when unknown.")
-    notes = models.TextField(blank=True)
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="seats", verbose_name=_("mission"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="seats", verbose_name=_("person"))
+    leg = models.CharField(_("leg"), max_length=10, choices=Leg.choices)
+    role = models.CharField(
+        _("role"), max_length=30, choices=Role.choices, blank=True, help_text=_("Blank when unknown.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
     objects = SeatQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
         ordering = ["mission", "leg", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "person", "leg"], name="seat_one_per_person_mission_leg"),

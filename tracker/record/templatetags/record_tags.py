@@ -3,12 +3,21 @@
 import datetime as dt
 
 from django import template
-from django.template.defaultfilters import pluralize
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from tracker.lib.fuzzy_dates import Precision, format_day, format_instant, window_start
-from tracker.record.models.missions import EVENTS, TARGETS, Certainty
+from tracker.record.models.missions import (
+    EVENT_NAMES,
+    EVENTS,
+    NET_WINDOWS,
+    TARGETS,
+    Certainty,
+    format_net_time,
+    reader_mission_name,
+)
 
 register = template.Library()
 
@@ -28,7 +37,40 @@ def utc_time(instant: dt.datetime | None) -> str:
     return "" if instant is None else format_instant(instant, Precision.EXACT)
 
 
-OVERDUE_TITLE = "Announced target passed with no confirmation in the record"
+@register.filter
+def reader_mission(name: str | None) -> str:
+    """A mission's name from a query (an annotation such as `returned_on`) as the reader's
+    press writes it: 'Союз МС-23' on Russian pages."""
+    return reader_mission_name(name or "")
+
+
+def name_html(name: str) -> str:
+    """A name for the page, escaped; one the reader's press keeps in Latin script ('SpaceX
+    Crew-5' on a Russian page) is marked as English, so screen readers say it in English
+    and the page says which text is English data. English pages are unchanged."""
+    language = translation.get_language() or "en"
+    if not language.startswith("en") and name and script_lang(name) == "en":
+        return format_html('<span lang="en">{}</span>', name)
+    return conditional_escape(name)
+
+
+@register.filter
+def mission_name(mission) -> str:
+    """A mission (or a mission's name from a query) as the reader's press writes it, in
+    HTML: '{{ mission|mission_name }}' -> 'Союз МС-22', or '<span lang="en">SpaceX
+    Crew-5</span>' on a Russian page."""
+    name = mission.reader_name if hasattr(mission, "reader_name") else reader_mission_name(mission or "")
+    return name_html(name)
+
+
+OVERDUE_TITLE = gettext_lazy("Announced target passed with no confirmation in the record")
+# The short badge of a target passed unconfirmed, per event ("landing overdue").
+OVERDUE_BADGES = {
+    "launch": pgettext_lazy("badge", "launch overdue"),
+    "docking": pgettext_lazy("badge", "docking overdue"),
+    "undocking": pgettext_lazy("badge", "undocking overdue"),
+    "landing": pgettext_lazy("badge", "landing overdue"),
+}
 
 
 @register.inclusion_tag("record/_time.html", takes_context=True)
@@ -44,8 +86,12 @@ def event_time(context, mission, event: str):
     text = format_instant(instant, precision)
     label = ""
     # A window wider than a month is already written "NET Q3 2026": no second label.
-    if certainty in TARGETS and not text.startswith("NET "):
-        label = "NET" if certainty == Certainty.NO_EARLIER_THAN else "Target"
+    if certainty in TARGETS and precision not in NET_WINDOWS:
+        if certainty == Certainty.NO_EARLIER_THAN:
+            label = pgettext("label of a time", "NET")
+            text = format_net_time(instant, precision)  # "не ранее сентября 2026"
+        else:
+            label = pgettext("label of a time", "Target")
     return {
         "instant": instant,
         "text": text,
@@ -59,10 +105,14 @@ def event_time(context, mission, event: str):
 
 
 def overdue_targets(mission, now: dt.datetime | None = None) -> list[str]:
-    """Each target of `mission` that has passed unconfirmed, said in words: 'Landing
-    target July 2026 passed unconfirmed'."""
+    """Each target of `mission` that has passed unconfirmed, as (event, sentence): ('landing',
+    'Landing target July 2026 passed unconfirmed')."""
     return [
-        f"{capfirst(event)} {mission.describe(event, now).removesuffix(', overdue')} passed unconfirmed"
+        (
+            event,
+            gettext("%(event)s %(time)s passed unconfirmed")
+            % {"event": capfirst(EVENT_NAMES[event]), "time": mission.describe(event, now, mark_overdue=False)},
+        )
         for event in EVENTS
         if mission.is_overdue(event, now)
     ]
@@ -77,7 +127,7 @@ def record_flags(context, mission, *, stale=None, long=False):
     overdue = overdue_targets(mission, context.get("now"))
     is_stale = getattr(mission, "is_stale", False) if stale is None else stale
     return {
-        "overdue": [(sentence.split(" ", 1)[0].lower(), sentence) for sentence in overdue],
+        "overdue": [(OVERDUE_BADGES[event], sentence) for event, sentence in overdue],
         "stale": is_stale and not overdue,
         "long": long,
         "overdue_title": OVERDUE_TITLE,
@@ -108,9 +158,53 @@ def countdown(instant: dt.datetime | None, now: dt.datetime | None = None) -> st
     future = delta.total_seconds() >= 0
     seconds = abs(int(delta.total_seconds()))
     days, rest = divmod(seconds, 86400)
-    hours = rest // 3600
-    text = f"{days} days, {hours} h" if days else f"{hours} h {rest % 3600 // 60} min"
-    return f"in {text}" if future else f"{text} ago"
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    if days:
+        text = ngettext("%(days)s day, %(hours)s h", "%(days)s days, %(hours)s h", days) % {
+            "days": days,
+            "hours": hours,
+        }
+    else:
+        text = gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return (gettext("in %(time)s") if future else gettext("%(time)s ago")) % {"time": text}
+
+
+# "in September 2026" needs the month in the form "in" takes (Russian: "в сентябре 2026").
+IN_MONTH = [
+    pgettext_lazy("countdown: in a month", "in January %(year)s"),
+    pgettext_lazy("countdown: in a month", "in February %(year)s"),
+    pgettext_lazy("countdown: in a month", "in March %(year)s"),
+    pgettext_lazy("countdown: in a month", "in April %(year)s"),
+    pgettext_lazy("countdown: in a month", "in May %(year)s"),
+    pgettext_lazy("countdown: in a month", "in June %(year)s"),
+    pgettext_lazy("countdown: in a month", "in July %(year)s"),
+    pgettext_lazy("countdown: in a month", "in August %(year)s"),
+    pgettext_lazy("countdown: in a month", "in September %(year)s"),
+    pgettext_lazy("countdown: in a month", "in October %(year)s"),
+    pgettext_lazy("countdown: in a month", "in November %(year)s"),
+    pgettext_lazy("countdown: in a month", "in December %(year)s"),
+]
+
+
+def launch_window(instant: dt.datetime, precision: str, net: bool) -> str:
+    """A launch window wider than a day, as the countdown says it: 'in September 2026',
+    'no earlier than Q3 2026' (Russian: 'в сентябре 2026', 'не ранее 3-го квартала 2026')."""
+    year = instant.year
+    if precision == Precision.MONTH:
+        if net:
+            return gettext("no earlier than %(month)s") % {
+                "month": dateformat.format(instant, pgettext("date format: no earlier than a month", "F Y"))
+            }
+        return IN_MONTH[instant.month - 1] % {"year": year}
+    if precision == Precision.QUARTER:
+        quarter = (instant.month - 1) // 3 + 1
+        text = gettext("no earlier than Q%(quarter)s %(year)s") if net else gettext("in Q%(quarter)s %(year)s")
+        return text % {"quarter": quarter, "year": year}
+    if precision == Precision.HALF:
+        half = 1 if instant.month <= 6 else 2
+        text = gettext("no earlier than H%(half)s %(year)s") if net else gettext("in H%(half)s %(year)s")
+        return text % {"half": half, "year": year}
+    return (gettext("no earlier than %(year)s") if net else gettext("in %(year)s")) % {"year": year}
 
 
 @register.inclusion_tag("record/_countdown.html", takes_context=True)
@@ -126,19 +220,28 @@ def launch_countdown(context, mission):
     if mission.is_overdue("launch", now):
         return {
             "state": "overdue",
-            "text": f"{capfirst(mission.describe('launch', now).removesuffix(', overdue'))} passed: no launch in the record",
+            "text": gettext("%(time)s passed: no launch in the record")
+            % {"time": capfirst(mission.describe("launch", now, mark_overdue=False))},
         }
     start = window_start(instant, precision)
     if precision == Precision.EXACT and instant > now:
-        return {"state": "ticking", "iso": instant.isoformat(), "text": countdown(instant, now)}
+        return {
+            "state": "ticking",
+            "iso": instant.isoformat(),
+            "text": countdown(instant, now),
+            # What app.js writes, in the page's language: the unit of its "T− 3 d 04:05:06"
+            # and the sentence it puts in once the target time passes.
+            "day_unit": pgettext("countdown: abbreviation of days", "d"),
+            "passed_text": gettext("Target passed: launch not confirmed yet"),
+        }
     if precision == Precision.DAY and start.date() >= now.date():
         days = (start.date() - now.date()).days
-        return {"state": "ahead", "text": f"in {days} day{pluralize(days)}" if days else "today"}
+        text = ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days} if days else gettext("today")
+        return {"state": "ahead", "text": text}
     if precision not in (Precision.EXACT, Precision.DAY) and now < start:
         net = mission.launch_certainty == Certainty.NO_EARLIER_THAN
-        window = format_instant(instant, precision).removeprefix("NET ")
-        return {"state": "ahead", "text": f"{'no earlier than' if net else 'in'} {window}"}
-    return {"state": "passed", "text": "Target passed: launch not confirmed yet"}
+        return {"state": "ahead", "text": launch_window(instant, precision, net)}
+    return {"state": "passed", "text": gettext("Target passed: launch not confirmed yet")}
 
 
 @register.filter
@@ -153,9 +256,11 @@ def flight_days(mission, now: dt.datetime) -> str:
     if mission.launch_at is None:
         return "—"
     if mission.landing_at is not None and not mission.is_target("landing"):
-        return f"{(mission.landing_at - mission.launch_at).days} days"
+        days = (mission.landing_at - mission.launch_at).days
+        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
     if mission.status == "in_flight":
-        return f"{(now - mission.launch_at).days} days so far"
+        days = (now - mission.launch_at).days
+        return ngettext("%(days)s day so far", "%(days)s days so far", days) % {"days": days}
     return "—"
 
 

@@ -4,14 +4,24 @@
 //   (never counting up) once that target time passes;
 // - pauses the dashboard's 60-second refreshes while the tab is hidden, and
 //   refreshes once when it becomes visible again.
+// Words come from the page, in its language (data-label, data-passed-text, data-day-unit),
+// and dates are written the way the page's language writes them (<html lang>).
 (function () {
   "use strict";
+
+  function pageLanguage() { return document.documentElement.lang || undefined; }
 
   function showLocalTimes(root) {
     root.querySelectorAll("[data-local]").forEach(function (el) {
       var when = new Date(el.getAttribute("data-local"));
       if (isNaN(when)) return;
-      el.textContent = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) + " your time";
+      var text;
+      try {
+        text = when.toLocaleString(pageLanguage(), { dateStyle: "medium", timeStyle: "short" });
+      } catch (e) {  // a lang the browser cannot format in
+        text = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+      }
+      el.textContent = text + " " + (el.getAttribute("data-label") || "your time");
       el.hidden = false;
     });
   }
@@ -27,14 +37,15 @@
       var seconds = Math.round((target - Date.now()) / 1000);
       if (seconds <= 0) {
         // A target is not an event: once its time passes, say so instead of counting up.
-        el.textContent = "Target passed: launch not confirmed yet";
+        el.textContent = el.getAttribute("data-passed-text") || "Target passed: launch not confirmed yet";
         el.removeAttribute("data-countdown");
         el.className = "countdown-passed";
         return;
       }
       var days = Math.floor(seconds / 86400);
       seconds -= days * 86400;
-      var text = "T− " + (days ? days + " d " : "") + pad(Math.floor(seconds / 3600)) + ":" +
+      var unit = el.getAttribute("data-day-unit") || "d";
+      var text = "T− " + (days ? days + " " + unit + " " : "") + pad(Math.floor(seconds / 3600)) + ":" +
         pad(Math.floor(seconds % 3600 / 60)) + ":" + pad(seconds % 60);
       el.textContent = text;
       el.setAttribute("data-ticking", "true");
