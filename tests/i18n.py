@@ -5,8 +5,10 @@ Two nets, because English reaches a page two ways:
   every lookup made in Russian that finds no entry (templates, views, forms, lazy strings);
 - a string nobody marked: `english_words` reads the page's visible text and its
   human-facing attributes for common English words. Text that is English because it is
-  data (an English article's title, a note quoted from a source) is marked `lang="en"` in
-  the page, as HTML asks, and is not counted.
+  data (an English article's title, a note quoted from a source, a name the Russian press
+  keeps in Latin such as "SpaceX Crew-5") is marked `lang="en"` in the page, as HTML asks,
+  and is not counted; where such a name recurs in text that cannot carry markup (the
+  `<title>`, an attribute), the names the page marks English elsewhere are discounted.
 """
 
 import contextlib
@@ -59,8 +61,11 @@ def untranslated_lookups():
 class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []  # (tag, text inside is excluded)
+        # One entry per open element: (tag, text inside is excluded, text buffer if the
+        # element is marked lang="en" else None).
+        self.stack: list[tuple[str, bool, list[str] | None]] = []
         self.found: list[str] = []
+        self.english_data: set[str] = set()  # the text of each element marked lang="en"
 
     def _excluded(self) -> bool:
         return bool(self.stack) and self.stack[-1][1]
@@ -82,27 +87,61 @@ class _VisibleText(HTMLParser):
             if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
                 self.found.append(attributes["value"])
         if tag not in VOID_ELEMENTS:
-            self.stack.append((tag, excluded))
+            self.stack.append((tag, excluded, [] if lang.startswith("en") else None))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
         if tag not in VOID_ELEMENTS and self.stack and self.stack[-1][0] == tag:
-            self.stack.pop()
+            self._close(len(self.stack) - 1)
 
     def handle_endtag(self, tag):
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index][0] == tag:
-                del self.stack[index:]
+                self._close(index)
                 break
 
+    def _close(self, index: int) -> None:
+        for _, _, buffer in self.stack[index:]:
+            if buffer is not None and "".join(buffer).strip():
+                self.english_data.add(" ".join("".join(buffer).split()))
+        del self.stack[index:]
+
     def handle_data(self, data):
+        for _, _, buffer in self.stack:
+            if buffer is not None:
+                buffer.append(data)
         if not self._excluded() and data.strip():
             self.found.append(data.strip())
 
 
-def english_words(html: str) -> list[str]:
-    """Each piece of visible text (or human-facing attribute) of `html` that reads as English."""
+def latin_names() -> set[str]:
+    """The record's names that stay in Latin on Russian pages, as the Russian press writes
+    them ("SpaceX Crew-5", "Crew Dragon", "Endurance", "NASA"): Russian text may carry them,
+    unmarked, as in an article's title "…полетел на Crew Dragon"."""
+    from django.utils import translation
+
+    from tracker.record.models import Agency, Mission, Spacecraft, VehicleFamily
+
+    with translation.override("ru"):
+        names = {m.name for m in Mission.objects.all() if m.reader_name == m.name}
+        names |= {f.name for f in VehicleFamily.objects.all() if f.reader_name == f.name}
+    names |= set(Spacecraft.objects.values_list("name", flat=True))
+    names |= set(Agency.objects.values_list("name", flat=True))
+    return names
+
+
+def english_words(html: str, allowed: set[str] = frozenset()) -> list[str]:
+    """Each piece of visible text (or human-facing attribute) of `html` that reads as
+    English, apart from the `allowed` names (see latin_names)."""
     parser = _VisibleText()
     parser.feed(html)
     parser.close()
-    return [text for text in parser.found if ENGLISH_WORDS.search(text)]
+    names = sorted(parser.english_data | set(allowed), key=len, reverse=True)
+
+    def without_english_data(text: str) -> str:
+        text = " ".join(text.split())
+        for name in names:
+            text = text.replace(name, " ")
+        return text
+
+    return [text for text in parser.found if ENGLISH_WORDS.search(without_english_data(text))]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('record', '0005_person_name_ru'),
+        ('record', '0006_agreement_names_in_russian_and_labels'),
     ]
 
     operations = [
