@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext
 
+from tracker.feeds.language import agency_name, nationality_name
 from tracker.lib.folding import compact, fold
 from tracker.record import expeditions as iss_expeditions
 from tracker.record.models import Mission, Person, VehicleFamily
@@ -35,30 +36,6 @@ EXPEDITION_NAMES = (
     "Экспедиция МКС-{}",
     "МКС-{}",
 )
-
-# Agencies and nationalities as the record writes them (English), said in the reader's
-# language in a result's detail line; a value not listed here is shown as it is.
-AGENCY_NAMES = {
-    "Roscosmos": pgettext_lazy("agency", "Roscosmos"),
-    "NASA": pgettext_lazy("agency", "NASA"),
-    "JAXA": pgettext_lazy("agency", "JAXA"),
-    "ESA": pgettext_lazy("agency", "ESA"),
-    "CSA": pgettext_lazy("agency", "CSA"),
-}
-NATIONALITIES = {
-    "American": pgettext_lazy("nationality", "American"),
-    "Russian": pgettext_lazy("nationality", "Russian"),
-    "Belarusian": pgettext_lazy("nationality", "Belarusian"),
-    "Canadian": pgettext_lazy("nationality", "Canadian"),
-    "Danish": pgettext_lazy("nationality", "Danish"),
-    "Emirati": pgettext_lazy("nationality", "Emirati"),
-    "French": pgettext_lazy("nationality", "French"),
-    "German": pgettext_lazy("nationality", "German"),
-    "Italian": pgettext_lazy("nationality", "Italian"),
-    "Japanese": pgettext_lazy("nationality", "Japanese"),
-    "Kazakh": pgettext_lazy("nationality", "Kazakh"),
-    "British": pgettext_lazy("nationality", "British"),
-}
 
 # How well a spelling matches, best first. Results sort by it, then by name.
 EXACT, PREFIX, WHOLE_WORDS, WORD_PREFIX, INSIDE, SQUEEZED, ALL_WORDS = range(7)
@@ -133,7 +110,7 @@ def _foreign(text: str) -> SafeString:
 
 
 def _agency(name: str) -> SafeString:
-    return _foreign(str(AGENCY_NAMES.get(name, name)))
+    return _foreign(agency_name(name))
 
 
 def natural_key(text: str) -> tuple:
@@ -190,7 +167,7 @@ def _people(expedition_numbers: dict) -> tuple[Entry, ...]:
     for person in Person.objects.select_related("agency").prefetch_related("aliases"):
         detail = _agency(person.agency.name)
         if person.nationality:
-            detail += format_html(" · {}", _foreign(str(NATIONALITIES.get(person.nationality, person.nationality))))
+            detail += format_html(" · {}", _foreign(nationality_name(person.nationality)))
         # The entry's own name is the one in the reader's script ('Анна Кикина' on Russian
         # pages); the canonical spelling and the aliases lead to it as other spellings.
         title = person.reader_name
