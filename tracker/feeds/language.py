@@ -25,6 +25,8 @@ AGENCY_NAMES = {
     "JAXA": pgettext_lazy("agency", "JAXA"),
     "ESA": pgettext_lazy("agency", "ESA"),
     "CSA": pgettext_lazy("agency", "CSA"),
+    "Belarus": pgettext_lazy("agency", "Belarus"),
+    "MBRSC": pgettext_lazy("agency", "MBRSC"),
 }
 NATIONALITIES = {
     "American": pgettext_lazy("nationality", "American"),

@@ -109,6 +109,13 @@ def _foreign(text: str) -> SafeString:
     return escape(text)
 
 
+def _unbroken(when: str) -> str:
+    """A date that does not wrap in the middle: '21 сентября 2022' is three words in Russian
+    (an English date, '2022-09-21', is one, and stays as it is)."""
+    language = (translation.get_language() or "en").split("-")[0]
+    return when if language == "en" else when.replace(" ", "\u00a0")
+
+
 def _agency(name: str) -> SafeString:
     return _foreign(agency_name(name))
 
@@ -166,7 +173,8 @@ def _people(expedition_numbers: dict) -> tuple[Entry, ...]:
     entries = []
     for person in Person.objects.select_related("agency").prefetch_related("aliases"):
         detail = _agency(person.agency.name)
-        if person.nationality:
+        # Not 'Беларусь · Беларусь': in Russian the nationality is said as the country.
+        if person.nationality and nationality_name(person.nationality) != agency_name(person.agency.name):
             detail += format_html(" · {}", _foreign(nationality_name(person.nationality)))
         # The entry's own name is the one in the reader's script ('Анна Кикина' on Russian
         # pages); the canonical spelling and the aliases lead to it as other spellings.
@@ -192,7 +200,7 @@ def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
             % {
                 "vehicle": _foreign(vehicle),
                 "status": escape(mission.get_status_display()),
-                "when": escape(mission.describe("launch")),
+                "when": escape(_unbroken(mission.describe("launch"))),
             }
         )
         title = mission.reader_name
@@ -235,8 +243,11 @@ def _vehicles() -> tuple[Entry, ...]:
                 escape(gettext("Built by %(builder)s · %(detail)s"))
                 % {"builder": _foreign(family.builder), "detail": detail}
             )
+        # 'Союз МС' finds Soyuz MS on Russian pages (the family's name as its missions' are written).
+        cyrillic = Mission(name=f"{family.name}-").reader_name.removesuffix("-")
         spellings = (
             Spelling.of(family.name),
+            *((Spelling.of(cyrillic, gettext("also spelled")),) if cyrillic != family.name else ()),
             *(Spelling.of(craft.name, pgettext("search: found by", "spacecraft")) for craft in family.craft.all()),
             *((Spelling.of(family.builder, pgettext("search: found by", "built by")),) if family.builder else ()),
         )
@@ -254,11 +265,17 @@ def _expeditions(expeditions) -> tuple[Entry, ...]:
         if start is None:
             began = gettext("Began before the record")
         elif expedition.expected:
-            began = gettext("Begins when %(mission)s undocks, %(when)s") % {"mission": began_with, "when": start.text}
+            began = gettext("Begins when %(mission)s undocks, %(when)s") % {
+                "mission": began_with,
+                "when": _unbroken(start.text),
+            }
         else:
-            began = gettext("Began %(when)s, when %(mission)s undocked") % {"mission": began_with, "when": start.text}
+            began = gettext("Began %(when)s, when %(mission)s undocked") % {
+                "mission": began_with,
+                "when": _unbroken(start.text),
+            }
         if expedition.end_moment:
-            ended = gettext("ended %(when)s") % {"when": expedition.end_moment.text}
+            ended = gettext("ended %(when)s") % {"when": _unbroken(expedition.end_moment.text)}
         else:
             ended = gettext("under way")
         title = gettext("Expedition %(number)s") % {"number": expedition.number}
