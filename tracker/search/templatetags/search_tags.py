@@ -1,4 +1,5 @@
 import re
+from urllib.parse import quote_plus
 
 from django import template
 from django.utils import translation
@@ -91,3 +92,9 @@ def other_lang(language) -> str:
     if language and language != _page_language():
         return format_html(' lang="{}"', language)
     return ""
+
+
+@register.filter
+def query_value(text) -> str:
+    """A search example as a query string value: 'Expedition+70', 'Экспедиция+70'."""
+    return quote_plus(str(text))
