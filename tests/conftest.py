@@ -93,6 +93,18 @@ def editor_client(client, editor):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """LocaleMiddleware leaves a request's language active in the thread: after a request in
+    Russian, code a test calls directly (a search, a calendar) would still speak Russian.
+    Each test starts and ends in the site's default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Pages are cached per record version; each test starts with nothing cached, so a
     page rendered in one test (or at another frozen time) never answers in the next."""

@@ -6,6 +6,9 @@ import functools
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
@@ -13,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from .caching import conditional_cached
+from .language import reader_words, requested_language
 from .news_routes import router as news_router
 from .record_routes import router as record_router
 
@@ -33,18 +37,42 @@ class Utf8JSONRenderer(JSONRenderer):
     encoder_class = UtcJSONEncoder
 
 
-api = NinjaAPI(
+def plain(value):
+    """`value` (a schema) with its lazily translated texts (descriptions, summaries) made
+    plain strings in the active language, as JSON and schema tools expect; dicts in place."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = plain(item)
+        return value
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+class TrackerApi(NinjaAPI):
+    """The API whose docs (/api/docs, /api/openapi.json) are in the request's language: the
+    descriptions are marked for translation and resolved when the schema is built."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return plain(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = TrackerApi(
     renderer=Utf8JSONRenderer(),
-    title="ISS crew rotation tracker API",
+    title=gettext_lazy("ISS crew rotation tracker API"),
     version="1",
-    description=(
+    description=gettext_lazy(
         "Read-only access to the record of ISS crew rotations and the Roscosmos–NASA integrated crew "
         "flights (seat-swap) agreement. Lists are paginated (`limit`, `offset`) in a stable order; list "
         "filters take comma-separated values. Every response carries an ETag and Last-Modified; send "
         "If-None-Match or If-Modified-Since to get 304 Not Modified. Instants are UTC; an instant known "
         "only roughly comes with its precision and is the start of its window. A mission's event time carries "
         "its certainty: 'confirmed' (it happened), 'target' (announced, not yet happened) or 'net' (a target "
-        "no earlier than), with `net` and `overdue` (a target that passed unconfirmed) flags."
+        "no earlier than), with `net` and `overdue` (a target that passed unconfirmed) flags. Human-readable "
+        "fields (those that put a time or a change in words) follow `?lang=` (en, ru) or Accept-Language; "
+        "every other field is the same in every language."
     ),
     urls_namespace="api",
 )
@@ -61,7 +89,8 @@ def invalid_parameters(request, exc: ValidationError):
 
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    with translation.override(requested_language(request)):
+        return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
 
 
 class EndpointOut(Schema):
@@ -82,8 +111,9 @@ class ApiIndexOut(Schema):
 
 
 @functools.cache
-def _operations(prefix: str) -> tuple[dict, ...]:
-    """Every operation in the schema (so a new route lists itself), built once per process."""
+def _operations(prefix: str, language: str) -> tuple[dict, ...]:
+    """Every operation in the schema (so a new route lists itself), built once per process
+    and language (their summaries and descriptions are in it)."""
     paths = api.get_openapi_schema(path_prefix=prefix)["paths"]
     return tuple(
         {
@@ -97,17 +127,25 @@ def _operations(prefix: str) -> tuple[dict, ...]:
     )
 
 
-@api.get("", response=ApiIndexOut, url_name="index", summary="API index")
+@api.get(
+    "",
+    response=ApiIndexOut,
+    url_name="index",
+    summary=gettext_lazy("API index"),
+    description=gettext_lazy("This list: every endpoint, with links to the interactive docs and the OpenAPI schema."),
+)
 @decorate_view(conditional_cached())
 def api_index(request):
-    """This list: every endpoint, with links to the interactive docs and the OpenAPI schema."""
     prefix = reverse("api:index")
     origin = f"{request.scheme}://{request.get_host()}"  # not build_absolute_uri: it would escape the {braces}
+    with reader_words():  # the index's texts are words: the reader's language
+        title, description = str(api.title), str(api.description)
+        operations = _operations(prefix, translation.get_language())
     return {
-        "title": api.title,
+        "title": title,
         "version": api.version,
-        "description": api.description,
+        "description": description,
         "docs": request.build_absolute_uri(reverse("api:openapi-view")),
         "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
-        "endpoints": [{**operation, "url": origin + operation["path"]} for operation in _operations(prefix)],
+        "endpoints": [{**operation, "url": origin + operation["path"]} for operation in operations],
     }

@@ -10,6 +10,8 @@ import re
 from typing import Annotated, Literal
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, Field
@@ -50,8 +52,10 @@ def _iso_date_only(value):
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
-def _list_help(what: str) -> str:
-    return f"Comma-separated {what}; any of them matches."
+def _list_help(what, extra=None):
+    """'Comma-separated <what>; any of them matches.' (and `extra`), in the reader's language."""
+    text = format_lazy(_("Comma-separated {what}; any of them matches."), what=what)
+    return format_lazy("{} {}", text, extra) if extra else text
 
 
 # Patterns for the schema (and so for validation): explicit ASCII classes, because "\w"
@@ -64,28 +68,36 @@ def one_of(values) -> str:
     return rf"^({choice})(,({choice}))*$"
 
 
-def slugs(what: str, extra: str = ""):
-    return Field(None, pattern=SLUGS, max_length=MAX_LIST_CHARS, description=_list_help(f"{what} slugs") + extra)
+def slugs(what, extra=None):
+    """A parameter of comma-separated slugs; `what` names them ('agency slugs')."""
+    return Field(None, pattern=SLUGS, max_length=MAX_LIST_CHARS, description=_list_help(what, extra))
 
 
 class PageParams(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+    limit: int = Field(
+        DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description=format_lazy(_("Items per page (at most {limit})."), limit=MAX_LIMIT),
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=_("Items to skip."))
 
 
 class MissionFilters(PageParams):
-    agency: str | None = slugs("agency", " Crew from it, or operated by it.")
-    family: str | None = slugs("vehicle family")
+    agency: str | None = slugs(_("agency slugs"), _("Crew from it, or operated by it."))
+    family: str | None = slugs(_("vehicle family slugs"))
     status: str | None = Field(
         None,
         max_length=MAX_LIST_CHARS,
         pattern=one_of(MissionStatus.values),
-        description=_list_help("statuses: " + ", ".join(MissionStatus.values)),
+        description=_list_help(format_lazy(_("statuses: {values}"), values=", ".join(MissionStatus.values))),
     )
-    person: str | None = slugs("person", " The person has a seat on it.")
-    cross_flight: bool | None = Field(None, description="Only missions with (true) or without (false) a cross-flight.")
-    launched_after: IsoDate | None = Field(None, description="Launch on or after this UTC date.")
-    launched_before: IsoDate | None = Field(None, description="Launch on or before this UTC date.")
+    person: str | None = slugs(_("person slugs"), _("The person has a seat on it."))
+    cross_flight: bool | None = Field(
+        None, description=_("Only missions with (true) or without (false) a cross-flight.")
+    )
+    launched_after: IsoDate | None = Field(None, description=_("Launch on or after this UTC date."))
+    launched_before: IsoDate | None = Field(None, description=_("Launch on or before this UTC date."))
 
 
 class CrossFlightFilters(PageParams):
@@ -93,58 +105,58 @@ class CrossFlightFilters(PageParams):
         None,
         max_length=MAX_LIST_CHARS,
         pattern=one_of(CROSS_FLIGHT_STATES),
-        description=_list_help("states: " + ", ".join(CROSS_FLIGHT_STATES)),
+        description=_list_help(format_lazy(_("states: {values}"), values=", ".join(CROSS_FLIGHT_STATES))),
     )
-    agency: str | None = slugs("agency", " Crew from it, or operated by it.")
-    family: str | None = slugs("vehicle family")
-    person: str | None = slugs("person")
-    launched_after: IsoDate | None = Field(None, description="Launch on or after this UTC date.")
-    launched_before: IsoDate | None = Field(None, description="Launch on or before this UTC date.")
+    agency: str | None = slugs(_("agency slugs"), _("Crew from it, or operated by it."))
+    family: str | None = slugs(_("vehicle family slugs"))
+    person: str | None = slugs(_("person slugs"))
+    launched_after: IsoDate | None = Field(None, description=_("Launch on or after this UTC date."))
+    launched_before: IsoDate | None = Field(None, description=_("Launch on or before this UTC date."))
 
 
 class PersonFilters(PageParams):
-    agency: str | None = slugs("agency")
-    mission: str | None = slugs("mission", " The person had a seat on it.")
+    agency: str | None = slugs(_("agency slugs"))
+    mission: str | None = slugs(_("mission slugs"), _("The person had a seat on it."))
     cross_flight: bool | None = Field(
-        None, description="Only people who flew (true) or never flew (false) a cross-flight."
+        None, description=_("Only people who flew (true) or never flew (false) a cross-flight.")
     )
 
 
 class VehicleFilters(PageParams):
-    operator: str | None = slugs("agency")
+    operator: str | None = slugs(_("agency slugs"))
 
 
 class ArticleFilters(PageParams):
-    mission: str | None = slugs("mission", " The article names it.")
-    person: str | None = slugs("person", " The article names them.")
+    mission: str | None = slugs(_("mission slugs"), _("The article names it."))
+    person: str | None = slugs(_("person slugs"), _("The article names them."))
     has_mission: bool | None = Field(
-        None, description="Only articles linked (true) or not linked (false) to a mission."
+        None, description=_("Only articles linked (true) or not linked (false) to a mission.")
     )
-    source: str | None = Field(None, max_length=MAX_LIST_CHARS, description=_list_help("news source names"))
-    published_after: IsoDate | None = Field(None, description="Published on or after this UTC date.")
-    published_before: IsoDate | None = Field(None, description="Published on or before this UTC date.")
+    source: str | None = Field(None, max_length=MAX_LIST_CHARS, description=_list_help(_("news source names")))
+    published_after: IsoDate | None = Field(None, description=_("Published on or after this UTC date."))
+    published_before: IsoDate | None = Field(None, description=_("Published on or before this UTC date."))
 
 
 class UpdateFilters(PageParams):
-    mission: str | None = slugs("mission", " Changes to it and its seats.")
+    mission: str | None = slugs(_("mission slugs"), _("Changes to it and its seats."))
     kind: str | None = Field(
         None,
         max_length=MAX_LIST_CHARS,
         pattern=one_of(KINDS),
-        description=_list_help("kinds of record row: " + ", ".join(KINDS)),
+        description=_list_help(format_lazy(_("kinds of record row: {values}"), values=", ".join(KINDS))),
     )
     via: Literal["editor", "news"] | None = Field(
-        None, description="Only editors' own edits (editor) or proposals accepted from the news (news)."
+        None, description=_("Only editors' own edits (editor) or proposals accepted from the news (news).")
     )
-    changed_after: IsoDate | None = Field(None, description="Changed on or after this UTC date.")
-    changed_before: IsoDate | None = Field(None, description="Changed on or before this UTC date.")
+    changed_after: IsoDate | None = Field(None, description=_("Changed on or after this UTC date."))
+    changed_before: IsoDate | None = Field(None, description=_("Changed on or before this UTC date."))
     # The first API listed only accepted proposals, filtered by these two; callers written
     # against it keep working: they ask for proposals accepted in the range, as before.
     accepted_after: IsoDate | None = Field(
-        None, description="Proposals accepted on or after this UTC date (implies via=news unless via is given)."
+        None, description=_("Proposals accepted on or after this UTC date (implies via=news unless via is given).")
     )
     accepted_before: IsoDate | None = Field(
-        None, description="Proposals accepted on or before this UTC date (implies via=news unless via is given)."
+        None, description=_("Proposals accepted on or before this UTC date (implies via=news unless via is given).")
     )
 
 

@@ -26,6 +26,7 @@ from tracker.record.models import (
 from tracker.record.models.missions import FLOWN_STATUSES
 
 from .filters import PageParams, cross_flight_state
+from .language import reader_words
 
 EXCERPT_CHARS = 300
 
@@ -59,13 +60,18 @@ def _ref_or_none(name: str | None, slug: str | None) -> dict | None:
     return {"slug": slug, "name": name} if slug else None
 
 
+def _in_words(mission: Mission, event: str, now: dt.datetime) -> str:
+    with reader_words():
+        return mission.describe(event, now)
+
+
 def _events(mission: Mission, now: dt.datetime) -> dict:
     return {
         event: {
             "at": getattr(mission, f"{event}_at"),
             "precision": getattr(mission, f"{event}_precision") or None,
             **event_state(mission, event, now),
-            "display": mission.describe(event, now),
+            "display": _in_words(mission, event, now),
         }
         for event in EVENTS
     }

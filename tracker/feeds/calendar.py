@@ -34,17 +34,21 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 import icalendar
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from tracker.lib.fuzzy_dates import Precision
 from tracker.lib.instants import shifted
 from tracker.record.models.missions import FLOWN_STATUSES, Certainty, format_event_time
 
 from .crew_events import CrewEvent, Firmness
+from .language import agency_name
 
 UID_DOMAIN = "iss-crew-tracker.invalid"
 PRODID = "-//ISS crew rotation tracker//Cross-flight crew events//EN"
-CALENDAR_NAME = "ISS cross-flights"
-CALENDAR_DESCRIPTION = (
+# The calendar's words follow the requested language (tracker/feeds/language.py); its data
+# (UIDs, times, STATUS, CATEGORIES, URLs) is the same in every language.
+CALENDAR_NAME = gettext_lazy("ISS cross-flights")
+CALENDAR_DESCRIPTION = gettext_lazy(
     "Launches, dockings, undockings and landings of the Roscosmos–NASA cross-flight missions "
     "from the ISS crew rotation tracker. All times UTC. Dates known only to the month or more "
     "roughly are left out until the day is known; TENTATIVE marks dates that may still move, "
@@ -53,25 +57,44 @@ CALENDAR_DESCRIPTION = (
 # Subscribed calendars poll; an hour keeps a moved launch fresh without hammering the site.
 REFRESH = dt.timedelta(hours=1)
 
-LOCATIONS = {"docking": "International Space Station", "undocking": "International Space Station"}
+ISS = gettext_lazy("International Space Station")
+LOCATIONS = {"docking": ISS, "undocking": ISS}
 # What the title says of a target, by certainty; an event that happened says nothing.
-TARGET_MARKS = {Certainty.TARGET: "target", Certainty.NO_EARLIER_THAN: "NET"}
-OVERDUE_MARK = "target passed unconfirmed"
+TARGET_MARKS = {
+    Certainty.TARGET: pgettext_lazy("calendar title", "target"),
+    Certainty.NO_EARLIER_THAN: pgettext_lazy("calendar title", "NET"),
+}
+OVERDUE_MARK = pgettext_lazy("calendar title", "target passed unconfirmed")
+# An event as a title begins with it, and as a description's first line names it.
+EVENT_TITLES = {
+    "launch": pgettext_lazy("calendar title", "Launch"),
+    "docking": pgettext_lazy("calendar title", "Docking"),
+    "undocking": pgettext_lazy("calendar title", "Undocking"),
+    "landing": pgettext_lazy("calendar title", "Landing"),
+}
+EVENT_NAMES = {
+    "launch": pgettext_lazy("calendar event", "launch"),
+    "docking": pgettext_lazy("calendar event", "docking"),
+    "undocking": pgettext_lazy("calendar event", "undocking"),
+    "landing": pgettext_lazy("calendar event", "landing"),
+}
 
 
 def status_text(event: CrewEvent) -> str:
     """The description's line on how firm the date is."""
     if event.status == Firmness.CANCELLED:
-        return "Cancelled."
+        return gettext("Cancelled.")
     if event.certainty == Certainty.CONFIRMED:
-        return "Happened: confirmed by the record."
+        return gettext("Happened: confirmed by the record.")
     if event.overdue:
-        return "Overdue: this target has passed and the record has not confirmed that it happened."
+        return gettext("Overdue: this target has passed and the record has not confirmed that it happened.")
     if event.certainty == Certainty.NO_EARLIER_THAN:
-        return "No earlier than this date: an announced target that may still move later."
+        return gettext("No earlier than this date: an announced target that may still move later.")
     if event.status == Firmness.CONFIRMED:
-        return "Scheduled: the announced target, firm enough to plan on; it has not happened yet and may still move."
-    return "Target: announced, not yet happened, and may still move."
+        return gettext(
+            "Scheduled: the announced target, firm enough to plan on; it has not happened yet and may still move."
+        )
+    return gettext("Target: announced, not yet happened, and may still move.")
 
 
 def event_uid(event: CrewEvent) -> str:
@@ -89,36 +112,54 @@ def summary(event: CrewEvent) -> str:
     an empty leg of a flown mission says 'uncrewed' (MS-23 went up empty to bring MS-22's
     crew home)."""
     mark = OVERDUE_MARK if event.overdue else TARGET_MARKS.get(event.certainty)
-    text = f"{event.event.capitalize()}{f' ({mark})' if mark else ''}: {event.mission.name}"
+    names = {"event": EVENT_TITLES[event.event], "mission": event.mission.reader_name}
+    if mark:
+        text = pgettext("calendar title", "%(event)s (%(mark)s): %(mission)s") % {**names, "mark": mark}
+    else:
+        text = pgettext("calendar title", "%(event)s: %(mission)s") % names
     if event.crew:
-        return f"{text} ({', '.join(surname(seat.person.name) for seat in event.crew)})"
+        crew = ", ".join(surname(seat.person.reader_name) for seat in event.crew)
+        return pgettext("calendar title", "%(title)s (%(crew)s)") % {"title": text, "crew": crew}
     if event.mission.status in FLOWN_STATUSES:
-        return f"{text} (uncrewed)"
+        return pgettext("calendar title", "%(title)s (uncrewed)") % {"title": text}
     return text
 
 
 def crew_line(seat) -> str:
-    parts = [f"{seat.person.name} ({seat.person.agency.name})"]
+    parts = [f"{seat.person.reader_name} ({agency_name(seat.person.agency.name)})"]
     if seat.role:
         parts.append(seat.get_role_display())
     if seat.is_cross_flight:
-        parts.append("cross-flight seat")
+        parts.append(gettext("cross-flight seat"))
     return "- " + ", ".join(parts)
 
 
 def description(event: CrewEvent, mission_url: str) -> str:
-    known = "exact time" if event.precision == Precision.EXACT else "known to the day"
+    known = gettext("exact time") if event.precision == Precision.EXACT else gettext("known to the day")
     when = format_event_time(event.at, event.precision, event.certainty)
-    passed = " passed unconfirmed" if event.overdue else ""
-    lines = [f"{event.mission.name} {event.event}: {when}{passed} ({known}).", status_text(event)]
+    passed = gettext(" passed unconfirmed") if event.overdue else ""
+    first = gettext("%(mission)s %(event)s: %(when)s%(passed)s (%(known)s).") % {
+        "mission": event.mission.reader_name,
+        "event": EVENT_NAMES[event.event],
+        "when": when,
+        "passed": passed,
+        "known": known,
+    }
+    lines = [first, status_text(event)]
     if event.event == "launch" and event.mission.launch_site:
-        lines.append(f"Launch site: {event.mission.launch_site}")
-    leg = "up (ascent)" if event.event in ("launch", "docking") else "home (descent)"
+        lines.append(gettext("Launch site: %(site)s") % {"site": event.mission.launch_site})
+    ascent = event.event in ("launch", "docking")
     if event.crew:
-        lines += ["", f"Crew riding {leg}:", *(crew_line(seat) for seat in event.crew)]
+        riding = gettext("Crew riding up (ascent):") if ascent else gettext("Crew riding home (descent):")
+        lines += ["", riding, *(crew_line(seat) for seat in event.crew)]
     else:
-        lines += ["", f"Nobody is recorded riding {leg}."]
-    lines += ["", f"Mission page: {mission_url}"]
+        nobody = (
+            gettext("Nobody is recorded riding up (ascent).")
+            if ascent
+            else gettext("Nobody is recorded riding home (descent).")
+        )
+        lines += ["", nobody]
+    lines += ["", gettext("Mission page: %(url)s") % {"url": mission_url}]
     return "\n".join(lines)
 
 
@@ -144,7 +185,7 @@ def calendar_event(event: CrewEvent, *, mission_url: str, fallback_stamp: dt.dat
     component.add("categories", [event.event.capitalize(), "Cross-flight"])
     location = event.mission.launch_site if event.event == "launch" else LOCATIONS.get(event.event, "")
     if location:
-        component.add("location", location)
+        component.add("location", str(location))
     return component
 
 
@@ -154,7 +195,7 @@ def build_calendar(
     """The calendar of these events. `absolute_url` turns a site path into a full URL;
     `labels` name the filters in the calendar's title ('ISS cross-flights · Francisco Rubio')."""
     calendar = icalendar.Calendar()
-    name = " · ".join([CALENDAR_NAME, *labels])
+    name = " · ".join([str(CALENDAR_NAME), *labels])
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
@@ -163,7 +204,7 @@ def build_calendar(
     # icalendar writes unknown X- properties raw; as TEXT their commas and semicolons must be
     # escaped (RFC 5545 3.3.11), or a strict client splits the description into a list.
     calendar.add("x-wr-calname", icalendar.vText(name))
-    calendar.add("x-wr-caldesc", icalendar.vText(CALENDAR_DESCRIPTION))
+    calendar.add("x-wr-caldesc", icalendar.vText(str(CALENDAR_DESCRIPTION)))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for event in events:

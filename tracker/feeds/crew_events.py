@@ -42,7 +42,9 @@ class CalendarFilters:
     agency: Agency | None = None
 
     def labels(self) -> list[str]:
-        return [str(value) for value in (self.person, self.mission, self.agency) if value is not None]
+        """The filters' names for the calendar's title, people and missions in the reader's script."""
+        names = [value.reader_name for value in (self.person, self.mission) if value is not None]
+        return names + ([str(self.agency)] if self.agency is not None else [])
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, gettext_lazy
 
-from tracker.lib.fuzzy_dates import Precision, format_instant
+from tracker.lib.fuzzy_dates import Precision, format_day, format_instant
 from tracker.news.changes import RecordChange, record_changes
 from tracker.news.models import Article
 from tracker.record.models import Mission
@@ -38,7 +40,7 @@ from .calendar import UID_DOMAIN
 
 SUMMARY_CHARS = 500
 TAG_PREFIX = f"tag:{UID_DOMAIN},2026:"
-AUTHOR = "ISS crew rotation tracker"
+AUTHOR = gettext_lazy("ISS crew rotation tracker")
 # Not allowed anywhere in an XML 1.0 document (control characters, lone surrogates, U+FFFE/F).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -79,10 +81,15 @@ class Scope:
 
 
 class TrackerFeed(Feed):
+    """Titles, subtitles and descriptions are in the requested language (the views run in it,
+    see language.py); ids, links, dates and categories are the same in every language."""
+
     feed_type = TextAtomFeed
-    language = "en"
-    author_name = AUTHOR
+    language = None  # the active language: the feed's xml:lang
     item_guid_is_permalink = False
+
+    def author_name(self, scope: Scope) -> str:
+        return str(AUTHOR)
 
     def feed_url(self, scope: Scope) -> str:
         return scope.self_url
@@ -93,8 +100,8 @@ class TrackerFeed(Feed):
 
 
 class UpdatesFeed(TrackerFeed):
-    title = "ISS crew rotations: updates to the record"
-    subtitle = (
+    title = gettext_lazy("ISS crew rotations: updates to the record")
+    subtitle = gettext_lazy(
         "Every change to the flight record, by editors or accepted from news reports: "
         "what changed (old → new), when, by whom, and why."
     )
@@ -127,25 +134,33 @@ class UpdatesFeed(TrackerFeed):
         return plain(change.by)
 
     def item_categories(self, change: RecordChange) -> list[str]:
-        mission = change.mission
-        kind = change.proposal.get_kind_display() if change.proposal else change.kind.replace("_", " ")
-        return [*([mission.name] if mission else []), kind]
+        # Categories are data a reader filters on: the same in every language.
+        with translation.override("en"):
+            mission = change.mission
+            kind = change.proposal.get_kind_display() if change.proposal else change.kind.replace("_", " ")
+            return [*([mission.name] if mission else []), str(kind)]
 
     def item_description(self, change: RecordChange) -> str:
         lines = list(change.lines)
         when = format_instant(change.at.astimezone(dt.UTC), Precision.EXACT)
         if change.proposal is None:
-            lines.append(f"Changed {when} by {change.by}.")
-            lines += [f"Reason: {change.reason}"] if change.reason else []
+            lines.append(gettext("Changed %(when)s by %(by)s.") % {"when": when, "by": change.by})
+            lines += [gettext("Reason: %(reason)s") % {"reason": change.reason}] if change.reason else []
         else:
-            by = f"by {change.editor}" if change.editor else "automatically (the source is trusted to auto-accept)"
-            lines.append(f"News proposal #{change.proposal.pk} accepted {when} {by}.")
+            if change.editor:
+                by = gettext("by %(editor)s") % {"editor": change.editor}
+            else:
+                by = gettext("automatically (the source is trusted to auto-accept)")
+            lines.append(
+                gettext("News proposal #%(number)s accepted %(when)s %(by)s.")
+                % {"number": change.proposal.pk, "when": when, "by": by}
+            )
         if change.evidence:
-            lines += ["", "Reported by:"]
+            lines += ["", gettext("Reported by:")]
         for evidence in change.evidence:
             article = evidence.article
             source = f"{article.source.name}, " if article.source else ""
-            published = article.published_at.strftime("%Y-%m-%d") if article.published_at else "date unknown"
+            published = format_day(article.published_at) if article.published_at else gettext("date unknown")
             address = f" {article.url}" if linkable(article.url) else ""
             lines.append(f"- {article.title} ({source}{published}){address}")
             lines.append(f"  “{excerpt(evidence.sentence, 300)}”")
@@ -161,7 +176,7 @@ class UpdatesFeed(TrackerFeed):
 
 
 class NewsFeed(TrackerFeed):
-    subtitle = "News articles linked to missions in the ISS crew rotation record, newest first."
+    subtitle = gettext_lazy("News articles linked to missions in the ISS crew rotation record, newest first.")
 
     def get_object(self, request):
         slug = request.GET.get("mission", "")
@@ -174,8 +189,8 @@ class NewsFeed(TrackerFeed):
 
     def title(self, scope: Scope) -> str:
         if scope.mission is None:
-            return "ISS crew rotations: news"
-        return f"ISS crew rotations: news about {scope.mission.name}"
+            return gettext("ISS crew rotations: news")
+        return gettext("ISS crew rotations: news about %(mission)s") % {"mission": scope.mission.reader_name}
 
     def link(self, scope: Scope) -> str:
         if scope.mission is None:

@@ -1,6 +1,7 @@
 """Calendar and Atom feeds. Each view parses its filters, asks a query function, renders.
 
-All three are cached like the public pages (per record version, gzipped; see
+Their words follow `?lang=` or Accept-Language (language.py), their data does not. All
+three are cached like the public pages (per record version and language, gzipped; see
 tracker/record/page_cache.py) and answer If-None-Match with 304: calendar apps and feed
 readers poll, and an unchanged record should cost them, and us, next to nothing.
 """
@@ -15,6 +16,7 @@ from tracker.record.page_cache import cached_public_page
 
 from .calendar import build_calendar
 from .crew_events import CalendarFilters, events_for, find_agency
+from .language import in_requested_language
 from .syndication import NewsFeed, UpdatesFeed
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -37,6 +39,7 @@ def calendar_filters(query) -> CalendarFilters:
 
 @require_safe
 @conditional_page
+@in_requested_language
 @cached_public_page
 def crew_events_view(request):
     filters = calendar_filters(request.GET)
@@ -49,6 +52,7 @@ def crew_events_view(request):
 
 @require_safe
 @conditional_page
+@in_requested_language
 @cached_public_page
 def updates_view(request):
     return UpdatesFeed()(request)
@@ -56,6 +60,7 @@ def updates_view(request):
 
 @require_safe
 @conditional_page
+@in_requested_language
 @cached_public_page
 def news_view(request):
     return NewsFeed()(request)

@@ -11,7 +11,12 @@ import threading
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
+from tracker.feeds.language import agency_name, nationality_name
 from tracker.lib.folding import compact, fold
 from tracker.record import expeditions as iss_expeditions
 from tracker.record.models import Mission, Person, VehicleFamily
@@ -95,6 +100,26 @@ class Hit:
         return self.spelling if self.spelling.note else None
 
 
+def _foreign(text: str) -> SafeString:
+    """A name in Latin script marked lang="en" on a page in another language ('Crew Dragon
+    Endurance' on a Russian page), escaped; as it is on English pages."""
+    language = (translation.get_language() or "en").split("-")[0]
+    if language != "en" and text.isascii() and any(char.isalpha() for char in text):
+        return format_html('<span lang="en">{}</span>', text)
+    return escape(text)
+
+
+def _unbroken(when: str) -> str:
+    """A date that does not wrap in the middle: '21 сентября 2022' is three words in Russian
+    (an English date, '2022-09-21', is one, and stays as it is)."""
+    language = (translation.get_language() or "en").split("-")[0]
+    return when if language == "en" else when.replace(" ", "\u00a0")
+
+
+def _agency(name: str) -> SafeString:
+    return _foreign(agency_name(name))
+
+
 def natural_key(text: str) -> tuple:
     """Sorts "Crew-5" before "Crew-10"."""
     return tuple((1, int(part), "") if part.isdigit() else (0, 0, part) for part in re.split(r"(\d+)", fold(text)))
@@ -132,27 +157,37 @@ def _expedition_links(expeditions) -> tuple[dict, dict]:
     people, missions = {}, {}
     for expedition in expeditions:
         if expedition.began_with_slug:
-            missions.setdefault(expedition.began_with_slug, []).append((expedition.number, "its undocking began"))
+            missions.setdefault(expedition.began_with_slug, []).append(
+                (expedition.number, gettext("its undocking began"))
+            )
+        crew_in = gettext("its crew in")
         for member in expedition.crew:
             people.setdefault(member.slug, []).append(expedition.number)
             pairs = missions.setdefault(member.launched_on_slug, [])
-            if (expedition.number, "its crew in") not in pairs:
-                pairs.append((expedition.number, "its crew in"))
+            if (expedition.number, crew_in) not in pairs:
+                pairs.append((expedition.number, crew_in))
     return people, missions
 
 
 def _people(expedition_numbers: dict) -> tuple[Entry, ...]:
     entries = []
     for person in Person.objects.select_related("agency").prefetch_related("aliases"):
-        detail = person.agency.name + (f" · {person.nationality}" if person.nationality else "")
+        detail = _agency(person.agency.name)
+        # Not 'Беларусь · Беларусь': in Russian the nationality is said as the country.
+        if person.nationality and nationality_name(person.nationality) != agency_name(person.agency.name):
+            detail += format_html(" · {}", _foreign(nationality_name(person.nationality)))
+        # The entry's own name is the one in the reader's script ('Анна Кикина' on Russian
+        # pages); the canonical spelling and the aliases lead to it as other spellings.
+        title = person.reader_name
+        also = gettext("also spelled")
+        others = [person.name, *(a.alias for a in person.aliases.all())] if title != person.name else []
         spellings = (
-            Spelling.of(person.name),
-            *(Spelling.of(a.alias, "also spelled") for a in person.aliases.all()),
-            *expedition_spellings(expedition_numbers.get(person.slug, ()), "crew of"),
+            Spelling.of(title),
+            *(Spelling.of(name, also) for name in dict.fromkeys(others) if name != title),
+            *(Spelling.of(a.alias, also) for a in person.aliases.all() if title == person.name),
+            *expedition_spellings(expedition_numbers.get(person.slug, ()), gettext("crew of")),
         )
-        entries.append(
-            Entry("person", person.name, person.get_absolute_url(), detail, spellings, natural_key(person.name))
-        )
+        entries.append(Entry("person", title, person.get_absolute_url(), detail, spellings, natural_key(title)))
     return tuple(entries)
 
 
@@ -160,22 +195,31 @@ def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
     entries = []
     for mission in Mission.objects.select_related("family", "spacecraft"):
         vehicle = f"{mission.family.name} {mission.spacecraft.name}" if mission.spacecraft else mission.family.name
-        detail = f"{vehicle} · {mission.get_status_display()} · launch {mission.describe('launch')}"
+        detail = mark_safe(
+            escape(gettext("%(vehicle)s · %(status)s · launch %(when)s"))
+            % {
+                "vehicle": _foreign(vehicle),
+                "status": escape(mission.get_status_display()),
+                "when": escape(_unbroken(mission.describe("launch"))),
+            }
+        )
+        title = mission.reader_name
         entries.append(
             Entry(
                 "mission",
-                mission.name,
+                title,
                 mission.get_absolute_url(),
                 detail,
                 (
-                    Spelling.of(mission.name),
+                    Spelling.of(title),
+                    *((Spelling.of(mission.name, gettext("also spelled")),) if title != mission.name else ()),
                     *(
                         s
                         for n, note in expedition_pairs.get(mission.slug, ())
                         for s in expedition_spellings((n,), note)
                     ),
                 ),
-                natural_key(mission.name),
+                natural_key(title),
             )
         )
     return tuple(entries)
@@ -184,13 +228,28 @@ def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
 def _vehicles() -> tuple[Entry, ...]:
     entries = []
     for family in VehicleFamily.objects.select_related("operator").prefetch_related("craft"):
-        detail = f"{family.seats} seats · operated by {family.operator.name}"
+        detail = mark_safe(
+            escape(
+                ngettext(
+                    "%(seats)s seat · operated by %(operator)s",
+                    "%(seats)s seats · operated by %(operator)s",
+                    family.seats,
+                )
+            )
+            % {"seats": family.seats, "operator": _agency(family.operator.name)}
+        )
         if family.builder:
-            detail = f"Built by {family.builder} · {detail}"
+            detail = mark_safe(
+                escape(gettext("Built by %(builder)s · %(detail)s"))
+                % {"builder": _foreign(family.builder), "detail": detail}
+            )
+        # 'Союз МС' finds Soyuz MS on Russian pages (the family's name as its missions' are written).
+        cyrillic = Mission(name=f"{family.name}-").reader_name.removesuffix("-")
         spellings = (
             Spelling.of(family.name),
-            *(Spelling.of(craft.name, "spacecraft") for craft in family.craft.all()),
-            *((Spelling.of(family.builder, "built by"),) if family.builder else ()),
+            *((Spelling.of(cyrillic, gettext("also spelled")),) if cyrillic != family.name else ()),
+            *(Spelling.of(craft.name, pgettext("search: found by", "spacecraft")) for craft in family.craft.all()),
+            *((Spelling.of(family.builder, pgettext("search: found by", "built by")),) if family.builder else ()),
         )
         entries.append(
             Entry("vehicle", family.name, family.get_absolute_url(), detail, spellings, natural_key(family.name))
@@ -202,20 +261,36 @@ def _expeditions(expeditions) -> tuple[Entry, ...]:
     entries = []
     for expedition in expeditions:
         start = expedition.start_moment
+        began_with = _reader_mission_name(expedition.began_with)
         if start is None:
-            began = "Began before the record"
+            began = gettext("Began before the record")
         elif expedition.expected:
-            began = f"Begins when {expedition.began_with} undocks, {start.text}"
+            began = gettext("Begins when %(mission)s undocks, %(when)s") % {
+                "mission": began_with,
+                "when": _unbroken(start.text),
+            }
         else:
-            began = f"Began {start.text}, when {expedition.began_with} undocked"
-        ended = f"ended {expedition.end_moment.text}" if expedition.end_moment else "under way"
-        title = f"Expedition {expedition.number}"
-        detail = f"{began} · {ended} · {len(expedition.crew)} crew in the record"
+            began = gettext("Began %(when)s, when %(mission)s undocked") % {
+                "mission": began_with,
+                "when": _unbroken(start.text),
+            }
+        if expedition.end_moment:
+            ended = gettext("ended %(when)s") % {"when": _unbroken(expedition.end_moment.text)}
+        else:
+            ended = gettext("under way")
+        title = gettext("Expedition %(number)s") % {"number": expedition.number}
+        crew = ngettext("%(count)s crew in the record", "%(count)s crew in the record", len(expedition.crew))
+        detail = f"{began} · {ended} · {crew % {'count': len(expedition.crew)}}"
         url = f"{reverse('record:expeditions')}#{expedition.anchor}"
         entries.append(
             Entry("expedition", title, url, detail, expedition_spellings((expedition.number,)), (expedition.number,))
         )
     return tuple(entries)
+
+
+def _reader_mission_name(name: str) -> str:
+    """A mission's name (as the expeditions give it) in the reader's script."""
+    return Mission(name=name).reader_name if name else name
 
 
 def build_index() -> RecordSearchIndex:
@@ -230,14 +305,17 @@ def build_index() -> RecordSearchIndex:
 
 
 _lock = threading.Lock()
-_cached: dict[str, RecordSearchIndex] = {}
+_cached: dict[tuple[str, str], RecordSearchIndex] = {}
 
 
 def current_index() -> RecordSearchIndex:
-    """The index for the record as it is now; rebuilt only after the record changed."""
+    """The index for the record as it is now, in the active language (titles, details and
+    notes are in the reader's language and script); rebuilt only after the record changed."""
     version = record_version()
+    key = (version, translation.get_language() or "")
     with _lock:
-        if version not in _cached:
-            _cached.clear()
-            _cached[version] = build_index()
-        return _cached[version]
+        if key not in _cached:
+            if any(cached_version != version for cached_version, _ in _cached):
+                _cached.clear()
+            _cached[key] = build_index()
+        return _cached[key]

@@ -3,6 +3,8 @@ many match in all and the best `limit` of them, their matches marked for display
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from tracker.lib.excerpts import Marked, mark, passage
 
 from . import record_index
@@ -77,13 +79,15 @@ def search(query: SearchQuery, *, limit: int) -> SearchResults:
         query=query,
         groups=[
             # First: a query that names an expedition asks for it, before its crew.
-            _record_group("expeditions", "Expeditions", record_index.match(index.expeditions, query), query, limit),
-            _record_group("people", "People", record_index.match(index.people, query), query, limit),
-            _record_group("missions", "Missions", record_index.match(index.missions, query), query, limit),
-            _record_group("vehicles", "Vehicles", record_index.match(index.vehicles, query), query, limit),
+            _record_group(
+                "expeditions", gettext("Expeditions"), record_index.match(index.expeditions, query), query, limit
+            ),
+            _record_group("people", gettext("People"), record_index.match(index.people, query), query, limit),
+            _record_group("missions", gettext("Missions"), record_index.match(index.missions, query), query, limit),
+            _record_group("vehicles", gettext("Vehicles"), record_index.match(index.vehicles, query), query, limit),
             Group(
                 "articles",
-                "Articles",
+                gettext("Articles"),
                 article_total,
                 [
                     ArticleResult(article, _marked(article.title, query), passage(article.text, query.needles))
