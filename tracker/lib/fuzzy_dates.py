@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils import dateformat
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from .instants import shifted
 
@@ -67,7 +67,7 @@ def format_instant(instant: dt.datetime | dt.date | None, precision: str) -> str
     if precision == Precision.DAY:
         return format_day(instant)
     if precision == Precision.MONTH:
-        return dateformat.format(instant, pgettext("date format: a month", "F Y"))
+        return format_month(instant)
     if precision == Precision.QUARTER:
         quarter = (instant.month - 1) // 3 + 1
         return gettext("NET Q%(quarter)s %(year)s") % {"quarter": quarter, "year": instant.year}
@@ -77,6 +77,32 @@ def format_instant(instant: dt.datetime | dt.date | None, precision: str) -> str
     if precision == Precision.YEAR:
         return gettext("NET %(year)s") % {"year": instant.year}
     raise ValueError(f"unknown precision {precision!r}")
+
+
+# Month names as they stand alone or begin a phrase ("July 2026"): Russian writes them in
+# lower case ("июль 2026"), where Django's date format "F" gives a capital.
+STANDALONE_MONTHS = [
+    pgettext_lazy("month, standing alone: July 2026", "January"),
+    pgettext_lazy("month, standing alone: July 2026", "February"),
+    pgettext_lazy("month, standing alone: July 2026", "March"),
+    pgettext_lazy("month, standing alone: July 2026", "April"),
+    pgettext_lazy("month, standing alone: July 2026", "May"),
+    pgettext_lazy("month, standing alone: July 2026", "June"),
+    pgettext_lazy("month, standing alone: July 2026", "July"),
+    pgettext_lazy("month, standing alone: July 2026", "August"),
+    pgettext_lazy("month, standing alone: July 2026", "September"),
+    pgettext_lazy("month, standing alone: July 2026", "October"),
+    pgettext_lazy("month, standing alone: July 2026", "November"),
+    pgettext_lazy("month, standing alone: July 2026", "December"),
+]
+
+
+def format_month(instant: dt.datetime | dt.date) -> str:
+    """A month of a year in the active language: 'July 2026'; in Russian 'июль 2026'."""
+    return pgettext("a month of a year: July 2026", "%(month)s %(year)s") % {
+        "month": STANDALONE_MONTHS[instant.month - 1],
+        "year": instant.year,
+    }
 
 
 def format_day(day: dt.datetime | dt.date) -> str:

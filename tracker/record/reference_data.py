@@ -347,6 +347,7 @@ class Loader:
                 "short_name": meta["short_name"],
                 "short_name_ru": meta.get("short_name_ru", ""),
                 "terms_summary": data.get("terms_summary", ""),
+                "terms_summary_ru": meta.get("terms_summary_ru", ""),
             },
             meta["short_name"],
         )

@@ -28,6 +28,11 @@ class Agreement(models.Model):
     )
     parties = models.ManyToManyField(Agency, related_name="agreements", verbose_name=_("parties"))
     terms_summary = models.TextField(_("terms in brief"), blank=True)
+    terms_summary_ru = models.TextField(
+        _("terms in brief, in Russian"),
+        blank=True,
+        help_text=_("What Russian pages say of the terms. Blank: they show the English text."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     sources = models.ManyToManyField(Citation, blank=True, related_name="agreements", verbose_name=_("sources"))
     history = HistoricalRecords()
@@ -47,6 +52,11 @@ class Agreement(models.Model):
     def reader_short_name(self) -> str:
         """The short name in the reader's language: the Russian one on Russian pages where the record has one."""
         return _in_reader_language(self.short_name, self.short_name_ru)
+
+    @property
+    def reader_terms_summary(self) -> str:
+        """The terms in brief in the reader's language, where the record has them so."""
+        return _in_reader_language(self.terms_summary, self.terms_summary_ru)
 
 
 def _in_reader_language(english: str, russian: str) -> str:
