@@ -9,7 +9,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -205,8 +205,10 @@ class ProposedUpdateAdmin(admin.ModelAdmin):
     @admin.display(description=_("reported as"))
     def state(self, proposal):
         if proposal.happened:
-            return gettext("happened")
-        return gettext("planned, no earlier than") if proposal.no_earlier_than else gettext("planned")
+            return pgettext("reported as", "happened")
+        if proposal.no_earlier_than:
+            return pgettext("reported as", "planned, no earlier than")
+        return pgettext("reported as", "planned")
 
     @admin.display(description=_("articles"), ordering="articles_total")
     def source_count(self, proposal):
