@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_rows
@@ -241,3 +242,36 @@ def test_the_source_list_shows_each_source_s_health_in_russian(editor_client, pr
     assert "в порядке" in page and "ещё не опрашивался" in page
     assert '<span lang="en">HTTP 503</span>' in html  # the error as the server said it
     assert "Опросить выбранные источники сейчас" in page
+
+
+def test_the_login_lockout_page_in_russian(client, editor):
+    from tests.i18n import english_words, untranslated_lookups
+    from tests.test_login_throttle import START, fail, log_in
+
+    with time_machine.travel(START, tick=False):
+        fail(client, editor.username, 5, HTTP_ACCEPT_LANGUAGE="ru")
+        with untranslated_lookups() as missed:
+            response = log_in(client, editor.username, "correct horse battery", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 429
+    html = response.content.decode()
+    page = text(html)
+    assert "<h1>Слишком много попыток входа</h1>" in html
+    assert "Вход как «edna» с этого адреса приостановлен" in page
+    assert "После 5 неверных паролей подряд вход как «edna» с этого адреса приостановлен на 15 мин." in page
+    assert 'Попробуйте снова после <time datetime="2026-03-02T09:15:00+00:00">2 марта 2026, 09:15 UTC</time>.' in html
+    assert missed == [] and english_words(html) == []
+
+
+def test_the_database_outage_page_in_russian(rf):
+    from django.db import OperationalError
+
+    from tracker.core.middleware import DatabaseUnavailableMiddleware
+
+    with translation.override("ru"):
+        response = DatabaseUnavailableMiddleware(lambda request: None).process_exception(
+            rf.get("/"), OperationalError("server closed the connection")
+        )
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert '<html lang="ru">' in html and "<h1>Временно недоступно</h1>" in html
+    assert "Трекер сейчас не может связаться со своей базой данных." in html
