@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 EDITOR_GROUP = "editor"
@@ -38,8 +40,10 @@ def editor_login_form():
     class EditorAuthenticationForm(AdminAuthenticationForm):
         error_messages = {
             **AdminAuthenticationForm.error_messages,
-            "invalid_login": "Please enter the correct %(username)s and password for an editor's "
-            "account. Note that both fields may be case-sensitive.",
+            "invalid_login": _(
+                "Please enter the correct %(username)s and password for an editor's "
+                "account. Note that both fields may be case-sensitive."
+            ),
         }
 
         def confirm_login_allowed(self, user):
@@ -55,9 +59,9 @@ def editor_login_form():
 
 
 class TrackerAdminSite(admin.AdminSite):
-    site_header = "ISS crew rotation tracker — editors"
-    site_title = "Crew tracker admin"
-    index_title = "The record"
+    site_header = _("ISS crew rotation tracker — editors")
+    site_title = _("Crew tracker admin")
+    index_title = _("The record")
     # The mission list is wide (dates, status, flags): give it the whole width.
     enable_nav_sidebar = False
 
@@ -82,6 +86,11 @@ def review_queue(user) -> dict | None:
         return None
     url = reverse("admin:news_proposedupdate_changelist") + f"?status__exact={ProposalStatus.PENDING}"
     return {"count": ProposedUpdate.objects.filter(status=ProposalStatus.PENDING).count(), "url": url}
+
+
+# django-simple-history's history pages say these, and its Russian catalogue lacks them:
+# they are translated in ours.
+SIMPLE_HISTORY_STRINGS = (gettext_noop("Changes"), ngettext_lazy("entry", "entries", "count"))
 
 
 class TrackerAdminConfig(AdminConfig):

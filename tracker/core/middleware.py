@@ -12,14 +12,15 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.utils.translation import get_language, gettext
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head>
-<body><h1>Temporarily unavailable</h1>
-<p>The tracker cannot reach its database right now. Please try again in a few seconds.</p></body></html>
+<html lang="%(lang)s"><head><meta charset="utf-8"><title>%(title)s</title></head>
+<body><h1>%(title)s</h1>
+<p>%(message)s</p></body></html>
 """
 
 
@@ -36,7 +37,12 @@ class DatabaseUnavailableMiddleware:
         # A warning, not an error with a traceback: the cause is the server, and one line per
         # request is enough to see when the outage began and ended.
         logger.warning("database unavailable, answered 503 to %s %s: %s", request.method, request.path, exception)
-        response = HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8")
+        page = PAGE % {
+            "lang": get_language() or "en",
+            "title": gettext("Temporarily unavailable"),
+            "message": gettext("The tracker cannot reach its database right now. Please try again in a few seconds."),
+        }
+        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response

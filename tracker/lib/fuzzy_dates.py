@@ -15,12 +15,12 @@ from .instants import shifted
 
 
 class Precision(models.TextChoices):
-    EXACT = "exact", "exact time"
-    DAY = "day", "day"
-    MONTH = "month", "month"
-    QUARTER = "quarter", "quarter"
-    HALF = "half", "half-year"
-    YEAR = "year", "year"
+    EXACT = "exact", pgettext_lazy("a precision", "exact time")
+    DAY = "day", pgettext_lazy("a precision", "day")
+    MONTH = "month", pgettext_lazy("a precision", "month")
+    QUARTER = "quarter", pgettext_lazy("a precision", "quarter")
+    HALF = "half", pgettext_lazy("a precision", "half-year")
+    YEAR = "year", pgettext_lazy("a precision", "year")
 
 
 def window_start(instant: dt.datetime, precision: str) -> dt.datetime:

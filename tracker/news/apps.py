@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsConfig(AppConfig):
@@ -6,4 +7,4 @@ class NewsConfig(AppConfig):
 
     name = "tracker.news"
     label = "news"
-    verbose_name = "News"
+    verbose_name = _("News")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, F, Prefetch, Q, Value
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from tracker.record.changes import TRACKED, FieldChange, RowChange, change_rows, row_changes
 from tracker.record.models import Mission, Person
@@ -61,7 +62,7 @@ def _editors_change(row: RowChange) -> RecordChange:
         kind=row.kind,
         title=row.headline,
         at=row.at,
-        by=row.user or "someone without an account (a script)",
+        by=row.user or gettext("someone without an account (a script)"),
         editor=row.user,
         url=row.url,
         changes=row.fields,
@@ -74,7 +75,10 @@ def _editors_change(row: RowChange) -> RecordChange:
 
 def _proposal_change(proposal: ProposedUpdate, rows: list[RowChange]) -> RecordChange:
     editor = proposal.decided_by.get_username() if proposal.decided_by else None
-    by = f"news proposal #{proposal.pk} accepted by {editor}" if editor else f"news proposal #{proposal.pk} accepted"
+    if editor:
+        by = gettext("news proposal #%(number)s accepted by %(editor)s") % {"number": proposal.pk, "editor": editor}
+    else:
+        by = gettext("news proposal #%(number)s accepted") % {"number": proposal.pk}
     changes = [change for row in rows for change in row.fields]
     lines = [line for row in rows for line in row.lines]
     if rows:

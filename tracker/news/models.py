@@ -6,6 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tracker.lib.folding import search_document
 from tracker.lib.fuzzy_dates import Precision, format_instant
@@ -13,9 +14,9 @@ from tracker.record.models import Certainty, Mission, Person, VehicleFamily
 
 
 class SourceKind(models.TextChoices):
-    FEED = "feed", "RSS/Atom feed"
-    PAGE = "page", "single HTML page"
-    SAMPLE = "sample", "bundled sample file (works offline)"
+    FEED = "feed", _("RSS/Atom feed")
+    PAGE = "page", _("single HTML page")
+    SAMPLE = "sample", _("bundled sample file (works offline)")
 
 
 class NewsSourceQuerySet(models.QuerySet):
@@ -25,42 +26,55 @@ class NewsSourceQuerySet(models.QuerySet):
 
 
 class NewsSource(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     url = models.CharField(
+        _("url"),
         max_length=1000,
-        help_text="http(s) URL of the feed or page; for a sample source, a file name in tracker/news/samples/.",
+        help_text=_("http(s) URL of the feed or page; for a sample source, a file name in tracker/news/samples/."),
     )
-    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.FEED)
-    enabled = models.BooleanField(default=False)
-    poll_interval = models.DurationField(default=dt.timedelta(minutes=30), help_text="Time between polls.")
+    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices, default=SourceKind.FEED)
+    enabled = models.BooleanField(_("enabled"), default=False)
+    poll_interval = models.DurationField(
+        _("poll interval"), default=dt.timedelta(minutes=30), help_text=_("Time between polls.")
+    )
     fetch_linked_pages = models.BooleanField(
-        default=True, help_text="For feed entries with only a short summary, fetch the linked page's main text."
+        _("fetch linked pages"),
+        default=True,
+        help_text=_("For feed entries with only a short summary, fetch the linked page's main text."),
     )
     allow_private_network = models.BooleanField(
+        _("allow private network"),
         default=False,
-        help_text="Allow loopback, private and link-local addresses. Only for sources you run yourself.",
+        help_text=_("Allow loopback, private and link-local addresses. Only for sources you run yourself."),
     )
     auto_accept_confidence = models.FloatField(
+        _("auto accept confidence"),
         null=True,
         blank=True,
-        help_text="Apply proposals from this source without review when their confidence is at least this "
-        "(0–1). Blank: every proposal waits for an editor.",
+        help_text=_(
+            "Apply proposals from this source without review when their confidence is at least this "
+            "(0–1). Blank: every proposal waits for an editor."
+        ),
     )
     # Health, for operators.
-    last_checked_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    articles_found = models.PositiveIntegerField(default=0, help_text="Articles stored from this source so far.")
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    articles_found = models.PositiveIntegerField(
+        _("articles found"), default=0, help_text=_("Articles stored from this source so far.")
+    )
     # Conditional GET state and scheduling.
-    etag = models.CharField(max_length=500, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    next_poll_at = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(_("etag"), max_length=500, blank=True)
+    last_modified = models.CharField(_("last modified"), max_length=100, blank=True)
+    next_poll_at = models.DateTimeField(_("next poll at"), null=True, blank=True)
 
     objects = NewsSourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("news source")
+        verbose_name_plural = _("news sources")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="news_source_kind_valid"),
             models.CheckConstraint(
@@ -101,16 +115,25 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    source = models.ForeignKey(NewsSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
-    url = models.CharField(max_length=1000, unique=True, help_text="Canonical URL, tracking parameters removed.")
-    guid = models.CharField(max_length=500, blank=True, help_text="The feed's id for the entry.")
-    title = models.CharField(max_length=500)
-    published_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=8, blank=True)
-    text = models.TextField(help_text="Main text only: page boilerplate and markup removed.")
-    content_hash = models.CharField(max_length=64)
-    fetched_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    source = models.ForeignKey(
+        NewsSource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("source"),
+    )
+    url = models.CharField(
+        _("url"), max_length=1000, unique=True, help_text=_("Canonical URL, tracking parameters removed.")
+    )
+    guid = models.CharField(_("guid"), max_length=500, blank=True, help_text=_("The feed's id for the entry."))
+    title = models.CharField(_("title"), max_length=500)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    text = models.TextField(_("text"), help_text=_("Main text only: page boilerplate and markup removed."))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    fetched_at = models.DateTimeField(_("fetched at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Title and text folded for search (tracker/lib/folding.py): SQLite's LIKE folds only
     # ASCII, so matching "кикина" to "Кикина" needs a folded copy on both databases. Kept
     # up to date by save() and bulk_create(); a queryset .update() of title/text must set it too.
@@ -120,6 +143,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         constraints = [
             # The same feed entry (GUID) is one article, even if its URL changes.
             models.UniqueConstraint(
@@ -145,22 +170,35 @@ class Article(models.Model):
 
 
 class MentionKind(models.TextChoices):
-    MISSION = "mission", "mission"
-    PERSON = "person", "person"
-    VEHICLE = "vehicle", "vehicle"
+    MISSION = "mission", _("mission")
+    PERSON = "person", _("person")
+    VEHICLE = "vehicle", _("vehicle")
 
 
 class Mention(models.Model):
     """One thing in the record an article names, with the sentence that names it."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
-    kind = models.CharField(max_length=10, choices=MentionKind.choices)
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
-    vehicle = models.ForeignKey(VehicleFamily, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
-    evidence = models.TextField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("article"))
+    kind = models.CharField(_("kind"), max_length=10, choices=MentionKind.choices)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions", verbose_name=_("mission")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions", verbose_name=_("person")
+    )
+    vehicle = models.ForeignKey(
+        VehicleFamily,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mentions",
+        verbose_name=_("vehicle"),
+    )
+    evidence = models.TextField(_("evidence"))
 
     class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         constraints = [
             # Exactly the foreign key its kind names is set.
             models.CheckConstraint(
@@ -179,19 +217,19 @@ class Mention(models.Model):
 
 
 class ProposalKind(models.TextChoices):
-    LAUNCH = "launch", "launch"
-    DOCKING = "docking", "docking"
-    UNDOCKING = "undocking", "undocking"
-    LANDING = "landing", "landing"
-    DELAY = "delay", "delay / new launch date"
-    CREW_ASSIGNMENT = "crew_assignment", "crew assignment"
-    AGREEMENT = "agreement", "agreement signing / extension"
+    LAUNCH = "launch", _("launch")
+    DOCKING = "docking", _("docking")
+    UNDOCKING = "undocking", _("undocking")
+    LANDING = "landing", _("landing")
+    DELAY = "delay", _("delay / new launch date")
+    CREW_ASSIGNMENT = "crew_assignment", _("crew assignment")
+    AGREEMENT = "agreement", _("agreement signing / extension")
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "pending", "waiting for review"
-    ACCEPTED = "accepted", "accepted"
-    REJECTED = "rejected", "rejected"
+    PENDING = "pending", _("waiting for review")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
 
 
 class ProposedUpdate(models.Model):
@@ -200,29 +238,45 @@ class ProposedUpdate(models.Model):
     One fact is one proposal however many articles report it (`fact_key` is unique);
     each article that supports it is one ProposalEvidence row."""
 
-    kind = models.CharField(max_length=20, choices=ProposalKind.choices)
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals")
-    date = models.DateField(null=True, blank=True)
-    # The time of day (UTC) when the news gives one; the proposal is then exact to the minute.
-    time = models.TimeField(null=True, blank=True, help_text="Time of day, UTC, when the news gives one.")
-    precision = models.CharField(max_length=10, choices=Precision.choices, blank=True)
-    happened = models.BooleanField(default=False)
-    no_earlier_than = models.BooleanField(
-        default=False, help_text="A planned date the news gives only as a lower bound (“no earlier than”)."
+    kind = models.CharField(_("kind"), max_length=20, choices=ProposalKind.choices)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals", verbose_name=_("mission")
     )
-    summary = models.CharField(max_length=300)
-    fact_key = models.CharField(max_length=300, unique=True)
-    confidence = models.FloatField()
-    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    outcome = models.TextField(blank=True, help_text="What accepting it changed, or why it was rejected.")
-    articles = models.ManyToManyField(Article, through="ProposalEvidence", related_name="proposals")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals", verbose_name=_("person")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    # The time of day (UTC) when the news gives one; the proposal is then exact to the minute.
+    time = models.TimeField(_("time"), null=True, blank=True, help_text=_("Time of day, UTC, when the news gives one."))
+    precision = models.CharField(_("precision"), max_length=10, choices=Precision.choices, blank=True)
+    happened = models.BooleanField(_("happened"), default=False)
+    no_earlier_than = models.BooleanField(
+        _("no earlier than"),
+        default=False,
+        help_text=_("A planned date the news gives only as a lower bound (“no earlier than”)."),
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    fact_key = models.CharField(_("fact key"), max_length=300, unique=True)
+    confidence = models.FloatField(_("confidence"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("decided by")
+    )
+    outcome = models.TextField(
+        _("outcome"), blank=True, help_text=_("What accepting it changed, or why it was rejected.")
+    )
+    articles = models.ManyToManyField(
+        Article, through="ProposalEvidence", related_name="proposals", verbose_name=_("articles")
+    )
 
     class Meta:
         ordering = ["status", "-created_at"]
+        verbose_name = _("proposed update")
+        verbose_name_plural = _("proposed updates")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ProposalKind.values), name="news_proposal_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="news_proposal_status_valid"),
@@ -278,14 +332,17 @@ class ProposedUpdate(models.Model):
 class ProposalEvidence(models.Model):
     """One article's support for a proposal: the sentence that says so."""
 
-    proposal = models.ForeignKey(ProposedUpdate, on_delete=models.CASCADE, related_name="evidence")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="evidence")
-    sentence = models.TextField()
-    confidence = models.FloatField()
+    proposal = models.ForeignKey(
+        ProposedUpdate, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("proposal")
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("article"))
+    sentence = models.TextField(_("sentence"))
+    confidence = models.FloatField(_("confidence"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "article"], name="news_evidence_once_per_article")]
-        verbose_name_plural = "proposal evidence"
+        verbose_name = _("proposal evidence")
+        verbose_name_plural = _("proposal evidence")
 
     def __str__(self):
         return self.sentence[:80]

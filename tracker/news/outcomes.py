@@ -5,6 +5,8 @@ and the rule that a target never overwrites what happened."""
 
 import datetime as dt
 
+from django.utils.translation import gettext, pgettext_lazy
+
 from tracker.lib.fuzzy_dates import Precision, window_end, window_start
 from tracker.record.models import Certainty, Mission, MissionStatus
 from tracker.record.models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
@@ -13,6 +15,19 @@ from .models import ProposalKind, ProposedUpdate
 
 # Precisions from finest to coarsest: a report may refine the record, never blur it.
 FINENESS = [Precision.EXACT, Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.HALF, Precision.YEAR]
+
+
+# A mission's events as the messages name them ("the docking happened").
+EVENT_NAMES = {
+    "launch": pgettext_lazy("an event", "launch"),
+    "docking": pgettext_lazy("an event", "docking"),
+    "undocking": pgettext_lazy("an event", "undocking"),
+    "landing": pgettext_lazy("an event", "landing"),
+}
+
+
+def event_name(event: str) -> str:
+    return str(EVENT_NAMES[event])
 
 
 def event_happened(mission: Mission, event: str) -> bool:
@@ -71,10 +86,9 @@ def target_over_fact(proposal: ProposedUpdate, mission: Mission) -> str:
     event = proposal_event(proposal)
     if not overwrites_fact(mission, event, proposal.instant, proposal.precision, proposal.happened):
         return ""
-    return (
-        f"The record says the {event} of {mission} happened ({mission.describe(event)}); "
-        f"a planned {event} does not overwrite it."
-    )
+    return gettext(
+        "The record says the %(event)s of %(mission)s happened (%(when)s); a planned %(event)s does not overwrite it."
+    ) % {"event": event_name(event), "mission": mission, "when": mission.describe(event)}
 
 
 def certainty_after(proposal: ProposedUpdate, mission: Mission) -> str:

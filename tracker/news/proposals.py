@@ -7,9 +7,10 @@ many articles is one proposal (keyed by `fact_key`) with one evidence row per ar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
 from tracker.record.models import (
@@ -270,8 +271,10 @@ def _apply_event(proposal: ProposedUpdate, mission: Mission) -> str:
     mission.status = status_after(proposal, mission.status)
     mission.full_clean()
     mission.save()
-    when = said_when(proposal.date_display, certainty)
-    return f"{mission}: {event} set to {when}; status {mission.get_status_display()}."
+    # Kept as the proposal's outcome: in the record's language, whatever the editor reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        when = said_when(proposal.date_display, certainty)
+        return f"{mission}: {event} set to {when}; status {mission.get_status_display()}."
 
 
 def _apply_crew(proposal: ProposedUpdate) -> str:
@@ -287,10 +290,12 @@ def _apply_agreement(proposal: ProposedUpdate, sentence: str) -> str:
     agreement = Agreement.objects.first()
     if agreement is None:
         raise ProposalNotApplicable("There is no agreement in the record to extend.")
+    with translation.override(settings.LANGUAGE_CODE):  # the record's language, not the editor's
+        title = f"Reported {proposal.date_display}"
     document = AgreementDocument(
         agreement=agreement,
         key=f"reported-{proposal.date:%Y-%m}-{proposal.pk}",
-        title=f"Reported {proposal.date_display}",
+        title=title,
         kind=DocumentKind.STATEMENT,
         announced_on=proposal.date,
         announced_precision=proposal.precision,

@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.admin_site import HistoryAdmin
 
@@ -26,6 +29,7 @@ from .models import (
     Spacecraft,
     VehicleFamily,
 )
+from .validation import LEG_NAMES, seats_text
 
 
 class SeatInlineFormSet(forms.BaseInlineFormSet):
@@ -48,8 +52,17 @@ class SeatInlineFormSet(forms.BaseInlineFormSet):
                 riding = sum(1 for seat in kept if seat.leg == leg)
                 if riding > mission.family.seats:
                     raise ValidationError(
-                        f"{mission.family} has {mission.family.seats} seats, "
-                        f"but {riding} people are listed on the {leg} leg."
+                        ngettext(
+                            "%(family)s has %(seats)s, but %(riding)s person is listed on the %(leg)s.",
+                            "%(family)s has %(seats)s, but %(riding)s people are listed on the %(leg)s.",
+                            riding,
+                        )
+                        % {
+                            "family": mission.family,
+                            "seats": seats_text(mission.family.seats),
+                            "riding": riding,
+                            "leg": LEG_NAMES[leg],
+                        }
                     )
 
 
@@ -110,7 +123,7 @@ class MissionAdmin(HistoryAdmin):
             },
         ),
         (
-            "Timeline (UTC; a blank time means only the day is known)",
+            _("Timeline (UTC; a blank time means only the day is known)"),
             {
                 # One field a line: an error then stands right above its own field, and
                 # the date, time and precision stack readably on a phone.
@@ -130,7 +143,7 @@ class MissionAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Sources and notes", {"fields": ["sources", "notes"]}),
+        (_("Sources and notes"), {"fields": ["sources", "notes"]}),
     ]
 
     def get_queryset(self, request):
@@ -143,29 +156,32 @@ class MissionAdmin(HistoryAdmin):
             .select_related("family", "spacecraft__family")
         )
 
-    @admin.display(description="craft", ordering="spacecraft__name")
+    @admin.display(description=_("craft"), ordering="spacecraft__name")
     def craft(self, mission):
-        return mission.spacecraft.name if mission.spacecraft else "unknown"
+        # A craft's name is English data (the admin shows names as the record keeps them).
+        if mission.spacecraft:
+            return format_html('<span lang="en">{}</span>', mission.spacecraft.name)
+        return _("unknown")
 
-    @admin.display(description="launch", ordering="launch_at")
+    @admin.display(description=_("launch"), ordering="launch_at")
     def launch(self, mission):
         return mission.describe("launch")
 
-    @admin.display(description="landing", ordering="landing_at")
+    @admin.display(description=_("landing"), ordering="landing_at")
     def landing(self, mission):
         return mission.describe("landing")
 
-    @admin.display(description="on the dashboard", boolean=True, ordering="is_cross_flight")
+    @admin.display(description=_("on the dashboard"), boolean=True, ordering="is_cross_flight")
     def on_dashboard(self, mission):
         return mission.is_cross_flight and mission.status != MissionStatus.CANCELLED
 
-    @admin.display(description="On the dashboard")
+    @admin.display(description=_("On the dashboard"))
     def on_the_dashboard(self, mission):
         if mission.pk is None:
-            return "Decided once the mission is saved with its seats."
+            return _("Decided once the mission is saved with its seats.")
         return dashboard_reason(mission)
 
-    @admin.display(description="stale", boolean=True, ordering="is_stale")
+    @admin.display(description=_("stale"), boolean=True, ordering="is_stale")
     def stale(self, mission):
         return mission.is_stale
 
@@ -182,7 +198,7 @@ class SeatAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_cross_flight()
 
-    @admin.display(description="cross-flight", boolean=True, ordering="is_cross_flight")
+    @admin.display(description=_("cross-flight"), boolean=True, ordering="is_cross_flight")
     def cross_flight(self, seat):
         return seat.is_cross_flight
 
@@ -226,11 +242,11 @@ class PersonAdmin(HistoryAdmin):
             .order_by(*Person._meta.ordering)
         )
 
-    @admin.display(description="also spelled")
+    @admin.display(description=_("also spelled"))
     def aliases_list(self, person):
         return ", ".join(alias.alias for alias in person.aliases.all())
 
-    @admin.display(description="flights up", ordering="flight_count")
+    @admin.display(description=_("flights up"), ordering="flight_count")
     def flights(self, person):
         return person.flight_count
 
@@ -252,7 +268,7 @@ class AgencyAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_total=Count("people"))
 
-    @admin.display(description="people", ordering="people_total")
+    @admin.display(description=_("people"), ordering="people_total")
     def people_count(self, agency):
         return agency.people_total
 
@@ -264,11 +280,20 @@ class SpacecraftInline(admin.TabularInline):
 
 @admin.register(VehicleFamily)
 class VehicleFamilyAdmin(HistoryAdmin):
-    list_display = ["name", "operator", "builder", "seats", "typical_stay"]
+    list_display = ["name", "operator", "builder", "seats", "stay"]
     list_filter = ["operator"]
     search_fields = ["name", "builder"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SpacecraftInline]
+
+    # Django shows a duration as Python writes it ("245 days, 0:00:00"): the same, in the
+    # reader's language.
+    @admin.display(description=VehicleFamily._meta.get_field("typical_stay").verbose_name, ordering="typical_stay")
+    def stay(self, family):
+        if family.typical_stay is None:
+            return None
+        days, time = family.typical_stay.days, dt.timedelta(seconds=family.typical_stay.seconds)
+        return ngettext("%(days)s day, %(time)s", "%(days)s days, %(time)s", days) % {"days": days, "time": time}
 
 
 @admin.register(Spacecraft)
@@ -308,7 +333,7 @@ class AgreementAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(documents_total=Count("documents"))
 
-    @admin.display(description="documents", ordering="documents_total")
+    @admin.display(description=_("documents"), ordering="documents_total")
     def document_count(self, agreement):
         return agreement.documents_total
 
@@ -324,15 +349,15 @@ class AgreementDocumentAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("agreement").annotate(missions_total=Count("missions"))
 
-    @admin.display(description="signed", ordering="signed_on")
+    @admin.display(description=_("signed"), ordering="signed_on")
     def signed_display(self, document):
         return document.signed_display
 
-    @admin.display(description="announced", ordering="announced_on")
+    @admin.display(description=_("announced"), ordering="announced_on")
     def announced_display(self, document):
         return document.announced_display
 
-    @admin.display(description="flights covered", ordering="missions_total")
+    @admin.display(description=_("flights covered"), ordering="missions_total")
     def mission_count(self, document):
         return document.missions_total
 

@@ -4,12 +4,14 @@ on the dashboard?"."""
 from django.contrib import admin
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Mission, MissionStatus
 
 
 class LaunchYearFilter(admin.SimpleListFilter):
-    title = "launch year"
+    title = _("launch year")
     parameter_name = "year"
     launch_field = "launch_at"
 
@@ -22,7 +24,7 @@ class LaunchYearFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("-year")
         )
-        return [(str(year), str(year)) for year in years] + [("unknown", "unknown")]
+        return [(str(year), str(year)) for year in years] + [("unknown", _("unknown"))]
 
     def queryset(self, request, queryset):
         if self.value() == "unknown":
@@ -39,15 +41,15 @@ class SeatLaunchYearFilter(LaunchYearFilter):
 class DashboardFilter(admin.SimpleListFilter):
     """Which missions the dashboard lists, and why the others are missing from it."""
 
-    title = "on the dashboard"
+    title = _("on the dashboard")
     parameter_name = "dashboard"
 
     def lookups(self, request, model_admin):
         return [
-            ("yes", "yes"),
-            ("uncovered", "no: not covered by any agreement document"),
-            ("no-seat", "no: no cross-flight seat"),
-            ("cancelled", "no: cancelled"),
+            ("yes", _("yes")),
+            ("uncovered", _("no: not covered by any agreement document")),
+            ("no-seat", _("no: no cross-flight seat")),
+            ("cancelled", _("no: cancelled")),
         ]
 
     def queryset(self, request, queryset):
@@ -64,15 +66,15 @@ def dashboard_reason(mission: Mission) -> str:
     """Whether the dashboard lists this mission and, if not, why (the dashboard lists the
     cross-flights: flights an agreement document covers with a seat for the other party)."""
     if mission.status == MissionStatus.CANCELLED:
-        return "No: the flight was cancelled (the dashboard lists upcoming, in-flight and completed flights)."
+        return gettext("No: the flight was cancelled (the dashboard lists upcoming, in-flight and completed flights).")
     if not mission.is_covered:
-        return (
+        return gettext(
             "No: not covered by any agreement document. If the seat swap covers this flight, "
             "add it to the document's flights under Agreements."
         )
     if not mission.is_cross_flight:
-        return (
+        return gettext(
             "No: no cross-flight seat. An agreement document covers it, but nobody aboard flies for "
             "another party of that agreement than the vehicle's operator."
         )
-    return "Yes: it has a cross-flight seat on a flight an agreement document covers."
+    return gettext("Yes: it has a cross-flight seat on a flight an agreement document covers.")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecordConfig(AppConfig):
@@ -6,7 +7,7 @@ class RecordConfig(AppConfig):
 
     name = "tracker.record"
     label = "record"
-    verbose_name = "Flight record"
+    verbose_name = _("Flight record")
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save

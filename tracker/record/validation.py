@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tracker.lib.fuzzy_dates import format_instant
 
@@ -40,7 +42,7 @@ class Stay:
 
     def describe(self) -> str:
         start = _when(self.ascent.mission, "launch")
-        end = _when(self.descent.mission, "landing") if self.descent else "unknown"
+        end = _when(self.descent.mission, "landing") if self.descent else gettext("unknown")
         if self.descent and self.descent.mission_id != self.ascent.mission_id:
             return f"{self.ascent.mission} → {self.descent.mission} ({start} – {end})"
         return f"{self.ascent.mission} ({start} – {end})"
@@ -96,17 +98,18 @@ def _overlap_days(first: Stay, second: Stay) -> str:
     since = _when(later.ascent.mission, "launch")
     ends = [stay for stay in (first, second) if stay.end is not None]
     if not ends:
-        return f"from {since} on (neither has landed yet)"
+        return gettext("from %(since)s on (neither has landed yet)") % {"since": since}
     earlier = min(ends, key=lambda stay: stay.end)
-    return f"from {since} to {_when(earlier.descent.mission, 'landing')}"
+    return gettext("from %(since)s to %(until)s") % {"since": since, "until": _when(earlier.descent.mission, "landing")}
 
 
 def overlap_message(first: Stay, second: Stay) -> str:
-    person = first.ascent.person
-    return (
-        f"{person} cannot be on two flights at once: {first.describe()} and {second.describe()} "
-        f"overlap {_overlap_days(first, second)}."
-    )
+    return gettext("%(person)s cannot be on two flights at once: %(first)s and %(second)s overlap %(days)s.") % {
+        "person": first.ascent.person,
+        "first": first.describe(),
+        "second": second.describe(),
+        "days": _overlap_days(first, second),
+    }
 
 
 def schedule_conflicts(seats: Iterable[Seat]) -> list[str]:
@@ -153,12 +156,18 @@ def second_return(seat: Seat, seats: list[Seat]) -> str | None:
         if other is seat or other.leg != Leg.DESCENT or (seat.pk and other.pk == seat.pk):
             continue
         if other.mission.pk != seat.mission.pk and launch_seat_for(other, seats) == ascent:
-            return (
-                f"{seat.person} already comes home on {other.mission} ({_when(other.mission, 'landing')}) "
-                f"from the stay that began on {ascent.mission} ({_when(ascent.mission, 'launch')}): "
-                f"a second descent seat on {seat.mission} would bring them home twice. Remove one of the two "
-                f"descent seats, or record the later flight up first."
-            )
+            return gettext(
+                "%(person)s already comes home on %(home)s (%(landing)s) from the stay that began on %(up)s "
+                "(%(launch)s): a second descent seat on %(mission)s would bring them home twice. Remove one of "
+                "the two descent seats, or record the later flight up first."
+            ) % {
+                "person": seat.person,
+                "home": other.mission,
+                "landing": _when(other.mission, "landing"),
+                "up": ascent.mission,
+                "launch": _when(ascent.mission, "launch"),
+                "mission": seat.mission,
+            }
     return None
 
 
@@ -190,8 +199,14 @@ def validate_seat(seat: Seat) -> None:
         taken = Seat.objects.filter(mission_id=mission.pk, leg=seat.leg).exclude(pk=seat.pk).count() + 1
         if taken > mission.family.seats:
             errors[NON_FIELD_ERRORS] = [
-                f"{mission} has {mission.family.seats} seats on its {mission.family} and {taken} people "
-                f"would ride it on the {seat.leg} leg."
+                gettext("%(mission)s has %(seats)s on its %(family)s and %(people)s would ride it on the %(leg)s.")
+                % {
+                    "mission": mission,
+                    "seats": seats_text(mission.family.seats),
+                    "family": mission.family,
+                    "people": people_text(taken),
+                    "leg": LEG_NAMES[seat.leg],
+                }
             ]
     seats = _person_seats(seat.person_id, replacing=seat, mission=mission if mission.pk else None)
     problems = schedule_conflicts(seats)
@@ -203,12 +218,34 @@ def validate_seat(seat: Seat) -> None:
         raise ValidationError(errors)
 
 
+# "the ascent leg": the leg a count of people is about, in the messages' words.
+LEG_NAMES = {
+    Leg.ASCENT: pgettext_lazy("a seat's leg", "ascent leg"),
+    Leg.DESCENT: pgettext_lazy("a seat's leg", "descent leg"),
+}
+# The rule each pair of events out of order breaks, at the later event.
+ORDER_MESSAGES = {
+    ("launch", "docking"): _("The docking (%(later)s) cannot be before the launch (%(earlier)s)."),
+    ("docking", "undocking"): _("The undocking (%(later)s) cannot be before the docking (%(earlier)s)."),
+    ("launch", "landing"): _("The landing (%(later)s) cannot be before the launch (%(earlier)s)."),
+    ("undocking", "landing"): _("The landing (%(later)s) cannot be before the undocking (%(earlier)s)."),
+}
+
+
+def seats_text(seats: int) -> str:
+    return ngettext("%(seats)s seat", "%(seats)s seats", seats) % {"seats": seats}
+
+
+def people_text(people: int) -> str:
+    return ngettext("%(people)s person", "%(people)s people", people) % {"people": people}
+
+
 def _when(mission: Mission, event: str) -> str:
     """The time alone, without "target" or "overdue": these messages are about which times
     clash, whether announced or flown."""
     instant, precision = getattr(mission, f"{event}_at"), getattr(mission, f"{event}_precision")
     if instant is None:
-        return "unknown"
+        return gettext("unknown")
     return format_instant(instant, precision) if precision else f"{instant:%Y-%m-%d}"
 
 
@@ -221,7 +258,7 @@ def _order_errors(mission: Mission) -> dict[str, list[str]]:
         first, then = getattr(mission, f"{earlier}_at"), getattr(mission, f"{later}_at")
         if first is not None and then is not None and then < first and f"{later}_at" not in errors:
             errors[f"{later}_at"] = [
-                f"The {later} ({_when(mission, later)}) cannot be before the {earlier} ({_when(mission, earlier)})."
+                ORDER_MESSAGES[earlier, later] % {"later": _when(mission, later), "earlier": _when(mission, earlier)}
             ]
     return errors
 
@@ -230,14 +267,21 @@ def validate_mission(mission: Mission) -> None:
     errors = _order_errors(mission)
     if mission.spacecraft_id and mission.family_id and mission.spacecraft.family_id != mission.family_id:
         errors.setdefault("spacecraft", []).append(
-            f"{mission.spacecraft} is not a {mission.family}; choose a craft of the mission's vehicle family."
+            gettext("%(craft)s is not a %(family)s; choose a craft of the mission's vehicle family.")
+            % {"craft": mission.spacecraft, "family": mission.family}
         )
     if mission.pk and mission.family_id:
         for leg in Leg:
             count = Seat.objects.filter(mission_id=mission.pk, leg=leg).count()
             if count > mission.family.seats:
                 errors.setdefault("family", []).append(
-                    f"{mission.family} has {mission.family.seats} seats but {count} people ride this mission's {leg} leg."
+                    gettext("%(family)s has %(seats)s but %(people)s ride this mission's %(leg)s.")
+                    % {
+                        "family": mission.family,
+                        "seats": seats_text(mission.family.seats),
+                        "people": people_text(count),
+                        "leg": LEG_NAMES[leg],
+                    }
                 )
         # Moving this mission's dates can make its crew overlap another flight: the error
         # stands at the launch for the crew it brings up, at the landing for the crew it brings home.

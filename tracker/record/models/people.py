@@ -1,21 +1,26 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Agency(models.Model):
     """A space agency (or national programme) that crew members fly for or that operates vehicles."""
 
-    name = models.CharField(max_length=100, unique=True, help_text="Short name the press uses: Roscosmos, NASA.")
-    slug = models.SlugField(max_length=100, unique=True)
-    full_name = models.CharField(max_length=300, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    history = HistoricalRecords()
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("Short name the press uses: Roscosmos, NASA.")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    full_name = models.CharField(_("full name"), max_length=300, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    history = HistoricalRecords(verbose_name=_("historical agency"), verbose_name_plural=_("historical agencies"))
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "agencies"
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
 
     def __str__(self):
         return self.name
@@ -24,23 +29,31 @@ class Agency(models.Model):
 class Person(models.Model):
     """A cosmonaut, astronaut or spaceflight participant."""
 
-    name = models.CharField(max_length=200, unique=True, help_text="Canonical spelling, e.g. Francisco Rubio.")
+    name = models.CharField(
+        pgettext_lazy("a person's", "name"),
+        max_length=200,
+        unique=True,
+        help_text=_("Canonical spelling, e.g. Francisco Rubio."),
+    )
     name_ru = models.CharField(
-        "name in Russian",
+        _("name in Russian"),
         max_length=200,
         blank=True,
-        help_text="The name in Cyrillic as Russian readers know it, e.g. Фрэнк Рубио; the Russian pages show it. "
-        "Blank: they show the canonical spelling.",
+        help_text=_(
+            "The name in Cyrillic as Russian readers know it, e.g. Фрэнк Рубио; the Russian pages show it. "
+            "Blank: they show the canonical spelling."
+        ),
     )
-    slug = models.SlugField(max_length=200, unique=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people")
-    nationality = models.CharField(max_length=100, blank=True, help_text="Blank when unknown.")
-    notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people", verbose_name=_("agency"))
+    nationality = models.CharField(_("nationality"), max_length=100, blank=True, help_text=_("Blank when unknown."))
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords(verbose_name=_("historical person"), verbose_name_plural=_("historical people"))
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def __str__(self):
         return self.name
@@ -60,13 +73,16 @@ class Person(models.Model):
 class PersonAlias(models.Model):
     """Another spelling of a person's name in the press: 'Frank Rubio', 'Кикина', 'Sergei Prokopyev'."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    alias = models.CharField(max_length=200)
-    history = HistoricalRecords()
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("person"))
+    alias = models.CharField(_("alias"), max_length=200)
+    history = HistoricalRecords(
+        verbose_name=_("historical person alias"), verbose_name_plural=_("historical person aliases")
+    )
 
     class Meta:
         ordering = ["alias"]
-        verbose_name_plural = "person aliases"
+        verbose_name = _("person alias")
+        verbose_name_plural = _("person aliases")
         constraints = [
             # One spelling names one person; matching news text to people relies on it.
             models.UniqueConstraint(fields=["alias"], name="person_alias_unique"),
