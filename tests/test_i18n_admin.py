@@ -165,9 +165,9 @@ def test_a_refused_acceptance_says_why_in_russian(editor_client, proposals):
     assert message == (
         "«Jessica Meir: seat on SpaceX Crew-13» не принято: "
         "У SpaceX Crew-13 (Crew Dragon) 4 места, а на подъём в нём оказались бы 5 человек. "
-        "Jessica Meir не может быть в двух полётах сразу: SpaceX Crew-12 (13 февраля 2026 – Октябрь 2026) "
-        "и SpaceX Crew-13 → SpaceX Crew-12 (1 августа 2026 – Октябрь 2026) пересекаются с 1 августа 2026 "
-        "по Октябрь 2026."
+        "Jessica Meir не может быть в двух полётах сразу: SpaceX Crew-12 (13 февраля 2026 – октябрь 2026) "
+        "и SpaceX Crew-13 → SpaceX Crew-12 (1 августа 2026 – октябрь 2026) пересекаются с 1 августа 2026 "
+        "по октябрь 2026."
     )
     assert proposal.__class__.objects.get(pk=proposal.pk).status == ProposalStatus.PENDING
 
