@@ -47,11 +47,16 @@ def browser():
 
 @pytest.fixture
 def record():
-    """transaction=True tests start from a flushed database (the session's reference record
-    and migration 0002's editor group are gone once any such test has run): put both back."""
+    """transaction=True tests start from a flushed database (the session's reference record,
+    record migration 0002's editor group, and news migration 0002's shipped sources and the
+    editors' news rights are gone once any such test has run): put them all back, so a test
+    sees what a migrated database has whichever test ran before it."""
+    from django.apps import apps
+
     executor = MigrationExecutor(connection)
     migration_apps = executor.loader.project_state(("record", "0002_editor_group")).apps
     importlib.import_module("tracker.record.migrations.0002_editor_group").create_editor_group(migration_apps, None)
+    importlib.import_module("tracker.news.migrations.0002_shipped_sources_and_editor_permissions").ship(apps, None)
     load_reference_data()
     yield
     wait_for_live_server_requests()
