@@ -68,6 +68,8 @@ TARGET_RATIO = 0.5
 CHECK_EVERY = 20
 BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
 FRAGMENT_HEADERS = {**BROWSER_HEADERS, "HX-Request": "true", "HX-Target": "crossflights"}
+# A reader whose browser asks for Russian: the same page in the other language, cached apart.
+RUSSIAN_HEADERS = {**BROWSER_HEADERS, "Accept-Language": "ru-RU,ru;q=0.9"}
 
 
 # --- load generator (runs in child processes; imports nothing from Django) -------------------
@@ -693,6 +695,7 @@ def render_section(ctx) -> str:
         "",
         f"- Ratio dashboard `/` requests/s ÷ `/healthz` requests/s: **{ratio:.2f}** — {verdict} the target "
         f"(≥ {TARGET_RATIO}× the trivial view). Fragment ÷ trivial: {ctx['fragment_ratio']:.2f}. "
+        f"The Russian dashboard ÷ trivial: {ctx['russian_ratio']:.2f}. "
         f"Server CPU per `/healthz` request ÷ per `/` request (the ratio with the load generator "
         f"on another machine, if the server is CPU-bound): {ctx['cpu_ratio']:.2f}.",
         "- Cold render (first request after a record save), median of "
@@ -835,6 +838,7 @@ def main(argv=None):
                 ("`/` (full dashboard, cached)", "/", BROWSER_HEADERS, "page"),
                 ("`/?family=soyuz-ms` fragment (HX-Target: crossflights)", "/?family=soyuz-ms", FRAGMENT_HEADERS, "fragment"),
                 ("`/healthz` (trivial view)", "/healthz", BROWSER_HEADERS, "healthz"),
+                ("`/` in Russian (Accept-Language: ru, cached)", "/", RUSSIAN_HEADERS, "page"),
             ]  # fmt: skip
             for _, path, headers, _kind in endpoints:  # load templates, open connections in every worker
                 for _ in range(2 * args.workers * args.threads):
@@ -866,11 +870,13 @@ def main(argv=None):
         ratio = rows[0][1]["rps"] / rows[2][1]["rps"] if rows[2][1]["rps"] else float("nan")
         fragment_ratio = rows[1][1]["rps"] / rows[2][1]["rps"] if rows[2][1]["rps"] else float("nan")
         cpu_ratio = rows[2][1]["server_cpu_ms_per_request"] / rows[0][1]["server_cpu_ms_per_request"]
+        russian_ratio = rows[3][1]["rps"] / rows[2][1]["rps"] if rows[2][1]["rps"] else float("nan")
+        log(f"Russian dashboard / trivial: {russian_ratio:.2f}")
         print_table(rows, ratio, fragment_ratio, cpu_ratio, cold)
         section = render_section(
             {
                 "args": args, "rows": rows, "ratio": ratio, "fragment_ratio": fragment_ratio, "counts": counts,
-                "cpu_ratio": cpu_ratio,
+                "cpu_ratio": cpu_ratio, "russian_ratio": russian_ratio,
                 "cold": cold, "checks": checks, "machine": machine(), "db_version": db_version,
                 "redis_version": redis_version, "command": command, "client_processes": client_processes,
                 "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
