@@ -14,7 +14,11 @@ def test_pages_answer_while_redis_is_down_and_ingestion_resumes_when_it_is_back(
     result = redis_outage.run(fault_context, outage=OUTAGE_SECONDS, how=how, log=print)
 
     assert result.outage_seconds >= OUTAGE_SECONDS
-    assert result.requests >= 40
+    # Served steadily through the outage: at least six rounds of the four pages, none blocked
+    # on Redis (a page waiting out cache timeouts would allow two or three rounds). Each round
+    # renders all four pages uncached; since the pages were translated a round takes 1.0 to
+    # 1.4 s on this machine kind (28 to 32 requests were seen; 40 before), see the issue-15 note.
+    assert result.requests >= 24
     for page, statuses in result.statuses.items():
         assert list(statuses) == [200], (page, statuses)
     assert result.errors == {}

@@ -64,11 +64,13 @@ def expedition_panel(rows: list[ExpeditionRow]) -> dict:
 def mission_expeditions(seats: list[Seat]) -> dict:
     """The expeditions the mission's crew joined, each person once (a round trip on the
     same vehicle is one stay with two seats)."""
-    rows = {}
+    rows, record = {}, expeditions.current()
     for seat in seats:
         rows.setdefault(
             seat.person_id,
-            ExpeditionRow(seat.person.reader_name, seat.person.get_absolute_url(), expeditions.membership(seat)),
+            ExpeditionRow(
+                seat.person.reader_name, seat.person.get_absolute_url(), expeditions.membership(seat, record)
+            ),
         )
     return expedition_panel(list(rows.values()))
 
@@ -131,7 +133,8 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         "planned": sum(1 for stay in stays if stay.state == StayState.PLANNED),
         "expeditions": expedition_panel(
             [
-                ExpeditionRow(stay_title(stay), stay.mission.get_absolute_url(), expeditions.membership(stay))
+                ExpeditionRow(stay_title(stay), stay.mission.get_absolute_url(), expeditions.membership(stay, record))
+                for record in [expeditions.current()]
                 for stay in stays
             ]
         ),

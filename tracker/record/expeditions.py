@@ -355,10 +355,13 @@ def expeditions() -> tuple[Expedition, ...]:
     return current().expeditions
 
 
-def membership(stay) -> Membership:
+def membership(stay, record: ExpeditionRecord | None = None) -> Membership:
     """The expeditions of `stay`: a row of SeatQuerySet.stays(), a validation.Stay, or a
-    seat (an ascent seat stands for the stay it begins, a descent seat for the one it ends)."""
-    record = current()
+    seat (an ascent seat stands for the stay it begins, a descent seat for the one it ends).
+    A page asking about many stays passes `record` (current(), read once): each current()
+    reads the record's version from the cache, and with the cache down every read is a new
+    version, so the expeditions would be derived again for every stay."""
+    record = record or current()
     if hasattr(stay, "ascent"):  # validation.Stay
         descent = stay.descent
         down = record.flights.get(descent.mission_id) if descent else None

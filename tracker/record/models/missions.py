@@ -405,6 +405,12 @@ class Mission(models.Model):
         return reverse("record:mission", args=[self.slug])
 
     @property
+    def status_label(self) -> str:
+        """The status in the reader's language; an enum lookup, unlike get_status_display(),
+        which translates every choice's label on each call (see Seat.role_label)."""
+        return str(MissionStatus(self.status).label)
+
+    @property
     def reader_name(self) -> str:
         """The mission's name as the reader's press writes it: 'Союз МС-22' on Russian pages
         for 'Soyuz MS-22'. Only the vehicle's own name changes script; names the Russian press

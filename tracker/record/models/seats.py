@@ -197,3 +197,10 @@ class Seat(models.Model):
         from tracker.record.validation import validate_seat
 
         validate_seat(self)
+
+    @property
+    def role_label(self) -> str:
+        """The role in the reader's language ('flight engineer', 'бортинженер'); '' when unknown.
+        For the pages: get_role_display() hashes every choice's lazy label, translating each,
+        on every call, which on a dashboard of a hundred seats costs more than the render."""
+        return str(Role(self.role).label) if self.role else ""
