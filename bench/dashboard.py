@@ -436,7 +436,9 @@ def generate_record(args) -> dict:
                 precision = [Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.YEAR][position % 4]
                 status = [MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.DELAYED][position % 3]
                 fields.update(status=status, launch_at=window_start(launch, precision), launch_precision=precision)
-            missions.append(Mission(**fields))
+            mission = Mission(**fields)
+            mission.settle_certainty()  # bulk_create skips save(): each event's certainty from the status
+            missions.append(mission)
             # Crew: mostly the operator's people, one or two of the other party's (the
             # cross-flight seats), now and then someone from a third agency.
             operator = family.operator
