@@ -67,3 +67,15 @@ def test_the_mission_form_in_russian_with_an_error_at_the_launch(russian_editor)
     assert error.inner_text().startswith("Anna Kikina не может быть в двух полётах сразу: SpaceX Crew-5")
     error.scroll_into_view_if_needed()
     screenshot(tab, "i18n-admin-mission-error-ru", full_page=False)
+
+
+def test_the_admin_search_box_in_russian_finds_by_a_click(russian_editor):
+    """Our copy of Django's changelist search form: its button, in Russian, searches."""
+    tab = russian_editor
+    tab.goto("/admin/record/person/")
+    tab.fill("#searchbar", "Rubio")
+    with tab.expect_navigation():
+        tab.click("#changelist-search input[type=submit]")
+    assert "q=Rubio" in tab.url
+    assert tab.get_attribute("#changelist-search input[type=submit]", "value") == "Найти"
+    assert "Francisco Rubio" in tab.inner_text("#result_list")

@@ -56,3 +56,13 @@ def test_a_browser_set_to_russian_gets_russian_pages_at_once(open_page):
         screenshot(tab, f"ru-{name}")
     tab.goto("/missions/soyuz-ms-22/")
     assert "Союз МС-22" in tab.get_by_role("heading", level=1).inner_text()
+
+
+def test_the_header_search_button_in_russian_opens_the_results(open_page):
+    tab = open_page(javascript=False, locale="ru-RU")
+    tab.goto("/agreement/")
+    tab.fill("#site-search-q", "Кикина")
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Найти").click()
+    assert "/search/?q=" in tab.url
+    assert "Анна Кикина" in tab.inner_text("main")
