@@ -52,7 +52,7 @@ def list_missions(request, params: Query[filters.MissionFilters]):
     now = timezone.now()
     missions = filters.filter_missions(representations.missions(now), params)
     return representations.paginate(
-        request, missions, params, lambda rows: [representations.mission(request, row, now) for row in rows]
+        request, missions, params, lambda rows: representations.missions_page(request, rows, now)
     )
 
 
@@ -85,7 +85,7 @@ def list_cross_flights(request, params: Query[filters.CrossFlightFilters]):
     missions = representations.missions(now).filter(is_cross_flight=True)
     missions = filters.filter_cross_flights(missions, params)
     return representations.paginate(
-        request, missions, params, lambda rows: [representations.cross_flight(request, row, now) for row in rows]
+        request, missions, params, lambda rows: representations.cross_flights_page(request, rows, now)
     )
 
 

@@ -88,7 +88,7 @@ def _expeditions(membership: iss_expeditions.Membership) -> list[dict]:
     return [{"number": number, "expected": number in membership.expected} for number in membership.numbers]
 
 
-def _seat(seat: Seat) -> dict:
+def _seat(seat: Seat, expedition_record: iss_expeditions.ExpeditionRecord) -> dict:
     if seat.leg == Leg.ASCENT:
         other = _ref_or_none(seat.returned_on, seat.returned_on_slug)
     else:
@@ -98,10 +98,10 @@ def _seat(seat: Seat) -> dict:
     return {
         "person": ref(seat.person),
         "agency": ref(seat.person.agency),
-        "role": seat.get_role_display() if seat.role else None,
+        "role": seat.role_label or None,  # the API runs in English (language.words_in): data
         "cross_flight": seat.is_cross_flight,
         "other_mission": other,
-        "expeditions": _expeditions(iss_expeditions.membership(seat)),
+        "expeditions": _expeditions(iss_expeditions.membership(seat, expedition_record)),
     }
 
 
@@ -118,8 +118,15 @@ def missions(now: dt.datetime):
     )
 
 
-def mission(request: HttpRequest, mission: Mission, now: dt.datetime) -> dict:
+def mission(
+    request: HttpRequest,
+    mission: Mission,
+    now: dt.datetime,
+    expedition_record: iss_expeditions.ExpeditionRecord | None = None,
+) -> dict:
+    """One mission. A list passes `expedition_record` (expeditions.current(), read once)."""
     seats = mission.seats.all()
+    expedition_record = expedition_record or iss_expeditions.current()
     return {
         "slug": mission.slug,
         "name": mission.name,
@@ -134,8 +141,8 @@ def mission(request: HttpRequest, mission: Mission, now: dt.datetime) -> dict:
         "stale": mission.is_stale,
         "events": _events(mission, now),
         "seats": {
-            "ascent": [_seat(seat) for seat in seats if seat.leg == Leg.ASCENT],
-            "descent": [_seat(seat) for seat in seats if seat.leg == Leg.DESCENT],
+            "ascent": [_seat(seat, expedition_record) for seat in seats if seat.leg == Leg.ASCENT],
+            "descent": [_seat(seat, expedition_record) for seat in seats if seat.leg == Leg.DESCENT],
         },
     }
 
@@ -159,8 +166,14 @@ def missions_detail_queryset(now: dt.datetime):
     return missions(now).prefetch_related("agreement_documents", "sources")
 
 
-def cross_flight(request: HttpRequest, mission_row: Mission, now: dt.datetime) -> dict:
-    return {**mission(request, mission_row, now), "state": cross_flight_state(mission_row.status)}
+def missions_page(request: HttpRequest, rows: list[Mission], now: dt.datetime) -> list[dict]:
+    expedition_record = iss_expeditions.current()
+    return [mission(request, row, now, expedition_record) for row in rows]
+
+
+def cross_flights_page(request: HttpRequest, rows: list[Mission], now: dt.datetime) -> list[dict]:
+    expedition_record = iss_expeditions.current()
+    return [{**mission(request, row, now, expedition_record), "state": cross_flight_state(row.status)} for row in rows]
 
 
 # --- People ----------------------------------------------------------------------------------
@@ -170,7 +183,13 @@ def people():
     return Person.objects.select_related("agency").prefetch_related("aliases").order_by("name", "pk")
 
 
-def _flight(stay: Seat, returning: Mission | None, descent_cross: set, now: dt.datetime) -> dict:
+def _flight(
+    stay: Seat,
+    returning: Mission | None,
+    descent_cross: set,
+    now: dt.datetime,
+    expedition_record: iss_expeditions.ExpeditionRecord,
+) -> dict:
     """One stay of people_page(): `returning` is the mission that brought the person home;
     `descent_cross` the (person, mission slug) pairs of cross-flight descent seats."""
     returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
@@ -186,7 +205,7 @@ def _flight(stay: Seat, returning: Mission | None, descent_cross: set, now: dt.d
         "days": stay.stay_duration.days if launched and stay.stay_duration is not None else None,
         "cross_flight": stay.is_cross_flight
         or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
-        "expeditions": _expeditions(iss_expeditions.membership(stay)),
+        "expeditions": _expeditions(iss_expeditions.membership(stay, expedition_record)),
     }
 
 
@@ -207,9 +226,11 @@ def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> l
         Seat.objects.filter(person__in=ids, leg=Leg.DESCENT).cross_flight().values_list("person_id", "mission__slug")
     )
     returning = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
+    expedition_record = iss_expeditions.current()
     flights = defaultdict(list)
     for stay in stays:
-        flights[stay.person_id].append(_flight(stay, returning.get(stay.return_mission_id), descent_cross, now))
+        returned_on = returning.get(stay.return_mission_id)
+        flights[stay.person_id].append(_flight(stay, returned_on, descent_cross, now, expedition_record))
     return [
         {
             "slug": person.slug,
