@@ -3,7 +3,7 @@
 A response's data (ids, slugs, names as the record spells them, codes, dates, numbers, URLs)
 is the same in every language; only the fields that put something in words (an event's
 `display`, an update's `summary`, `by`, `reason` and its changes' `what`/`old`/`new`) follow
-`?lang=` or Accept-Language (tracker/feeds/language.py). So an operation runs in English,
+`?lang=` or Accept-Language (tracker/lib/languages.py). So an operation runs in English,
 and the code that writes those fields asks for the reader's language with `reader_words()`.
 """
 
@@ -12,7 +12,7 @@ import contextvars
 
 from django.utils import translation
 
-from tracker.feeds.language import requested_language
+from tracker.lib.languages import requested_language
 
 __all__ = ["reader_words", "requested_language", "words_in"]
 

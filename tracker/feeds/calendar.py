@@ -39,13 +39,13 @@ from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_l
 from tracker.lib.fuzzy_dates import Precision
 from tracker.lib.instants import shifted
 from tracker.record.models.missions import FLOWN_STATUSES, Certainty, format_event_time
+from tracker.record.reader_names import agency_name
 
 from .crew_events import CrewEvent, Firmness
-from .language import agency_name
 
 UID_DOMAIN = "iss-crew-tracker.invalid"
 PRODID = "-//ISS crew rotation tracker//Cross-flight crew events//EN"
-# The calendar's words follow the requested language (tracker/feeds/language.py); its data
+# The calendar's words follow the requested language (tracker/lib/languages.py); its data
 # (UIDs, times, STATUS, CATEGORIES, URLs) is the same in every language.
 CALENDAR_NAME = gettext_lazy("ISS cross-flights")
 CALENDAR_DESCRIPTION = gettext_lazy(

@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import conditional_page, require_safe
 
+from tracker.lib.languages import in_requested_language
 from tracker.record.models import Mission, Person
 from tracker.record.page_cache import cached_public_page
 
 from .calendar import build_calendar
 from .crew_events import CalendarFilters, events_for, find_agency
-from .language import in_requested_language
 from .syndication import NewsFeed, UpdatesFeed
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"

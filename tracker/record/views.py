@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from tracker.news.queries import latest_linked_articles
-
 from . import dashboard, detail, expeditions, indexes, ledger, ledger_chart, timeline
 from .forms import CrossFlightFilterForm, MissionFilterForm
 from .models import Mission, Person, VehicleFamily
@@ -56,7 +54,6 @@ def dashboard_view(request):
     if target == "crossflights":
         return render(request, "record/dashboard.html#crossflights", context)
     context["agreement"], context["documents"] = dashboard.agreement_progress()
-    context["news"] = list(latest_linked_articles())
     return render(request, "record/dashboard.html", {**context, **dashboard.live_context(now)})
 
 
@@ -67,7 +64,6 @@ def mission_view(request, slug):
     missions = Mission.objects.for_listing(now).with_cross_flight().prefetch_related("sources")
     mission = get_object_or_404(missions, slug=slug)
     context = detail.mission_context(mission, now=now)
-    context["news"] = list(latest_linked_articles(10, mission=mission))
     return render(request, "record/mission.html", context)
 
 

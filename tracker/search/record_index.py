@@ -16,11 +16,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from tracker.feeds.language import agency_name, nationality_name
 from tracker.lib.folding import compact, fold
 from tracker.record import expeditions as iss_expeditions
 from tracker.record.models import Mission, Person, VehicleFamily
 from tracker.record.page_cache import record_version
+from tracker.record.reader_names import agency_name, nationality_name
 
 from .query import MIN_LENGTH, SearchQuery
 

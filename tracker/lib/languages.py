@@ -1,11 +1,11 @@
-"""The language of a feed's or the API's human-readable text.
+"""The language an output's words are in, for outputs no person's cookie reaches.
 
 Feed readers, calendar apps and API clients send no cookie a person chose, so these
 outputs take the language from `?lang=` (an explicit choice, which wins: `?lang=ru`) or
 else the request's `Accept-Language` (as LocaleMiddleware read it); a `?lang=` this site
 does not speak gives English. Only the words follow the language: UIDs, ids, dates, links,
 categories and codes are the same in every language, so a subscriber who switches
-language keeps the same events and entries.
+language keeps the same events and entries (the feeds and the API build on this).
 """
 
 import functools
@@ -13,45 +13,8 @@ import functools
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import pgettext_lazy
 
 LANGUAGE_PARAMETER = "lang"
-
-# Agencies and nationalities as the record writes them (English), said in the reader's
-# language in the feeds' and search results' words; a value not listed is shown as it is.
-AGENCY_NAMES = {
-    "Roscosmos": pgettext_lazy("agency", "Roscosmos"),
-    "NASA": pgettext_lazy("agency", "NASA"),
-    "JAXA": pgettext_lazy("agency", "JAXA"),
-    "ESA": pgettext_lazy("agency", "ESA"),
-    "CSA": pgettext_lazy("agency", "CSA"),
-    "Belarus": pgettext_lazy("agency", "Belarus"),
-    "MBRSC": pgettext_lazy("agency", "MBRSC"),
-}
-NATIONALITIES = {
-    "American": pgettext_lazy("nationality", "American"),
-    "Russian": pgettext_lazy("nationality", "Russian"),
-    "Belarusian": pgettext_lazy("nationality", "Belarusian"),
-    "Canadian": pgettext_lazy("nationality", "Canadian"),
-    "Danish": pgettext_lazy("nationality", "Danish"),
-    "Emirati": pgettext_lazy("nationality", "Emirati"),
-    "French": pgettext_lazy("nationality", "French"),
-    "German": pgettext_lazy("nationality", "German"),
-    "Italian": pgettext_lazy("nationality", "Italian"),
-    "Japanese": pgettext_lazy("nationality", "Japanese"),
-    "Kazakh": pgettext_lazy("nationality", "Kazakh"),
-    "British": pgettext_lazy("nationality", "British"),
-}
-
-
-def agency_name(name: str) -> str:
-    """'Roscosmos' as the reader says it ('Роскосмос'); an agency not listed as it is."""
-    return str(AGENCY_NAMES.get(name, name))
-
-
-def nationality_name(nationality: str) -> str:
-    """'Russian' as the reader says it (in Russian, the country: 'Россия')."""
-    return str(NATIONALITIES.get(nationality, nationality))
 
 
 def supported(code: str) -> str | None:
