@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -159,3 +159,11 @@ class AgreementDocument(models.Model):
     @property
     def announced_display(self) -> str:
         return format_instant(self.announced_on, self.announced_precision)
+
+
+def covered_by_agreement():
+    """Agreement documents that cover the outer seat's mission, where the outer seat's person
+    and the mission's operator are both parties to that agreement."""
+    return AgreementDocument.objects.filter(
+        missions=OuterRef("mission_id"), agreement__parties=OuterRef("person__agency_id")
+    ).filter(agreement__parties=OuterRef("mission__family__operator_id"))

@@ -13,7 +13,7 @@ from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, windo
 from tracker.lib.instants import END_INSTANT, FIRST_INSTANT, shifted, validate_in_record_range
 
 from .citation import Citation
-from .vehicles import LONGEST_TYPICAL_STAY, Spacecraft, VehicleFamily
+from .vehicles import LONGEST_TYPICAL_STAY, RUSSIAN_NAME_PREFIXES, Spacecraft, VehicleFamily
 
 # The four events of a flight, in the order they must happen.
 EVENTS = ("launch", "docking", "undocking", "landing")
@@ -22,10 +22,6 @@ EVENTS = ("launch", "docking", "undocking", "landing")
 # news of a launch takes a while to reach the record, and a flag that flickers on for a
 # few hours after every launch would teach viewers to ignore it.
 STALE_GRACE = dt.timedelta(days=1)
-
-
-# How the Russian press writes the start of a mission's name (see Mission.reader_name).
-RUSSIAN_NAME_PREFIXES = [("Soyuz MS-", "Союз МС-"), ("Soyuz TMA-", "Союз ТМА-"), ("Soyuz ", "Союз ")]
 
 
 class MissionStatus(models.TextChoices):
@@ -164,21 +160,19 @@ class MissionQuerySet(models.QuerySet):
 
     def with_cross_flight(self):
         """Annotate `is_cross_flight`: the mission has at least one cross-flight seat."""
-        from .seats import Seat
-
-        return self.annotate(is_cross_flight=Exists(Seat.objects.cross_flight().filter(mission=OuterRef("pk"))))
+        seats = self.model.seats.rel.related_model.objects  # Seat (seats.py imports this module)
+        return self.annotate(is_cross_flight=Exists(seats.cross_flight().filter(mission=OuterRef("pk"))))
 
     def cross_flights(self):
         return self.with_cross_flight().filter(is_cross_flight=True)
 
     def for_listing(self, now: dt.datetime | None = None):
         """Missions as the pages list them: family, craft, stale flag and crew lists."""
-        from .seats import Seat
-
+        seats = self.model.seats.rel.related_model.objects  # Seat (seats.py imports this module)
         return (
             self.with_stale(now)
             .select_related("family", "spacecraft")
-            .prefetch_related(models.Prefetch("seats", queryset=Seat.objects.for_crew_lists()))
+            .prefetch_related(models.Prefetch("seats", queryset=seats.for_crew_lists()))
         )
 
     def upcoming(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .agreement import covered_by_agreement
 from .missions import FLOWN_STATUSES, Certainty, Mission, MissionStatus
 from .people import Person
 
@@ -23,16 +24,6 @@ class Role(models.TextChoices):
     FLIGHT_ENGINEER = "flight_engineer", pgettext_lazy("crew role", "flight engineer")
     MISSION_SPECIALIST = "mission_specialist", pgettext_lazy("crew role", "mission specialist")
     SPACEFLIGHT_PARTICIPANT = "spaceflight_participant", pgettext_lazy("crew role", "spaceflight participant")
-
-
-def covered_by_agreement():
-    """Agreement documents that cover the outer seat's mission, where the outer seat's person
-    and the mission's operator are both parties to that agreement."""
-    from .agreement import AgreementDocument
-
-    return AgreementDocument.objects.filter(
-        missions=OuterRef("mission_id"), agreement__parties=OuterRef("person__agency_id")
-    ).filter(agreement__parties=OuterRef("mission__family__operator_id"))
 
 
 def cross_flight_condition() -> Q:

@@ -15,6 +15,10 @@ from .people import Agency
 LONGEST_TYPICAL_STAY = dt.timedelta(days=5 * 366)
 
 
+# How the Russian press writes the start of a mission's name (see Mission.reader_name).
+RUSSIAN_NAME_PREFIXES = [("Soyuz MS-", "Союз МС-"), ("Soyuz TMA-", "Союз ТМА-"), ("Soyuz ", "Союз ")]
+
+
 class VehicleFamily(models.Model):
     """A spacecraft type: Soyuz MS, Crew Dragon, Starliner."""
 
@@ -69,8 +73,6 @@ class VehicleFamily(models.Model):
         'Soyuz MS', by the rule Mission.reader_name follows ('Союз МС-22'); names the Russian
         press keeps in Latin ('Crew Dragon', 'Starliner') stay as they are."""
         if (translation.get_language() or "").startswith("ru"):
-            from .missions import RUSSIAN_NAME_PREFIXES
-
             for latin, cyrillic in RUSSIAN_NAME_PREFIXES:
                 if f"{self.name}-".startswith(latin):
                     return (cyrillic + f"{self.name}-".removeprefix(latin)).removesuffix("-")
