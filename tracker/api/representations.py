@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Prefetch
 from django.http import HttpRequest
 
+from tracker.lib.excerpts import lead
 from tracker.news.changes import RecordChange
 from tracker.news.models import Article, Mention
 from tracker.record import expeditions as iss_expeditions
@@ -371,19 +372,15 @@ def expeditions() -> list[dict]:
 
 
 def articles():
+    """Articles newest first, each with the start of its text and, as `linked`, the missions
+    and people it names."""
     mentions = Mention.objects.filter(kind__in=["mission", "person"]).select_related("mission", "person")
     return (
         Article.objects.select_related("source")
+        .with_text_start()
         .prefetch_related(Prefetch("mentions", queryset=mentions.order_by("pk"), to_attr="linked"))
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+        .newest_first()
     )
-
-
-def _excerpt(text: str) -> str:
-    if len(text) <= EXCERPT_CHARS:
-        return text
-    cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0]
-    return cut + "…"
 
 
 def article(row: Article) -> dict:
@@ -394,7 +391,7 @@ def article(row: Article) -> dict:
         "source": row.source.name if row.source else None,
         "published_at": row.published_at,
         "language": row.language or None,
-        "excerpt": _excerpt(row.text),
+        "excerpt": lead(row.text_start, EXCERPT_CHARS),
         "missions": sorted((ref(m.mission) for m in row.linked if m.mission), key=lambda r: r["name"]),
         "people": sorted((ref(m.person) for m in row.linked if m.person), key=lambda r: r["name"]),
     }

@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext, gettext_lazy
 
+from tracker.lib.excerpts import lead
 from tracker.lib.fuzzy_dates import Precision, format_day, format_instant
 from tracker.news.changes import RecordChange, record_changes
 from tracker.news.models import Article
@@ -47,14 +48,6 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 def plain(text: str) -> str:
     return XML_ILLEGAL.sub("", text or "")
-
-
-def excerpt(text: str, limit: int = SUMMARY_CHARS) -> str:
-    """The start of a text, cut at a word boundary."""
-    text = " ".join(plain(text).split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 class TextAtomFeed(Atom1Feed):
@@ -163,7 +156,7 @@ class UpdatesFeed(TrackerFeed):
             published = format_day(article.published_at) if article.published_at else gettext("date unknown")
             address = f" {article.url}" if linkable(article.url) else ""
             lines.append(f"- {article.title} ({source}{published}){address}")
-            lines.append(f"  “{excerpt(evidence.sentence, 300)}”")
+            lines.append(f"  “{lead(plain(evidence.sentence), 300)}”")
         return plain("\n".join(lines))
 
     def item_extra_kwargs(self, change: RecordChange) -> dict:
@@ -226,7 +219,7 @@ class NewsFeed(TrackerFeed):
         return [mention.mission.name for mention in article.mission_mentions]
 
     def item_description(self, article: Article) -> str:
-        return excerpt(article.text_start)
+        return lead(plain(article.text_start), SUMMARY_CHARS)
 
     def item_extra_kwargs(self, article: Article) -> dict:
         return {"language": article.language}

@@ -5,7 +5,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib.folding import search_document
@@ -102,7 +103,39 @@ def _with_search_text(update_fields):
     return update_fields
 
 
+# Undated articles last on both databases (PostgreSQL would put NULLs first when descending).
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
+# Lists show a short lead of each article (news page, Atom summaries, API excerpts): they read
+# this much of its text, not the text itself, which may run to hundreds of KiB.
+TEXT_START_CHARS = 600
+
+
 class ArticleQuerySet(models.QuerySet):
+    """The reads every list of articles is made of: the news page and the dashboard's panel
+    (tracker/news/queries.py), the Atom feed, the API and search."""
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
+
+    def naming_a_mission(self, mission=None):
+        """Articles that name a mission, or `mission` when given."""
+        linked = Mention.objects.filter(article=OuterRef("pk"), mission__isnull=False)
+        if mission is not None:
+            linked = linked.filter(mission=mission)
+        return self.filter(Exists(linked))
+
+    def with_missions(self):
+        """With their source and, as `mission_mentions`, the missions each names (by name)."""
+        mission_mentions = Mention.objects.filter(mission__isnull=False).select_related("mission")
+        return self.select_related("source").prefetch_related(
+            Prefetch("mentions", queryset=mission_mentions.order_by("mission__name"), to_attr="mission_mentions")
+        )
+
+    def with_text_start(self):
+        """With the first TEXT_START_CHARS of the text as `text_start`; the text and its
+        search copy are not read."""
+        return self.defer("text", "search_text").annotate(text_start=Substr("text", 1, TEXT_START_CHARS))
+
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(): fill in the folded search text here too (the store
         # step inserts a feed's new articles this way).
@@ -142,7 +175,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
+        ordering = [*NEWEST_FIRST]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [

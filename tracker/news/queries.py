@@ -1,51 +1,26 @@
-"""Read-side queries other pages use to show the news."""
+"""The news as other pages show it, each read named for its consumer and built from
+ArticleQuerySet's steps (tracker/news/models.py), which the feeds, the API and search use too."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, Q
 
 from tracker.record.models import Mission
 
-from .models import Article, Mention
-
-# Undated articles last on both databases (PostgreSQL would put NULLs first when descending).
-NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
-# The news page shows a short lead of each article: read only this much of its text.
-LEAD_CHARS = 600
-
-
-def with_mission_links(articles):
-    """`articles` with their source and, as `mission_mentions`, the missions each names."""
-    mission_mentions = Mention.objects.filter(mission__isnull=False).select_related("mission").order_by("mission__name")
-    return articles.select_related("source").prefetch_related(
-        Prefetch("mentions", queryset=mission_mentions, to_attr="mission_mentions")
-    )
-
-
-def _names_a_mission(mission=None) -> Exists:
-    linked = Mention.objects.filter(article=OuterRef("pk"), mission__isnull=False)
-    if mission is not None:
-        linked = linked.filter(mission=mission)
-    return Exists(linked)
+from .models import Article
 
 
 def latest_linked_articles(limit: int = 6, *, mission=None):
-    """The newest articles that mention a mission (or the given one), each with its missions."""
-    return with_mission_links(Article.objects.filter(_names_a_mission(mission))).order_by(*NEWEST_FIRST)[:limit]
+    """The newest articles that mention a mission (or the given one), each with its missions:
+    the dashboard's and a mission page's news panel (templatetags/news_tags.py)."""
+    return Article.objects.naming_a_mission(mission).with_missions().newest_first()[:limit]
 
 
 def articles_for_news_page(*, mission: Mission | None = None, linked_only: bool = False):
     """Every article (or those naming `mission`, or any mission), newest first, with its
-    missions and the first LEAD_CHARS of its text as `text_start` (the text itself, which
-    may be long, and its search copy are not read)."""
+    missions and the start of its text as `text_start`."""
     articles = Article.objects.all()
     if mission is not None or linked_only:
-        articles = articles.filter(_names_a_mission(mission))
-    return (
-        with_mission_links(articles)
-        .defer("text", "search_text")
-        .annotate(text_start=Substr("text", 1, LEAD_CHARS))
-        .order_by(*NEWEST_FIRST)
-    )
+        articles = articles.naming_a_mission(mission)
+    return articles.with_missions().with_text_start().newest_first()
 
 
 def missions_with_article_counts(*, include_slug: str | None = None):

@@ -9,8 +9,7 @@ full-text or trigram index would take over here."""
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import StrIndex
 
-from tracker.news.models import Article
-from tracker.news.queries import NEWEST_FIRST, with_mission_links
+from tracker.news.models import NEWEST_FIRST, Article
 
 from .query import SearchQuery
 
@@ -32,7 +31,7 @@ def ranked_articles(query: SearchQuery, limit: int) -> tuple[list[Article], int]
     if not total:
         return [], 0
     ranked = (
-        with_mission_links(articles)
+        articles.with_missions()
         .defer("search_text")
         .alias(
             position=StrIndex("search_text", Value(query.folded)),
