@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
@@ -193,24 +193,15 @@ def _date_range(queryset, field: str, after: dt.date | None, before: dt.date | N
     return queryset
 
 
-def _crew_or_operator(queryset, agencies):
-    crew = Seat.objects.filter(mission=OuterRef("pk"), person__agency__in=agencies)
-    return queryset.filter(Q(Exists(crew)) | Q(family__operator__in=agencies))
-
-
-def _with_people(queryset, people):
-    return queryset.filter(Exists(Seat.objects.filter(mission=OuterRef("pk"), person__in=people)))
-
-
 def filter_missions(queryset, filters: MissionFilters):
     if agencies := known(filters.agency, "agency", Agency):
-        queryset = _crew_or_operator(queryset, agencies)
+        queryset = queryset.involving(agencies)
     if families := known(filters.family, "family", VehicleFamily):
         queryset = queryset.filter(family__in=families)
     if statuses := choices(filters.status, "status", MissionStatus.values):
         queryset = queryset.filter(status__in=statuses)
     if people := known(filters.person, "person", Person):
-        queryset = _with_people(queryset, people)
+        queryset = queryset.carrying(people)
     if filters.cross_flight is not None:
         queryset = queryset.filter(is_cross_flight=filters.cross_flight)
     return _date_range(queryset, "launch_at", filters.launched_after, filters.launched_before)
@@ -220,11 +211,11 @@ def filter_cross_flights(queryset, filters: CrossFlightFilters):
     if states := choices(filters.state, "state", list(CROSS_FLIGHT_STATES)):
         queryset = queryset.filter(status__in=[status for state in states for status in CROSS_FLIGHT_STATES[state]])
     if agencies := known(filters.agency, "agency", Agency):
-        queryset = _crew_or_operator(queryset, agencies)
+        queryset = queryset.involving(agencies)
     if families := known(filters.family, "family", VehicleFamily):
         queryset = queryset.filter(family__in=families)
     if people := known(filters.person, "person", Person):
-        queryset = _with_people(queryset, people)
+        queryset = queryset.carrying(people)
     return _date_range(queryset, "launch_at", filters.launched_after, filters.launched_before)
 
 

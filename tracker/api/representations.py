@@ -187,12 +187,10 @@ def people():
 def _flight(
     stay: Seat,
     returning: Mission | None,
-    descent_cross: set,
     now: dt.datetime,
     expedition_record: iss_expeditions.ExpeditionRecord,
 ) -> dict:
-    """One stay of people_page(): `returning` is the mission that brought the person home;
-    `descent_cross` the (person, mission slug) pairs of cross-flight descent seats."""
+    """One stay of people_page(): `returning` is the mission that brought the person home."""
     returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
     launched = stay.mission.launch_certainty == Certainty.CONFIRMED
     return {
@@ -204,8 +202,7 @@ def _flight(
         **_flight_event("return_landing", returning, "landing", now),
         # Days from a target that passed unconfirmed would count a stay that never began.
         "days": stay.stay_duration.days if launched and stay.stay_duration is not None else None,
-        "cross_flight": stay.is_cross_flight
-        or (returned is not None and (stay.person_id, returned["slug"]) in descent_cross),
+        "cross_flight": stay.is_cross_flight or stay.returns_cross_flight,
         "expeditions": _expeditions(iss_expeditions.membership(stay, expedition_record)),
     }
 
@@ -219,19 +216,17 @@ def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> l
         Seat.objects.filter(person__in=ids)
         .stays(now)
         .with_cross_flight()
+        .with_return_cross_flight()
         .with_connections()
         .select_related("mission")
         .order_by(F("mission__launch_at").asc(nulls_last=True), "mission__name")
-    )
-    descent_cross = set(
-        Seat.objects.filter(person__in=ids, leg=Leg.DESCENT).cross_flight().values_list("person_id", "mission__slug")
     )
     returning = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
     expedition_record = iss_expeditions.current()
     flights = defaultdict(list)
     for stay in stays:
         returned_on = returning.get(stay.return_mission_id)
-        flights[stay.person_id].append(_flight(stay, returned_on, descent_cross, now, expedition_record))
+        flights[stay.person_id].append(_flight(stay, returned_on, now, expedition_record))
     return [
         {
             "slug": person.slug,

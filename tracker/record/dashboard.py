@@ -49,15 +49,14 @@ def filter_form(query) -> CrossFlightFilterForm:
 
 
 def filtered_cross_flights(filters: dict):
-    return filter_missions(Mission.objects.cross_flights(), filters)
+    return apply_mission_filters(Mission.objects.cross_flights(), filters)
 
 
-def filter_missions(missions, filters: dict):
+def apply_mission_filters(missions, filters: dict):
     """`missions` narrowed by the filter forms' cleaned values (agency: its crew flew on it or
     it operates the vehicle)."""
     if agency := filters.get("agency"):
-        crew_from_agency = Seat.objects.filter(mission=OuterRef("pk"), person__agency=agency)
-        missions = missions.filter(Q(Exists(crew_from_agency)) | Q(family__operator=agency))
+        missions = missions.involving([agency])
     if family := filters.get("family"):
         missions = missions.filter(family=family)
     if year := filters.get("year"):

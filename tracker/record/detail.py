@@ -107,18 +107,15 @@ def person_context(person: Person, *, now: dt.datetime) -> dict:
         Seat.objects.filter(person=person)
         .stays(now)
         .with_cross_flight()
+        .with_return_cross_flight()
         .with_connections()
         .select_related("mission__family")
         # A flight with no launch date yet is the last one, on every database.
         .order_by(F("mission__launch_at").asc(nulls_last=True), "mission__name")
     )
-    descent_cross = set(
-        Seat.objects.filter(person=person, leg=Leg.DESCENT).cross_flight().values_list("mission__name", flat=True)
-    )
     # The flights that bring each stay home, so the page says a landing target as one.
     homes = Mission.objects.in_bulk({stay.return_mission_id for stay in stays if stay.return_mission_id})
     for stay in stays:
-        stay.returns_cross_flight = stay.returned_on in descent_cross
         stay.return_mission = homes.get(stay.return_mission_id)
         stay.state = stay_state(stay, now)
     total = Seat.objects.filter(person=person).total_days_by_person(now).get(person.pk)

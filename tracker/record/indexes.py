@@ -12,7 +12,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from .dashboard import families_flown, filter_missions, launch_years
+from .dashboard import apply_mission_filters, families_flown, launch_years
 from .forms import MissionFilterForm
 from .models import Leg, Mission, MissionStatus, Person, Seat, VehicleFamily
 from .models.missions import UPCOMING_STATUSES
@@ -30,7 +30,7 @@ def missions_page(filters: dict, *, page: int, now: dt.datetime) -> Page:
     missions = Mission.objects.with_cross_flight()
     if filters.get("cross_flight"):
         missions = missions.filter(is_cross_flight=True)
-    missions = filter_missions(missions, filters).for_listing(now)
+    missions = apply_mission_filters(missions, filters).for_listing(now)
     ordered = missions.order_by(F("launch_at").desc(nulls_first=True), "-name")
     return Paginator(ordered, MISSIONS_PER_PAGE).get_page(page)
 

@@ -166,6 +166,18 @@ class MissionQuerySet(models.QuerySet):
     def cross_flights(self):
         return self.with_cross_flight().filter(is_cross_flight=True)
 
+    def involving(self, agencies):
+        """Missions an agency took part in: one of its people flew on it, or it operates the
+        vehicle (the dashboard's and the missions index's agency filter, and the API's)."""
+        seats = self.model.seats.rel.related_model.objects  # Seat (seats.py imports this module)
+        crew = seats.filter(mission=OuterRef("pk"), person__agency__in=agencies)
+        return self.filter(Q(Exists(crew)) | Q(family__operator__in=agencies))
+
+    def carrying(self, people):
+        """Missions any of `people` flew on (up or down)."""
+        seats = self.model.seats.rel.related_model.objects
+        return self.filter(Exists(seats.filter(mission=OuterRef("pk"), person__in=people)))
+
     def for_listing(self, now: dt.datetime | None = None):
         """Missions as the pages list them: family, craft, stale flag and crew lists."""
         seats = self.model.seats.rel.related_model.objects  # Seat (seats.py imports this module)

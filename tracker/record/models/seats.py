@@ -95,6 +95,12 @@ class SeatQuerySet(models.QuerySet):
     def cross_flight(self):
         return self.filter(cross_flight_condition())
 
+    def with_return_cross_flight(self):
+        """Annotate ascent seats with `returns_cross_flight`: the seat that brings the person
+        home is a cross-flight seat (a stay that went up at home and came down on the other
+        party's vehicle counts as a cross-flight on the person page and in the API)."""
+        return self.annotate(returns_cross_flight=Exists(return_seat_for_ascent().filter(cross_flight_condition())))
+
     def stays(self, now: dt.datetime | None = None):
         """One row per stay in space: ascent seats annotated with the mission that brought
         the person home (`return_mission_id`), the stay's end (`stay_end`, null while still
