@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Subquery
 
 from tracker.record.models import Leg, Seat
-from tracker.record.validation import pair_stays
+from tracker.record.models.seats import launch_seat_for_descent
+from tracker.record.validation import launch_seat_for, pair_stays
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,21 @@ def test_python_pairing_agrees_with_the_sql_pairing_for_every_person():
 def test_aboard_query_count_is_constant(django_assert_num_queries):
     with django_assert_num_queries(1):
         list(Seat.objects.aboard_at(at(2024, 1, 1)).values_list("person__name", "mission__name"))
+
+
+def test_python_launch_for_a_descent_agrees_with_the_sql_for_every_person():
+    # The pairing rule is written twice on purpose: in SQL for the lists (SeatQuerySet) and in
+    # Python for validating seats that are not saved yet (validation.py). This and the test
+    # above hold the two to one rule, in both directions.
+    sql = dict(
+        Seat.objects.filter(leg=Leg.DESCENT)
+        .annotate(began_on=Subquery(launch_seat_for_descent().values("pk")[:1]))
+        .values_list("pk", "began_on")
+    )
+    seats = list(Seat.objects.select_related("mission", "person"))
+    checked = 0
+    for descent in (seat for seat in seats if seat.leg == Leg.DESCENT):
+        ascent = launch_seat_for(descent, [seat for seat in seats if seat.person_id == descent.person_id])
+        assert sql[descent.pk] == (ascent.pk if ascent else None), descent
+        checked += 1
+    assert checked == len(sql) > 50

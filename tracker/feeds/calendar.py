@@ -34,11 +34,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 import icalendar
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from tracker.lib.fuzzy_dates import Precision
 from tracker.lib.instants import shifted
-from tracker.record.models.missions import FLOWN_STATUSES, Certainty, format_event_time
+from tracker.record.models.missions import EVENT_NAMES, FLOWN_STATUSES, Certainty, format_event_time
 from tracker.record.reader_names import agency_name
 
 from .crew_events import CrewEvent, Firmness
@@ -65,19 +66,6 @@ TARGET_MARKS = {
     Certainty.NO_EARLIER_THAN: pgettext_lazy("calendar title", "NET"),
 }
 OVERDUE_MARK = pgettext_lazy("calendar title", "target passed unconfirmed")
-# An event as a title begins with it, and as a description's first line names it.
-EVENT_TITLES = {
-    "launch": pgettext_lazy("calendar title", "Launch"),
-    "docking": pgettext_lazy("calendar title", "Docking"),
-    "undocking": pgettext_lazy("calendar title", "Undocking"),
-    "landing": pgettext_lazy("calendar title", "Landing"),
-}
-EVENT_NAMES = {
-    "launch": pgettext_lazy("calendar event", "launch"),
-    "docking": pgettext_lazy("calendar event", "docking"),
-    "undocking": pgettext_lazy("calendar event", "undocking"),
-    "landing": pgettext_lazy("calendar event", "landing"),
-}
 
 
 def status_text(event: CrewEvent) -> str:
@@ -112,7 +100,7 @@ def summary(event: CrewEvent) -> str:
     an empty leg of a flown mission says 'uncrewed' (MS-23 went up empty to bring MS-22's
     crew home)."""
     mark = OVERDUE_MARK if event.overdue else TARGET_MARKS.get(event.certainty)
-    names = {"event": EVENT_TITLES[event.event], "mission": event.mission.reader_name}
+    names = {"event": capfirst(EVENT_NAMES[event.event]), "mission": event.mission.reader_name}
     if mark:
         text = pgettext("calendar title", "%(event)s (%(mark)s): %(mission)s") % {**names, "mark": mark}
     else:

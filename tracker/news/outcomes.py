@@ -5,25 +5,16 @@ and the rule that a target never overwrites what happened."""
 
 import datetime as dt
 
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 
 from tracker.lib.fuzzy_dates import Precision, window_end, window_start
 from tracker.record.models import Certainty, Mission, MissionStatus
-from tracker.record.models.missions import FLOWN_STATUSES, UPCOMING_STATUSES
+from tracker.record.models.missions import EVENT_NAMES, FLOWN_STATUSES, UPCOMING_STATUSES
 
 from .models import ProposalKind, ProposedUpdate
 
 # Precisions from finest to coarsest: a report may refine the record, never blur it.
 FINENESS = [Precision.EXACT, Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.HALF, Precision.YEAR]
-
-
-# A mission's events as the messages name them ("the docking happened").
-EVENT_NAMES = {
-    "launch": pgettext_lazy("an event", "launch"),
-    "docking": pgettext_lazy("an event", "docking"),
-    "undocking": pgettext_lazy("an event", "undocking"),
-    "landing": pgettext_lazy("an event", "landing"),
-}
 
 
 def event_name(event: str) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end, window_start
 from tracker.record.models import (
+    EVENTS,
     Agreement,
     AgreementDocument,
     Citation,
@@ -36,8 +37,6 @@ from .outcomes import (
     status_after,
     target_over_fact,
 )
-
-TIMED_EVENTS = ("launch", "docking", "undocking", "landing")
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def candidate_for(
     event: Event, *, mission: Mission | None, person: Person | None, known: KnownFacts
 ) -> Candidate | None:
     """The change this event asks of the record, or None if it changes nothing or cannot be applied."""
-    if event.type in TIMED_EVENTS:
+    if event.type in EVENTS:
         if mission is None or event.date is None:
             return None
         time = _event_time(event)

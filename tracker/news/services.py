@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tracker.lib.locks import exclusive, seconds_left
-from tracker.record.models import Mission, Person
+from tracker.record.models import EVENTS, Mission, Person
 
 from .extraction import Extraction, detect_language, extract, find_publication_date
 from .fetch import DEFAULT_LIMITS, FetchError, FetchResult, fetch
@@ -32,7 +32,6 @@ from .models import (
 )
 from .parse import Entry, ParseError, parse_feed, parse_page
 from .proposals import (
-    TIMED_EVENTS,
     KnownFacts,
     ProposalNotApplicable,
     accept_proposal,
@@ -132,7 +131,7 @@ def supports_for(article: Article, extraction: Extraction, context: IngestContex
     """(candidate, article, sentence, confidence) for each event that would change the record."""
     supports = []
     for event in extraction.events:
-        if event.type in TIMED_EVENTS and event.confidence < MIN_TIMED_CONFIDENCE:
+        if event.type in EVENTS and event.confidence < MIN_TIMED_CONFIDENCE:
             continue  # a wrong date proposed is worse than none: such an article is linked, not proposed
         mission = context.mission(event.mission) if event.mission else None
         person = context.person(event.person) if event.person else None

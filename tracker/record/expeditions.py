@@ -42,7 +42,7 @@ from django.utils.translation import gettext
 
 from tracker.lib.fuzzy_dates import Precision, format_instant, window_end
 
-from .models import TARGETS, Leg, Mission, MissionStatus, Person, Seat
+from .models import EVENTS, TARGETS, Leg, Mission, MissionStatus, Person, Seat
 from .models.missions import UNFLOWN_STATUSES
 from .page_cache import record_version
 
@@ -217,11 +217,7 @@ class ExpeditionRecord:
 
 
 def _station_visits() -> dict[int, StationVisit]:
-    fields = [
-        f"{event}_{part}"
-        for event in ("launch", "docking", "undocking", "landing")
-        for part in ("at", "precision", "certainty")
-    ]
+    fields = [f"{event}_{part}" for event in EVENTS for part in ("at", "precision", "certainty")]
     rows = Mission.objects.order_by().values("pk", "name", "slug", "status", "family__name", *fields)
     return {
         row["pk"]: StationVisit(

@@ -22,8 +22,10 @@ PHASE_STATUSES = [
 ]
 
 
-# An event's name inside a sentence, and the labels of its precision and certainty fields.
-EVENT_NAMES = {
+# An event's name where a sentence says "the <event> time" (Russian puts it in the genitive:
+# "время запуска"; the nominative names are models.missions.EVENT_NAMES), and the labels of
+# its precision and certainty fields.
+EVENT_NAMES_OF = {
     "launch": pgettext_lazy("event in a sentence", "launch"),
     "docking": pgettext_lazy("event in a sentence", "docking"),
     "undocking": pgettext_lazy("event in a sentence", "undocking"),
@@ -188,7 +190,7 @@ class MissionAdminForm(forms.ModelForm):
                         "A time of day is typed, which makes the %(event)s exact: choose “exact time”, "
                         "or clear the time to keep “%(precision)s”."
                     )
-                    % {"event": EVENT_NAMES[event], "precision": Precision(precision).label},
+                    % {"event": EVENT_NAMES_OF[event], "precision": Precision(precision).label},
                 )
             else:
                 self.cleaned_data[precision_name] = Precision.EXACT
@@ -196,7 +198,7 @@ class MissionAdminForm(forms.ModelForm):
             self.add_error(
                 at_name,
                 gettext("Type the %(event)s time for an exact time (00:00 for midnight), or choose “day”.")
-                % {"event": EVENT_NAMES[event]},
+                % {"event": EVENT_NAMES_OF[event]},
             )
         elif not precision:
             self.cleaned_data[precision_name] = Precision.DAY
