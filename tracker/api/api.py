@@ -37,17 +37,17 @@ class Utf8JSONRenderer(JSONRenderer):
     encoder_class = UtcJSONEncoder
 
 
-def plain(value):
+def plain_strings(value):
     """`value` (a schema) with its lazily translated texts (descriptions, summaries) made
     plain strings in the active language, as JSON and schema tools expect; dicts in place."""
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, dict):
         for key, item in value.items():
-            value[key] = plain(item)
+            value[key] = plain_strings(item)
         return value
     if isinstance(value, list):
-        return [plain(item) for item in value]
+        return [plain_strings(item) for item in value]
     return value
 
 
@@ -56,7 +56,7 @@ class TrackerApi(NinjaAPI):
     descriptions are marked for translation and resolved when the schema is built."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        return plain(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        return plain_strings(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
 
 
 api = TrackerApi(

@@ -32,7 +32,7 @@ def _account(account: Account) -> dict:
     }
 
 
-def _seat(seat: LedgerSeat) -> dict:
+def _ledger_seat(seat: LedgerSeat) -> dict:
     return {
         "person": ref(seat.person),
         "agency": ref(seat.person.agency),
@@ -53,5 +53,5 @@ def ledger(request: HttpRequest, row: Ledger) -> dict:
         "parties": [ref(party) for party in row.parties],
         "total": _account(row.total),
         "documents": [_account(account) for account in row.documents],
-        "seats": [_seat(seat) for seat in row.seats],
+        "seats": [_ledger_seat(seat) for seat in row.seats],
     }

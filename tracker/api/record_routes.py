@@ -52,7 +52,7 @@ def list_missions(request, params: Query[filters.MissionFilters]):
     now = timezone.now()
     missions = filters.filter_missions(representations.missions(now), params)
     return representations.paginate(
-        request, missions, params, lambda rows: representations.missions_page(request, rows, now)
+        request, missions, params, lambda rows: representations.mission_list(request, rows, now)
     )
 
 
@@ -85,7 +85,7 @@ def list_cross_flights(request, params: Query[filters.CrossFlightFilters]):
     missions = representations.missions(now).filter(is_cross_flight=True)
     missions = filters.filter_cross_flights(missions, params)
     return representations.paginate(
-        request, missions, params, lambda rows: representations.cross_flights_page(request, rows, now)
+        request, missions, params, lambda rows: representations.cross_flight_list(request, rows, now)
     )
 
 
@@ -101,7 +101,7 @@ def list_people(request, params: Query[filters.PersonFilters]):
     now = timezone.now()
     people = filters.filter_people(representations.people(), params)
     return representations.paginate(
-        request, people, params, lambda rows: representations.people_page(request, rows, now)
+        request, people, params, lambda rows: representations.person_list(request, rows, now)
     )
 
 
@@ -109,7 +109,7 @@ def list_people(request, params: Query[filters.PersonFilters]):
 @decorate_view(conditional_cached())
 def get_person(request, slug: str):
     person = get_object_or_404(representations.people(), slug=slug)
-    return representations.people_page(request, [person], timezone.now())[0]
+    return representations.person_list(request, [person], timezone.now())[0]
 
 
 @router.get(
@@ -189,4 +189,4 @@ def list_aboard_now(request):
 )
 @decorate_view(conditional_cached())
 def list_expeditions(request):
-    return representations.expeditions()
+    return representations.expedition_list()

@@ -66,7 +66,7 @@ def _in_words(mission: Mission, event: str, now: dt.datetime) -> str:
         return mission.describe(event, now)
 
 
-def _events(mission: Mission, now: dt.datetime) -> dict:
+def _event_fields(mission: Mission, now: dt.datetime) -> dict:
     return {
         event: {
             "at": getattr(mission, f"{event}_at"),
@@ -140,7 +140,7 @@ def mission(
         "status": mission.status,
         "is_cross_flight": mission.is_cross_flight,
         "stale": mission.is_stale,
-        "events": _events(mission, now),
+        "events": _event_fields(mission, now),
         "seats": {
             "ascent": [_seat(seat, expedition_record) for seat in seats if seat.leg == Leg.ASCENT],
             "descent": [_seat(seat, expedition_record) for seat in seats if seat.leg == Leg.DESCENT],
@@ -167,12 +167,12 @@ def missions_detail_queryset(now: dt.datetime):
     return missions(now).prefetch_related("agreement_documents", "sources")
 
 
-def missions_page(request: HttpRequest, rows: list[Mission], now: dt.datetime) -> list[dict]:
+def mission_list(request: HttpRequest, rows: list[Mission], now: dt.datetime) -> list[dict]:
     expedition_record = iss_expeditions.current()
     return [mission(request, row, now, expedition_record) for row in rows]
 
 
-def cross_flights_page(request: HttpRequest, rows: list[Mission], now: dt.datetime) -> list[dict]:
+def cross_flight_list(request: HttpRequest, rows: list[Mission], now: dt.datetime) -> list[dict]:
     expedition_record = iss_expeditions.current()
     return [{**mission(request, row, now, expedition_record), "state": cross_flight_state(row.status)} for row in rows]
 
@@ -190,7 +190,7 @@ def _flight(
     now: dt.datetime,
     expedition_record: iss_expeditions.ExpeditionRecord,
 ) -> dict:
-    """One stay of people_page(): `returning` is the mission that brought the person home."""
+    """One stay of person_list(): `returning` is the mission that brought the person home."""
     returned = _ref_or_none(stay.returned_on, stay.returned_on_slug)
     launched = stay.mission.launch_certainty == Certainty.CONFIRMED
     return {
@@ -207,7 +207,7 @@ def _flight(
     }
 
 
-def people_page(request: HttpRequest, rows: list[Person], now: dt.datetime) -> list[dict]:
+def person_list(request: HttpRequest, rows: list[Person], now: dt.datetime) -> list[dict]:
     """People with their days in space and each stay, in a fixed number of queries for the
     whole page."""
     ids = [person.pk for person in rows]
@@ -338,7 +338,7 @@ def aboard(stays: list[Seat], now: dt.datetime) -> list[dict]:
     return rows
 
 
-def expeditions() -> list[dict]:
+def expedition_list() -> list[dict]:
     return [
         {
             "number": expedition.number,

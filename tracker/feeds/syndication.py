@@ -46,7 +46,7 @@ AUTHOR = gettext_lazy("ISS crew rotation tracker")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def plain(text: str) -> str:
+def xml_safe(text: str) -> str:
     return XML_ILLEGAL.sub("", text or "")
 
 
@@ -109,7 +109,7 @@ class UpdatesFeed(TrackerFeed):
         return record_changes()
 
     def item_title(self, change: RecordChange) -> str:
-        return plain(change.title)
+        return xml_safe(change.title)
 
     def item_link(self, change: RecordChange) -> str:
         return change.url
@@ -124,7 +124,7 @@ class UpdatesFeed(TrackerFeed):
         return change.at
 
     def item_author_name(self, change: RecordChange) -> str:
-        return plain(change.by)
+        return xml_safe(change.by)
 
     def item_categories(self, change: RecordChange) -> list[str]:
         # Categories are data a reader filters on: the same in every language.
@@ -156,12 +156,12 @@ class UpdatesFeed(TrackerFeed):
             published = format_day(article.published_at) if article.published_at else gettext("date unknown")
             address = f" {article.url}" if linkable(article.url) else ""
             lines.append(f"- {article.title} ({source}{published}){address}")
-            lines.append(f"  “{lead(plain(evidence.sentence), 300)}”")
-        return plain("\n".join(lines))
+            lines.append(f"  “{lead(xml_safe(evidence.sentence), 300)}”")
+        return xml_safe("\n".join(lines))
 
     def item_extra_kwargs(self, change: RecordChange) -> dict:
         related = [
-            (evidence.article.url, plain(evidence.article.title))
+            (evidence.article.url, xml_safe(evidence.article.title))
             for evidence in change.evidence
             if linkable(evidence.article.url)
         ]
@@ -194,7 +194,7 @@ class NewsFeed(TrackerFeed):
         return linked_articles(mission=scope.mission)
 
     def item_title(self, article: Article) -> str:
-        return plain(article.title)
+        return xml_safe(article.title)
 
     def item_link(self, article: Article) -> str:
         if linkable(article.url):
@@ -213,13 +213,13 @@ class NewsFeed(TrackerFeed):
         return article.updated_at
 
     def item_author_name(self, article: Article) -> str | None:
-        return plain(article.source.name) if article.source else None
+        return xml_safe(article.source.name) if article.source else None
 
     def item_categories(self, article: Article) -> list[str]:
         return [mention.mission.name for mention in article.mission_mentions]
 
     def item_description(self, article: Article) -> str:
-        return lead(plain(article.text_start), SUMMARY_CHARS)
+        return lead(xml_safe(article.text_start), SUMMARY_CHARS)
 
     def item_extra_kwargs(self, article: Article) -> dict:
         return {"language": article.language}

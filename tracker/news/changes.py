@@ -143,10 +143,10 @@ class RecordChanges:
         return self.rows().count()
 
     def __getitem__(self, page: slice) -> list[RecordChange]:
-        return describe(list(self.rows()[page]))
+        return changes_of_rows(list(self.rows()[page]))
 
 
-def describe(rows: list[dict]) -> list[RecordChange]:
+def changes_of_rows(rows: list[dict]) -> list[RecordChange]:
     """The entries for a page of change_rows(), in the same order."""
     proposals = _proposals([row["change_row"] for row in rows if row["change_kind"] == PROPOSAL])
     selection: dict[str, Q] = defaultdict(Q)

@@ -24,7 +24,7 @@ def _iso(instant: dt.datetime | None) -> str | None:
     return instant.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if instant else None
 
 
-def event_time(mission: Mission, event: str) -> str | None:
+def iso_event_time(mission: Mission, event: str) -> str | None:
     """What happened as an ISO 8601 UTC instant; a target as it was announced, to its
     precision and no finer ("2026-07-14", "2026-09"): a script must not read a midnight
     or a first of the month that nobody announced."""
@@ -60,7 +60,7 @@ def crossflight_missions(now: dt.datetime | None = None):
 def _events(mission: Mission, now: dt.datetime) -> dict:
     fields = {}
     for event in EVENTS:
-        fields[event] = event_time(mission, event)
+        fields[event] = iso_event_time(mission, event)
         fields[f"{event}_precision"] = getattr(mission, f"{event}_precision") or None
         fields |= {f"{event}_{name}": value for name, value in event_state(mission, event, now).items()}
     return fields

@@ -85,7 +85,7 @@ def split_nickname(name: str) -> tuple[str, list[str]]:
     return f"{match['first']} {match['last']}", [f"{nickname} {match['last']}"]
 
 
-def day(text: str | None) -> tuple[dt.datetime | None, str]:
+def partial_date(text: str | None) -> tuple[dt.datetime | None, str]:
     return parse_partial_date(text) if text else (None, "")
 
 
@@ -297,7 +297,7 @@ class Loader:
         }
         for event in EVENTS:
             try:
-                values[f"{event}_at"], values[f"{event}_precision"] = day(flight.get(f"{event}_date"))
+                values[f"{event}_at"], values[f"{event}_precision"] = partial_date(flight.get(f"{event}_date"))
             except ValueError as exc:
                 raise ReferenceDataError(f"{name}: {event}_date: {exc}") from None
             values[f"{event}_certainty"] = Certainty.CONFIRMED if values[f"{event}_at"] else ""
@@ -367,7 +367,7 @@ class Loader:
         values = {"title": meta["title"], "title_ru": meta.get("title_ru", ""), "kind": meta["kind"]}
         for event in ("signed", "announced"):
             try:
-                instant, precision = day(doc.get(f"{event}_date"))
+                instant, precision = partial_date(doc.get(f"{event}_date"))
             except ValueError as exc:
                 raise ReferenceDataError(f"agreement document {doc['id']}: {event}_date: {exc}") from None
             values[f"{event}_on"], values[f"{event}_precision"] = (instant.date() if instant else None), precision

@@ -51,14 +51,14 @@ class Resolved:
     confidence: float
 
 
-def window_start(day: dt.date, precision: str) -> dt.date:
+def first_day_of_window(day: dt.date, precision: str) -> dt.date:
     if precision == DAY:
         return day
     months = _MONTHS_IN[precision]
     return dt.date(day.year, (day.month - 1) // months * months + 1, 1)
 
 
-def window_end(start: dt.date, precision: str) -> dt.date:
+def day_after_window(start: dt.date, precision: str) -> dt.date:
     if precision == DAY:
         return start + dt.timedelta(days=1)
     index = start.year * 12 + start.month - 1 + _MONTHS_IN[precision]
@@ -87,7 +87,7 @@ def _absolute(year, month, day, precision: str, confidence: float) -> Resolved |
         start = dt.date(year, month or 1, day or 1)
     except (TypeError, ValueError):
         return None
-    return Resolved(window_start(start, precision), precision, confidence)
+    return Resolved(first_day_of_window(start, precision), precision, confidence)
 
 
 def _yearless(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None:
@@ -105,7 +105,7 @@ def _yearless(expr: DateExpr, published: dt.date, tense: str) -> Resolved | None
     slack = dt.timedelta(days=1)
     if tense == PAST and found.date > published + slack:
         return _absolute(published.year - 1, expr.month, expr.day, expr.precision, expr.confidence)
-    if tense == FUTURE and window_end(found.date, found.precision) < published - _PLAN_LOOKBACK:
+    if tense == FUTURE and day_after_window(found.date, found.precision) < published - _PLAN_LOOKBACK:
         return _absolute(published.year + 1, expr.month, expr.day, expr.precision, expr.confidence)
     return found
 
@@ -142,8 +142,8 @@ def _span_window(expr: DateExpr, published: dt.date, tense: str) -> Resolved | N
 def _covering(first: dt.date, last: dt.date, confidence: float) -> Resolved | None:
     """The narrowest window of an allowed precision holding both days (a week has none of its own)."""
     for precision in (MONTH, QUARTER, HALF, YEAR):
-        if window_start(first, precision) == window_start(last, precision):
-            return Resolved(window_start(first, precision), precision, confidence)
+        if first_day_of_window(first, precision) == first_day_of_window(last, precision):
+            return Resolved(first_day_of_window(first, precision), precision, confidence)
     return None
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from . import triggers as tr
 from .date_patterns import is_no_earlier_than, preposition_before
-from .dates import DAY, DateExpr, Resolved, find_dates, resolve, window_end
+from .dates import DAY, DateExpr, Resolved, day_after_window, find_dates, resolve
 from .discourse import may_mean_the_story, story_mission, subjectless
 from .names import Occurrence
 from .results import Event
@@ -323,7 +323,7 @@ def _confidence(
     if resolved and published and found.trigger.type not in ("delay", "crew_assignment"):
         if happened and resolved.date > published + dt.timedelta(days=1):
             confidence *= 0.6  # "launched" on a day after the article: one of the two is wrong
-        elif not happened and window_end(resolved.date, resolved.precision) < published - dt.timedelta(days=31):
+        elif not happened and day_after_window(resolved.date, resolved.precision) < published - dt.timedelta(days=31):
             confidence *= 0.7
     return min(1.0, confidence)
 
@@ -366,7 +366,7 @@ def _finest(events: list[Event]) -> list[Event]:
     for i, event in enumerate(events):
         if event.date is None or event.precision == DAY:
             continue
-        end = window_end(event.date, event.precision)
+        end = day_after_window(event.date, event.precision)
         finer = [
             j
             for j, e in enumerate(events)

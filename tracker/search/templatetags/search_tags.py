@@ -60,7 +60,7 @@ def latin_runs(text, language: str = "") -> str:
 
 
 @register.simple_tag
-def marked(parts, language: str | None = None) -> str:
+def match_marked(parts, language: str | None = None) -> str:
     """A text with its match in <mark>; every part escaped (the text may be an article's).
     With `language` (the text's own, "" when unknown), Latin-script runs in a text not in
     English are marked lang="en" (see latin_runs)."""

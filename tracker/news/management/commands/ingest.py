@@ -17,7 +17,7 @@ NO_DATE = (
 Ingested = tuple[IngestedArticle, list[str]]
 
 
-def describe(item: IngestedArticle) -> dict:
+def article_report(item: IngestedArticle) -> dict:
     article, extraction = item.article, item.extraction
     return {
         "url": article.url,
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError("Nothing was ingested.")
 
     def render(self, item: IngestedArticle, *, as_json: bool, warnings: list[str] = ()) -> str:
-        data = describe(item)
+        data = article_report(item)
         data["warnings"] = list(warnings)
         if as_json:
             return json.dumps(data, ensure_ascii=False)
