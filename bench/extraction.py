@@ -27,7 +27,7 @@ another's. Prints:
 - the same precision against a record that does not already know the stories' events: each
   story runs again with the launch, docking, undocking and landing instants of its labelled
   missions cleared (and a flown mission set back to planned, which the record requires of a
-  mission without a launch), inside the rolled-back transaction, with the record index rebuilt
+  mission without a launch), inside the rolled-back transaction, with the linked names rebuilt
   for it; its launch/docking/undocking/landing proposals are scored the same way. Against the
   shipped record most events agree with what it holds and propose nothing, so the first
   figure rests on few proposals; this one shows what the pipeline would propose from scratch;
@@ -82,7 +82,7 @@ def setup(workdir: Path) -> None:
 def forget_events(missions: list[str]) -> None:
     """Clear the missions' launch/docking/undocking/landing instants, as if the record had
     never heard of them (a mission without a launch cannot be flown: it goes back to planned),
-    and have the record index rebuilt from that record."""
+    and have the linked names rebuilt from that record."""
     from tracker.record.models import Mission, MissionStatus
     from tracker.record.models.missions import FLOWN_STATUSES
     from tracker.record.version import bump_record_version
@@ -115,7 +115,7 @@ def run_article(path: Path, *, without_dates_of: list[str] | None = None) -> dic
             transaction.set_rollback(True)
     finally:
         if without_dates_of is not None:
-            bump_record_version()  # the rollback restored the record: the index must follow it
+            bump_record_version()  # the rollback restored the record: the names must follow it
     return data
 
 
@@ -321,10 +321,10 @@ def _show(event: dict) -> str:
 def measure_speed(paths: list[Path]) -> dict:
     """`extract` alone (the pure step ingest runs per article), best of SPEED_RUNS passes."""
     from tracker.news.extraction import detect_language, extract
+    from tracker.news.linked_names import current_linked_names
     from tracker.news.parse import decode, parse_text
-    from tracker.news.record_index import current_record_index
 
-    index = current_record_index().index
+    index = current_linked_names().known
     inputs = []
     for path in paths:
         entry, _ = parse_text(decode(path.read_bytes(), None), default_url=f"file://{path}")

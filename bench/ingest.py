@@ -649,11 +649,11 @@ def run_pipeline(body: bytes, source, *, profile: cProfile.Profile | None = None
 def measure_extraction(body: bytes) -> dict:
     """Language detection and extraction alone (what ingest_entry does before the database)."""
     from tracker.news.extraction import detect_language, extract
+    from tracker.news.linked_names import current_linked_names
     from tracker.news.parse import parse_feed
-    from tracker.news.record_index import current_record_index
 
     entries = parse_feed(body, base_url=FEED_BASE + "feed.xml")
-    index = current_record_index().index
+    index = current_linked_names().known
     mentions = events = 0
     with Timer() as timer:
         for entry in entries:

@@ -337,9 +337,9 @@ def test_the_search_page_says_how_a_person_was_found_for_an_expedition(client):
 
 
 def test_search_says_an_expected_expedition_is_expected():
-    from tracker.search import record_index
+    from tracker.search import searchable_record
 
-    entry = next(e for e in record_index.current_index().expeditions if e.title == "Expedition 75")
+    entry = next(e for e in searchable_record.current_searchable_record().expeditions if e.title == "Expedition 75")
     assert entry.detail.startswith("Begins when Soyuz MS-28 undocks, target July 2026")
 
 

@@ -233,7 +233,7 @@ def test_search_finds_kikina_and_shows_her_name_in_cyrillic_on_the_russian_page(
     latin = client.get("/search/?q=Kikina", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     people = latin[latin.index('id="results-people"') :].split("</section>", 1)[0]
     assert "Анна Кикина</a>" in people and "также пишется" in people.lower()
-    # The English page, asked right after, still shows her canonical name (the index is per language).
+    # The English page, asked right after, still shows her canonical name (the searchable record is per language).
     english = client.get("/search/?q=Кикина").content.decode()
     people = english[english.index('id="results-people"') :].split("</section>", 1)[0]
     assert '<a class="search-hit-title" href="/people/anna-kikina/">Anna Kikina</a>' in people

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from tracker.news.extraction import extract
+from tracker.news.linked_names import current_linked_names
 from tracker.news.models import NewsSource, ProposedUpdate, SourceKind
 from tracker.news.parse import Entry
 from tracker.news.proposals import accept_proposal
-from tracker.news.record_index import current_record_index
 from tracker.news.review import Row, review_of
 from tracker.news.services import ingest_entry
 from tracker.record.models import Certainty, Mission, MissionStatus
@@ -35,7 +35,7 @@ def proposal_from(sentence: str, published: dt.datetime) -> ProposedUpdate:
 
 
 def events_in(sentence: str, language: str = "en"):
-    index = current_record_index().index
+    index = current_linked_names().known
     return extract(sentence, index=index, published=APRIL.date(), language=language).events
 
 

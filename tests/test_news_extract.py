@@ -1,6 +1,6 @@
-"""The pure extraction step: text and an index of the record in, mentions and events out.
+"""The pure extraction step: text and the names the extractor knows (KnownNames) in, mentions and events out.
 
-No database: the index is built straight from the reference files, the way
+No database: the known names are built straight from the reference files, the way
 tracker/record/reference_data.py turns them into the record (nicknames split off into
 aliases, catalog aliases added, craft named with their family)."""
 
@@ -14,8 +14,8 @@ import pytest
 from tracker.lib.fuzzy_dates import Precision
 from tracker.news.extraction import (
     Event,
+    KnownNames,
     Named,
-    RecordIndex,
     detect_language,
     extract,
     find_publication_date,
@@ -28,7 +28,7 @@ SEED_PUBLISHED = dt.date(2022, 9, 29)  # a Thursday
 
 
 @functools.cache
-def reference_index() -> RecordIndex:
+def reference_index() -> KnownNames:
     catalog = json.loads((REFERENCE_DIR / "catalog.json").read_text())
     flights = [*catalog["extra_flights"], *json.loads((REFERENCE_DIR / "flights.json").read_text())]
     people: dict[str, list[str]] = {}
@@ -44,7 +44,7 @@ def reference_index() -> RecordIndex:
         craft = f"{flight['vehicle_family']} {flight['vehicle_name']}"
         if flight["vehicle_name"] and craft not in vehicles:
             vehicles.append(craft)
-    return RecordIndex(
+    return KnownNames(
         missions=tuple(Named(flight["mission"]) for flight in flights),
         people=tuple(Named(name, tuple(aliases)) for name, aliases in people.items()),
         vehicles=tuple(Named(name) for name in vehicles),
@@ -170,17 +170,17 @@ def test_missions_are_found_under_the_names_the_press_uses(text, mission):
 
 
 def test_ms_2_is_not_found_inside_ms_22_nor_ms_22_inside_ms_2():
-    index = RecordIndex(missions=(Named("Soyuz MS-2"), Named("Soyuz MS-22")))
+    index = KnownNames(missions=(Named("Soyuz MS-2"), Named("Soyuz MS-22")))
     names = [m.name for m in extract("MS-22 flew in 2022; MS-2 in 2016.", index=index, published=None).mentions]
     assert names == ["Soyuz MS-22", "Soyuz MS-2"]
     assert [
         m.name
-        for m in extract("Soyuz MS-22", index=RecordIndex(missions=(Named("Soyuz MS-2"),)), published=None).mentions
+        for m in extract("Soyuz MS-22", index=KnownNames(missions=(Named("Soyuz MS-2"),)), published=None).mentions
     ] == []
 
 
 def test_crew_1_is_not_found_inside_crew_10():
-    index = RecordIndex(missions=(Named("SpaceX Crew-1"), Named("SpaceX Crew-10")))
+    index = KnownNames(missions=(Named("SpaceX Crew-1"), Named("SpaceX Crew-10")))
     found = extract("Crew-10 docked. Crew-1 flew in 2020.", index=index, published=None)
     assert [m.name for m in found.mentions] == ["SpaceX Crew-10", "SpaceX Crew-1"]
     assert mentioned("Crew-1 flew in 2020 and Soyuz MS-2 in 2016.", "mission") == set()
@@ -782,12 +782,12 @@ def test_an_event_date_is_written_at_its_precision(precision, date_iso):
     assert Event("launch", None, None, None, "", False, "", 0.5).date_iso is None
 
 
-def test_an_index_compiles_its_matcher_once_and_compares_by_its_names():
-    index = RecordIndex(missions=(Named("Soyuz MS-22"),))
+def test_known_names_compile_their_matcher_once_and_compare_by_the_names():
+    index = KnownNames(missions=(Named("Soyuz MS-22"),))
     assert index.matcher is index.matcher
-    assert index == RecordIndex(missions=(Named("Soyuz MS-22"),))
-    assert hash(index) == hash(RecordIndex(missions=(Named("Soyuz MS-22"),)))
+    assert index == KnownNames(missions=(Named("Soyuz MS-22"),))
+    assert hash(index) == hash(KnownNames(missions=(Named("Soyuz MS-22"),)))
 
 
-def test_an_empty_index_finds_nothing():
-    assert extract("Soyuz MS-22 launched yesterday.", index=RecordIndex(), published=SEED_PUBLISHED).mentions == ()
+def test_no_known_names_find_nothing():
+    assert extract("Soyuz MS-22 launched yesterday.", index=KnownNames(), published=SEED_PUBLISHED).mentions == ()

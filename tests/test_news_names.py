@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.test_news_extract import mentioned, reference_index, run
-from tracker.news.extraction import Named, RecordIndex, extract
+from tracker.news.extraction import KnownNames, Named, extract
 from tracker.news.extraction.missions import Flight, infer_mission
 from tracker.news.parse import parse_text
 from tracker.record.reference_data import REFERENCE_DIR, split_nickname
@@ -215,7 +215,7 @@ def test_an_undated_planned_flight_is_not_what_a_story_from_years_before_it_mean
 def test_a_crew_assigned_to_a_vehicle_goes_on_its_next_flight_as_a_guess():
     """ "Will fly on Crew Dragon" with a crew the record has not placed: the vehicle's first
     flight after the article, believed no more than even odds; never a flight already flown."""
-    index = RecordIndex(
+    index = KnownNames(
         missions=tuple(Named(flight.name) for flight in FLIGHTS),
         people=(Named("Zed Orbit"),),
         vehicles=(Named("Crew Dragon"), Named("Soyuz MS")),
@@ -306,7 +306,7 @@ def test_an_event_of_the_crew_alone_takes_the_mission_the_article_names_that_car
 
 # --- English names written in Cyrillic ---------------------------------------------------------
 
-LATIN_ONLY = RecordIndex(
+LATIN_ONLY = KnownNames(
     people=(
         Named("Nick Hague"),
         Named("Sunita Williams", ("Suni Williams",)),

@@ -14,7 +14,7 @@ from tracker.lib.folding import search_document
 from tracker.news.models import Article, NewsSource
 from tracker.news.services import poll
 from tracker.record.models import PersonAlias
-from tracker.search import record_index
+from tracker.search import searchable_record
 from tracker.search.query import MAX_LENGTH, parse_query
 from tracker.search.results import search
 
@@ -121,16 +121,18 @@ def test_the_results_page_links_missions_and_vehicles_to_their_pages(client):
 
 
 def test_whole_names_come_before_prefixes_and_prefixes_before_substrings():
-    rank = {name: record_index.Spelling.of(name).rank(parse_query("crew-1")) for name in ["SpaceX Crew-1", "Crew-10"]}
-    assert rank == {"SpaceX Crew-1": record_index.WHOLE_WORDS, "Crew-10": record_index.PREFIX}
+    rank = {
+        name: searchable_record.Spelling.of(name).rank(parse_query("crew-1")) for name in ["SpaceX Crew-1", "Crew-10"]
+    }
+    assert rank == {"SpaceX Crew-1": searchable_record.WHOLE_WORDS, "Crew-10": searchable_record.PREFIX}
     soyuz = parse_query("soyuz ms")
-    assert record_index.Spelling.of("Soyuz MS").rank(soyuz) == record_index.EXACT
-    assert record_index.Spelling.of("Soyuz MS-22").rank(soyuz) == record_index.PREFIX
-    assert record_index.Spelling.of("Old Soyuz MS-22").rank(soyuz) == record_index.WHOLE_WORDS
-    assert record_index.Spelling.of("Old Soyuz MSX").rank(soyuz) == record_index.WORD_PREFIX
-    assert record_index.Spelling.of("Xsoyuz ms").rank(soyuz) == record_index.INSIDE
-    assert record_index.Spelling.of("SoyuzMS").rank(soyuz) == record_index.SQUEEZED
-    assert record_index.Spelling.of("Progress").rank(soyuz) is None
+    assert searchable_record.Spelling.of("Soyuz MS").rank(soyuz) == searchable_record.EXACT
+    assert searchable_record.Spelling.of("Soyuz MS-22").rank(soyuz) == searchable_record.PREFIX
+    assert searchable_record.Spelling.of("Old Soyuz MS-22").rank(soyuz) == searchable_record.WHOLE_WORDS
+    assert searchable_record.Spelling.of("Old Soyuz MSX").rank(soyuz) == searchable_record.WORD_PREFIX
+    assert searchable_record.Spelling.of("Xsoyuz ms").rank(soyuz) == searchable_record.INSIDE
+    assert searchable_record.Spelling.of("SoyuzMS").rank(soyuz) == searchable_record.SQUEEZED
+    assert searchable_record.Spelling.of("Progress").rank(soyuz) is None
 
 
 def test_equal_matches_keep_a_stable_natural_order():
@@ -378,7 +380,7 @@ def test_every_page_has_the_search_box(client, url):
 def test_a_search_costs_a_fixed_number_of_queries(client, source, django_assert_max_num_queries, articles):
     for n in range(articles):
         ingest_article(source, f"Soyuz MS-29 note {n}", MS29, url=f"https://example.org/n{n}", day=1 + n % 28)
-    record_index.current_index()  # built once per record version, then shared
+    searchable_record.current_searchable_record()  # built once per record version, then shared
     # Articles: count, page, their missions.
     with django_assert_max_num_queries(3):
         html = page(client, "soyuz")
@@ -387,8 +389,9 @@ def test_a_search_costs_a_fixed_number_of_queries(client, source, django_assert_
         page(client, "soyuz", HTTP_HX_REQUEST="true")
 
 
-def test_the_record_index_is_built_with_a_fixed_number_of_queries(django_assert_max_num_queries):
-    # People and aliases, missions, vehicle families and craft; the expeditions (missions and
-    # stays), once per record version.
+def test_the_searchable_record_is_built_with_a_fixed_number_of_queries(django_assert_max_num_queries):
+    # The people's names and aliases (record/names.py), their rows; the missions; the vehicle
+    # families' names and craft, their rows; the expeditions (missions and stays), once per
+    # record version.
     with django_assert_max_num_queries(7):
-        record_index.build_index()
+        searchable_record.build_searchable_record()

@@ -21,6 +21,7 @@ from tracker.record.models import EVENTS, Mission, Person
 
 from .extraction import Extraction, detect_language, extract, find_publication_date
 from .fetch import DEFAULT_LIMITS, FetchError, FetchResult, fetch
+from .linked_names import LinkedNames, current_linked_names
 from .models import (
     Article,
     Mention,
@@ -38,7 +39,6 @@ from .proposals import (
     candidate_for,
     record_proposals,
 )
-from .record_index import IndexedRecord, current_record_index
 from .store import store_entries
 
 logger = logging.getLogger(__name__)
@@ -87,33 +87,33 @@ class PollResult:
 
 @dataclass
 class IngestContext:
-    """What one polling round reads once rather than once per entry: the record's index,
+    """What one polling round reads once rather than once per entry: the record's names,
     the missions and people its events name, and the facts the proposal step checks."""
 
-    record: IndexedRecord = field(default_factory=current_record_index)
+    names: LinkedNames = field(default_factory=current_linked_names)
     known: KnownFacts = field(default_factory=KnownFacts.read)
     _missions: dict[int, Mission | None] = field(default_factory=dict)
     _people: dict[int, Person | None] = field(default_factory=dict)
 
     def mission(self, name: str | None) -> Mission | None:
-        pk = self.record.missions.get(name)
+        pk = self.names.missions.get(name)
         if pk is not None and pk not in self._missions:
             self._missions[pk] = Mission.objects.filter(pk=pk).first()
         return self._missions.get(pk)
 
     def person(self, name: str | None) -> Person | None:
-        pk = self.record.people.get(name)
+        pk = self.names.people.get(name)
         if pk is not None and pk not in self._people:
             self._people[pk] = Person.objects.filter(pk=pk).first()
         return self._people.get(pk)
 
 
-def mention_rows(article: Article, extraction: Extraction, record: IndexedRecord) -> list[Mention]:
+def mention_rows(article: Article, extraction: Extraction, names: LinkedNames) -> list[Mention]:
     """The article's mentions of things in the record, as unsaved rows."""
     targets = {
-        MentionKind.MISSION: ("mission_id", record.missions),
-        MentionKind.PERSON: ("person_id", record.people),
-        MentionKind.VEHICLE: ("vehicle_id", record.vehicles),
+        MentionKind.MISSION: ("mission_id", names.missions),
+        MentionKind.PERSON: ("person_id", names.people),
+        MentionKind.VEHICLE: ("vehicle_id", names.vehicles),
     }
     rows = []
     for mention in extraction.mentions:
@@ -200,7 +200,7 @@ def ingest_entry(
 def _extract(entry: Entry, context: IngestContext, language: str) -> Extraction:
     published = entry.published.date() if entry.published else None
     text = f"{entry.title}.\n{entry.text}"
-    return extract(text, index=context.record.index, published=published, language=language)
+    return extract(text, index=context.names.known, published=published, language=language)
 
 
 def _link(batch: list[Entry], stored, context: IngestContext) -> list[IngestedArticle]:
@@ -216,7 +216,7 @@ def _link(batch: list[Entry], stored, context: IngestContext) -> list[IngestedAr
         item.extraction = _extract(entry, context, article.language)
         if status == "updated":
             article.mentions.all().delete()
-        rows += mention_rows(article, item.extraction, context.record)
+        rows += mention_rows(article, item.extraction, context.names)
         found = supports_for(article, item.extraction, context)
         supports += found
         owners += [item] * len(found)

@@ -29,12 +29,11 @@ one sourced starting point and the Soyuz MS flights already in the record.
   a stay home at an unknown time gets only the expedition it arrived in. Its membership is
   expected when the expedition's start is a target or the stay itself has not launched.
 
-Everything is computed once per record version (page_cache.record_version, moved on by
-any save) in two queries, and shared by the requests of a process, as search's index is.
+Everything is computed once per record version (version.per_record_version; any save moves
+the version on) in two queries, and shared by the requests of a process.
 """
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -44,7 +43,7 @@ from tracker.lib.fuzzy_dates import Precision, format_instant, window_end
 
 from .models import EVENTS, TARGETS, Leg, Mission, MissionStatus, Person, Seat
 from .models.missions import UNFLOWN_STATUSES
-from .page_cache import record_version
+from .version import per_record_version
 
 # The anchor: Expedition 68 began when Soyuz MS-21 undocked, 2022-09-29 07:34 UTC (3:34 a.m.
 # EDT), NASA space station blog; ../shared/data/README.md, "Expeditions".
@@ -332,18 +331,10 @@ def _derive_expeditions() -> ExpeditionRecord:
     return ExpeditionRecord(expeditions, flights, by_ascent, by_descent)
 
 
-_lock = threading.Lock()
-_cached: dict[str, ExpeditionRecord] = {}
-
-
+@per_record_version
 def current() -> ExpeditionRecord:
     """The expeditions of the record as it is now; rebuilt only after the record changed."""
-    version = record_version()
-    with _lock:
-        if version not in _cached:
-            _cached.clear()
-            _cached[version] = _derive_expeditions()
-        return _cached[version]
+    return _derive_expeditions()
 
 
 def expeditions() -> tuple[Expedition, ...]:

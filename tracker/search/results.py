@@ -7,9 +7,9 @@ from django.utils.translation import gettext
 
 from tracker.lib.excerpts import Marked, mark, passage
 
-from . import record_index
 from .articles import ranked_articles
 from .query import SearchQuery
+from .searchable_record import current_searchable_record, match
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,9 @@ def _record_group(kind: str, heading: str, hits: list, query: SearchQuery, limit
         via = hit.via
         items.append(
             RecordResult(
-                title=_marked(hit.entry.title, query),
-                url=hit.entry.url,
-                detail=hit.entry.detail,
+                title=_marked(hit.findable.title, query),
+                url=hit.findable.url,
+                detail=hit.findable.detail,
                 via_note=via.note if via else "",
                 via=_marked(via.label, query) if via else None,
                 via_label=via.label if via else "",
@@ -73,18 +73,16 @@ def _record_group(kind: str, heading: str, hits: list, query: SearchQuery, limit
 
 
 def search(query: SearchQuery, *, limit: int) -> SearchResults:
-    index = record_index.current_index()
+    record = current_searchable_record()
     articles, article_total = ranked_articles(query, limit)
     return SearchResults(
         query=query,
         groups=[
             # First: a query that names an expedition asks for it, before its crew.
-            _record_group(
-                "expeditions", gettext("Expeditions"), record_index.match(index.expeditions, query), query, limit
-            ),
-            _record_group("people", gettext("People"), record_index.match(index.people, query), query, limit),
-            _record_group("missions", gettext("Missions"), record_index.match(index.missions, query), query, limit),
-            _record_group("vehicles", gettext("Vehicles"), record_index.match(index.vehicles, query), query, limit),
+            _record_group("expeditions", gettext("Expeditions"), match(record.expeditions, query), query, limit),
+            _record_group("people", gettext("People"), match(record.people, query), query, limit),
+            _record_group("missions", gettext("Missions"), match(record.missions, query), query, limit),
+            _record_group("vehicles", gettext("Vehicles"), match(record.vehicles, query), query, limit),
             Group(
                 "articles",
                 gettext("Articles"),

@@ -1,10 +1,10 @@
-"""The pure extraction step of the news pipeline: text and an index of the record in,
+"""The pure extraction step of the news pipeline: text and the record's known names in,
 mentions and events out (see names.py for the ambiguity rules, dates.py for dates,
 events.py and triggers.py for events)."""
 
 from .dates import find_publication_date
 from .extractor import extract
-from .index import Named, RecordIndex
+from .known_names import KnownNames, Named
 from .results import Event, Extraction, MentionFound
 from .text import detect_language, split_sentences
 
@@ -13,7 +13,7 @@ __all__ = [
     "Extraction",
     "MentionFound",
     "Named",
-    "RecordIndex",
+    "KnownNames",
     "detect_language",
     "extract",
     "find_publication_date",

@@ -4,14 +4,14 @@ import datetime as dt
 from collections import defaultdict
 
 from .events import Page, find_events
-from .index import RecordIndex
+from .known_names import KnownNames
 from .missions import fill_unnamed_missions
 from .names import Occurrence
 from .results import Extraction, MentionFound
 from .text import Sentences, evidence, normalise
 
 
-def extract(text: str, *, index: RecordIndex, published: dt.date | None, language: str = "en") -> Extraction:
+def extract(text: str, *, index: KnownNames, published: dt.date | None, language: str = "en") -> Extraction:
     """What `text` mentions of the record and which events it reports.
 
     `published` anchors relative and yearless dates ("yesterday", "September 21"); without

@@ -127,7 +127,7 @@ def _latest_launches(flights: tuple[Flight, ...]) -> dict[str, dt.date]:
 
 @functools.lru_cache(maxsize=4)
 def _families(flights: tuple[Flight, ...]) -> tuple[dict[str, str], frozenset[str]]:
-    """(the family of each craft, every family): built once per record index."""
+    """(the family of each craft, every family): built once per KnownNames."""
     return {f.craft: f.family for f in flights if f.craft}, frozenset(f.family for f in flights)
 
 

@@ -159,7 +159,7 @@ class Occurrence:
 
 
 class NameMatcher:
-    """Built once per RecordIndex; `find` is then one regex pass plus a dictionary lookup per hit."""
+    """Built once per KnownNames; `find` is then one regex pass plus a dictionary lookup per hit."""
 
     def __init__(self, missions: Iterable, people: Iterable, vehicles: Iterable):
         self._lookup: dict[str, set[Meaning]] = defaultdict(set)

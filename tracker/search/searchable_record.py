@@ -1,13 +1,16 @@
-"""People, missions and vehicles as search sees them: every spelling of each, folded.
+"""The record as search sees it: each person, mission, vehicle and expedition as something
+search can find (a `Findable`: title, link, a line of detail, every spelling folded), and
+`match`, which ranks them for a query.
 
 The record is small (dozens of people and missions, a handful of vehicles), so it is
 matched in Python rather than in SQL: folding works the same whatever the database, and
-ranking can look at word boundaries. The folded index is built once per record version
-(any save to the record moves the version on) and shared by the requests of a process,
-so a search costs no query for these kinds."""
+ranking can look at word boundaries. The names and other spellings come from
+record/names.py, as the news extractor's do; the rest of each row (agency, status, dates,
+links) from a read of its own. The searchable record is built once per record version and
+language (version.per_record_version; any save to the record moves the version on) and
+shared by the requests of a process, so a search costs no query for these kinds."""
 
 import re
-import threading
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -19,8 +22,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from tracker.lib.folding import compact, fold
 from tracker.record import expeditions as iss_expeditions
 from tracker.record.models import Mission, Person, VehicleFamily
-from tracker.record.page_cache import record_version
+from tracker.record.names import family_names, people_names
 from tracker.record.reader_names import agency_name, nationality_name
+from tracker.record.version import per_record_version
 
 from .query import MIN_LENGTH, SearchQuery
 
@@ -43,10 +47,10 @@ EXACT, PREFIX, WHOLE_WORDS, WORD_PREFIX, INSIDE, SQUEEZED, ALL_WORDS = range(7)
 
 @dataclass(frozen=True)
 class Spelling:
-    """One way to find an entry: its name, an alias, a spacecraft's or builder's name."""
+    """One way to find a findable: its name, an alias, a spacecraft's or builder's name."""
 
     label: str
-    note: str  # "" for the entry's own name, else why this spelling leads to it
+    note: str  # "" for the findable's own name, else why this spelling leads to it
     folded: str
     compact: str
 
@@ -79,24 +83,26 @@ class Spelling:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Findable:
+    """One thing in the record that search can find, as a result shows it."""
+
     kind: str  # "person", "mission", "vehicle" or "expedition"
     title: str
     url: str
     detail: str  # one line under the title: agency, vehicle and status, builder
-    spellings: tuple[Spelling, ...]  # the entry's own name first
+    spellings: tuple[Spelling, ...]  # its own name first
     sort_key: tuple
 
 
 @dataclass(frozen=True)
 class Hit:
-    entry: Entry
+    findable: Findable
     rank: int
     spelling: Spelling  # the spelling that matched best
 
     @property
     def via(self) -> Spelling | None:
-        """The other spelling that found this entry, when it was not the entry's own name."""
+        """The other spelling that found this, when it was not the findable's own name."""
         return self.spelling if self.spelling.note else None
 
 
@@ -125,27 +131,28 @@ def natural_key(text: str) -> tuple:
     return tuple((1, int(part), "") if part.isdigit() else (0, 0, part) for part in re.split(r"(\d+)", fold(text)))
 
 
-def match(entries: tuple[Entry, ...], query: SearchQuery) -> list[Hit]:
-    """Every entry the query finds, best first; equal ranks in name order."""
+def match(findables: tuple[Findable, ...], query: SearchQuery) -> list[Hit]:
+    """Every findable the query finds, best first; equal ranks in name order."""
     hits = []
-    for entry in entries:
-        ranked = [(rank, index) for index, s in enumerate(entry.spellings) if (rank := s.rank(query)) is not None]
+    for findable in findables:
+        spellings = findable.spellings
+        ranked = [(rank, index) for index, s in enumerate(spellings) if (rank := s.rank(query)) is not None]
         if ranked:
             rank, index = min(ranked)
-            hits.append(Hit(entry, rank, entry.spellings[index]))
-        elif len(query.words) > 1 and all(any(w in s.folded for s in entry.spellings) for w in query.words):
+            hits.append(Hit(findable, rank, spellings[index]))
+        elif len(query.words) > 1 and all(any(w in s.folded for s in spellings) for w in query.words):
             # "Butch Wilmore" for "Barry 'Butch' Wilmore": every word, not as one phrase.
-            hits.append(Hit(entry, ALL_WORDS, entry.spellings[0]))
-    hits.sort(key=lambda hit: (hit.rank, hit.entry.sort_key))
+            hits.append(Hit(findable, ALL_WORDS, spellings[0]))
+    hits.sort(key=lambda hit: (hit.rank, hit.findable.sort_key))
     return hits
 
 
 @dataclass(frozen=True)
-class RecordSearchIndex:
-    people: tuple[Entry, ...]
-    missions: tuple[Entry, ...]
-    vehicles: tuple[Entry, ...]
-    expeditions: tuple[Entry, ...] = ()
+class SearchableRecord:
+    people: tuple[Findable, ...]
+    missions: tuple[Findable, ...]
+    vehicles: tuple[Findable, ...]
+    expeditions: tuple[Findable, ...] = ()
 
 
 def expedition_spellings(numbers, note: str = "") -> tuple[Spelling, ...]:
@@ -169,30 +176,35 @@ def _expedition_links(expeditions) -> tuple[dict, dict]:
     return people, missions
 
 
-def _people(expedition_numbers: dict) -> tuple[Entry, ...]:
-    entries = []
-    for person in Person.objects.select_related("agency").prefetch_related("aliases"):
+def _findable_people(expedition_numbers: dict) -> tuple[Findable, ...]:
+    # The aliases as the news extractor knows them; the row (agency, nationality, the name
+    # in Russian, the link) from a read of its own.
+    aliases = {person.pk: person.aliases for person in people_names()}
+    findables = []
+    for person in Person.objects.select_related("agency"):
         detail = _agency(person.agency.name)
         # Not 'Беларусь · Беларусь': in Russian the nationality is said as the country.
         if person.nationality and nationality_name(person.nationality) != agency_name(person.agency.name):
             detail += format_html(" · {}", _foreign(nationality_name(person.nationality)))
-        # The entry's own name is the one in the reader's script ('Анна Кикина' on Russian
+        # The person's own name is the one in the reader's script ('Анна Кикина' on Russian
         # pages); the canonical spelling and the aliases lead to it as other spellings.
         title = person.reader_name
         also = gettext("also spelled")
-        others = [person.name, *(a.alias for a in person.aliases.all())] if title != person.name else []
+        others = [person.name, *aliases.get(person.pk, ())] if title != person.name else []
         spellings = (
             Spelling.of(title),
             *(Spelling.of(name, also) for name in dict.fromkeys(others) if name != title),
-            *(Spelling.of(a.alias, also) for a in person.aliases.all() if title == person.name),
+            *(Spelling.of(alias, also) for alias in aliases.get(person.pk, ()) if title == person.name),
             *expedition_spellings(expedition_numbers.get(person.slug, ()), gettext("crew of")),
         )
-        entries.append(Entry("person", title, person.get_absolute_url(), detail, spellings, natural_key(title)))
-    return tuple(entries)
+        findables.append(Findable("person", title, person.get_absolute_url(), detail, spellings, natural_key(title)))
+    return tuple(findables)
 
 
-def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
-    entries = []
+def _findable_missions(expedition_pairs: dict) -> tuple[Findable, ...]:
+    # Not record/names.py's mission names: a mission is shown with its vehicle, status and
+    # launch, so its whole row is read, and its name with it.
+    findables = []
     for mission in Mission.objects.select_related("family", "spacecraft"):
         vehicle = f"{mission.family.name} {mission.spacecraft.name}" if mission.spacecraft else mission.family.name
         detail = mark_safe(
@@ -204,8 +216,8 @@ def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
             }
         )
         title = mission.reader_name
-        entries.append(
-            Entry(
+        findables.append(
+            Findable(
                 "mission",
                 title,
                 mission.get_absolute_url(),
@@ -222,12 +234,15 @@ def _missions(expedition_pairs: dict) -> tuple[Entry, ...]:
                 natural_key(title),
             )
         )
-    return tuple(entries)
+    return tuple(findables)
 
 
-def _vehicles() -> tuple[Entry, ...]:
-    entries = []
-    for family in VehicleFamily.objects.select_related("operator").prefetch_related("craft"):
+def _findable_vehicles() -> tuple[Findable, ...]:
+    # The craft's names as the news extractor knows them; the row (seats, operator, builder,
+    # the link) from a read of its own.
+    craft = {family.pk: family.craft for family in family_names()}
+    findables = []
+    for family in VehicleFamily.objects.select_related("operator"):
         detail = mark_safe(
             escape(
                 ngettext(
@@ -248,17 +263,17 @@ def _vehicles() -> tuple[Entry, ...]:
         spellings = (
             Spelling.of(family.name),
             *((Spelling.of(cyrillic, gettext("also spelled")),) if cyrillic != family.name else ()),
-            *(Spelling.of(craft.name, pgettext("search: found by", "spacecraft")) for craft in family.craft.all()),
+            *(Spelling.of(name, pgettext("search: found by", "spacecraft")) for name in craft.get(family.pk, ())),
             *((Spelling.of(family.builder, pgettext("search: found by", "built by")),) if family.builder else ()),
         )
-        entries.append(
-            Entry("vehicle", family.name, family.get_absolute_url(), detail, spellings, natural_key(family.name))
+        findables.append(
+            Findable("vehicle", family.name, family.get_absolute_url(), detail, spellings, natural_key(family.name))
         )
-    return tuple(entries)
+    return tuple(findables)
 
 
-def _expeditions(expeditions) -> tuple[Entry, ...]:
-    entries = []
+def _findable_expeditions(expeditions) -> tuple[Findable, ...]:
+    findables = []
     for expedition in expeditions:
         start = expedition.start_moment
         began_with = _reader_mission_name(expedition.began_with)
@@ -282,10 +297,10 @@ def _expeditions(expeditions) -> tuple[Entry, ...]:
         crew = ngettext("%(count)s crew in the record", "%(count)s crew in the record", len(expedition.crew))
         detail = f"{began} · {ended} · {crew % {'count': len(expedition.crew)}}"
         url = f"{reverse('record:expeditions')}#{expedition.anchor}"
-        entries.append(
-            Entry("expedition", title, url, detail, expedition_spellings((expedition.number,)), (expedition.number,))
+        findables.append(
+            Findable("expedition", title, url, detail, expedition_spellings((expedition.number,)), (expedition.number,))
         )
-    return tuple(entries)
+    return tuple(findables)
 
 
 def _reader_mission_name(name: str) -> str:
@@ -293,29 +308,23 @@ def _reader_mission_name(name: str) -> str:
     return Mission(name=name).reader_name if name else name
 
 
-def build_index() -> RecordSearchIndex:
+def build_searchable_record() -> SearchableRecord:
     expeditions = iss_expeditions.expeditions()
     people, missions = _expedition_links(expeditions)
-    return RecordSearchIndex(
-        people=_people(people),
-        missions=_missions(missions),
-        vehicles=_vehicles(),
-        expeditions=_expeditions(expeditions),
+    return SearchableRecord(
+        people=_findable_people(people),
+        missions=_findable_missions(missions),
+        vehicles=_findable_vehicles(),
+        expeditions=_findable_expeditions(expeditions),
     )
 
 
-_lock = threading.Lock()
-_cached: dict[tuple[str, str], RecordSearchIndex] = {}
+def _active_language() -> str:
+    return translation.get_language() or ""
 
 
-def current_index() -> RecordSearchIndex:
-    """The index for the record as it is now, in the active language (titles, details and
-    notes are in the reader's language and script); rebuilt only after the record changed."""
-    version = record_version()
-    key = (version, translation.get_language() or "")
-    with _lock:
-        if key not in _cached:
-            if any(cached_version != version for cached_version, _ in _cached):
-                _cached.clear()
-            _cached[key] = build_index()
-        return _cached[key]
+@per_record_version(also_by=_active_language)
+def current_searchable_record() -> SearchableRecord:
+    """The record as search sees it now, in the active language (titles, details and notes
+    are in the reader's language and script); rebuilt only after the record changed."""
+    return build_searchable_record()

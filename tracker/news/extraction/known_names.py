@@ -1,4 +1,5 @@
-"""The record as extraction sees it: names and other spellings, no database."""
+"""What the extractor can recognise: the record's names and their other spellings, and each
+mission's flight; plain values, no database (news/linked_names.py builds them from the record)."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,12 +17,13 @@ class Named:
 
 
 @dataclass(frozen=True)
-class RecordIndex:
-    """Missions ("Soyuz MS-22"), people, and vehicles: families ("Soyuz MS", "Crew Dragon") and
-    craft named with their family ("Crew Dragon Endurance").
+class KnownNames:
+    """The names the extractor can recognise: missions ("Soyuz MS-22"), people, and vehicles:
+    families ("Soyuz MS", "Crew Dragon") and craft named with their family ("Crew Dragon
+    Endurance"); and the flights, to name the mission an article leaves unnamed.
 
     Build it once per version of the record: the matcher (one large regex) is compiled on
-    first use and kept with the index, so each further article costs only the matching."""
+    first use and kept with these names, so each further article costs only the matching."""
 
     missions: tuple[Named, ...] = ()
     people: tuple[Named, ...] = ()
