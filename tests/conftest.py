@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from tracker.admin_site import EDITOR_GROUP
+from tracker.core.admin_site import EDITOR_GROUP
 from tracker.record.models import Mission, Person, Seat
 from tracker.record.reference_data import load_reference_data
 

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from tracker.admin_site import EDITOR_GROUP
+from tracker.core.admin_site import EDITOR_GROUP
 from tracker.record.models import Leg, Mission, MissionStatus, Person, Seat, VehicleFamily
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from tracker.admin_site import EDITOR_GROUP
+from tracker.core.admin_site import EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "tracker.admin_site.TrackerAdminConfig",
+    "tracker.core.admin_config.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tracker.record.views.theme",
+                "tracker.lib.theme.theme_context",
             ],
         },
     },
@@ -278,8 +278,8 @@ AXES_RESET_ON_SUCCESS = True
 # when the page says it does, and a script hammering a locked pair cannot grow the table.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "tracker.admin_site.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "tracker.admin_site.client_ip"
+AXES_LOCKOUT_CALLABLE = "tracker.core.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tracker.core.login_throttle.client_ip"
 # What axes keeps: AccessAttempt rows (one per username/address/browser that failed) are
 # deleted once their cool-off has passed; AccessLog gets a row per successful login only (an
 # audit trail an attacker cannot grow without a password); the per-failure log stays off,

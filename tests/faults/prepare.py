@@ -15,7 +15,7 @@ def main() -> None:
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
 
-    from tracker.admin_site import EDITOR_GROUP
+    from tracker.core.admin_site import EDITOR_GROUP
     from tracker.record.reference_data import load_reference_data
 
     call_command("migrate", verbosity=0)

@@ -12,9 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tracker.admin_site import HistoryAdmin
-
 from .admin_filters import DashboardFilter, LaunchYearFilter, SeatLaunchYearFilter, dashboard_reason
+from .admin_history import HistoryAdmin
 from .forms import MissionAdminForm
 from .models import (
     Agency,

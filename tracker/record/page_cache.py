@@ -26,10 +26,9 @@ from django.http import HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from tracker.lib.theme import THEME_COOKIE
+
 from .version import record_version
-
-THEME_COOKIE = "theme"
-
 
 # A page is fresh for PAGE_CACHE_SECONDS (less a random part of up to PAGE_JITTER of it, so
 # pages cached together do not all expire together), then kept as long again as a stale copy:

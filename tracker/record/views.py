@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
+from tracker.lib.theme import THEME_COOKIE, THEMES
+
 from . import dashboard, detail, expeditions, indexes, ledger, ledger_chart, timeline
 from .forms import CrossFlightFilterForm, MissionFilterForm
 from .models import Mission, Person, VehicleFamily
-from .page_cache import THEME_COOKIE, cached_public_page
+from .page_cache import cached_public_page
 
 # Regions of the dashboard that htmx may ask for alone (HX-Target == partial name).
 LIVE_PARTIALS = {"aboard-now", "next-crossflight"}
@@ -172,7 +174,7 @@ def vehicles_index_view(request):
 @require_GET
 def theme_view(request, theme):
     """Switch between the dark (default) and light themes; works without JavaScript."""
-    if theme not in ("dark", "light"):
+    if theme not in THEMES:
         raise Http404(_("Unknown theme."))
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -180,8 +182,3 @@ def theme_view(request, theme):
     response = HttpResponseRedirect(next_url)
     response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
     return response
-
-
-def theme(request):
-    """Context processor: the viewer's theme."""
-    return {"theme": "light" if request.COOKIES.get(THEME_COOKIE) == "light" else "dark"}
