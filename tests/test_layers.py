@@ -1,7 +1,8 @@
 """The code's layers, read from its imports: `lib` ← `record` ← `news` ← `feeds`/`api`/`search`
-← the project (settings, URLs, admin site, Celery app). A lower layer never imports a higher
-one, the three outputs do not import each other, and no module imports itself in a circle,
-even through an import written inside a function."""
+← the project (`core`: admin site, login throttling, runstack; settings, URLs, Celery app).
+A lower layer never imports a higher one, the three outputs do not import each other, no
+module imports itself in a circle, even through an import written inside a function, and no
+class or module-level function name is defined twice for different things."""
 
 import ast
 from pathlib import Path
@@ -13,7 +14,9 @@ TRACKER = Path(__file__).resolve().parent.parent / "tracker"
 # What each app may import from the others ("project": tracker/*.py outside the apps).
 MAY_IMPORT = {
     "lib": set(),
-    "core": {"lib"},
+    # The project's own shell (admin site, login throttling, runstack) sits on top, with the
+    # settings and URLs: it may use every app, and no app imports it.
+    "core": {"lib", "record", "news", "feeds", "api", "search"},
     "record": {"lib"},
     "news": {"lib", "record"},
     "feeds": {"lib", "record", "news"},
@@ -109,3 +112,17 @@ def test_no_module_imports_itself_in_a_circle():
         if module not in index:
             visit(module)
     assert cycles == []
+
+
+# Django finds a management command by its module's name and its class named Command.
+SAME_NAME_BY_CONVENTION = {"Command"}
+
+
+def test_no_class_or_module_level_function_name_is_defined_twice():
+    defined: dict[str, list[str]] = {}
+    for path in SOURCES:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                defined.setdefault(node.name, []).append(module_name(path))
+    twice = {name: modules for name, modules in defined.items() if len(modules) > 1}
+    assert set(twice) <= SAME_NAME_BY_CONVENTION, twice
