@@ -57,6 +57,11 @@ def make_cross_flights(count: int, *, status: str = MissionStatus.LANDED) -> lis
     return missions
 
 
+def planned_mission(**fields) -> Mission:
+    """An unsaved Soyuz MS-29-like flight still to launch, with these fields."""
+    return Mission(name="Soyuz MS-29", status=MissionStatus.PLANNED, **fields)
+
+
 # --- news ------------------------------------------------------------------------------
 
 

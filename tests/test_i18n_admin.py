@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_rows
+from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_errors, seat_rows
 from tests.test_news_admin import CHANGELIST, MS29_LAUNCH, accept_url, meir_on_crew_13, messages
 from tracker.lib.fuzzy_dates import Precision
 from tracker.news.models import ProposalStatus, ProposedUpdate
@@ -44,11 +44,6 @@ def add_form(editor_client):
         return {**data, **changes}
 
     return fill
-
-
-def seat_errors(response) -> list[dict[str, list[str]]]:
-    (inline,) = response.context["inline_admin_formsets"]
-    return [{name: list(errors) for name, errors in form_errors.items()} for form_errors in inline.formset.errors]
 
 
 @pytest.fixture
