@@ -159,3 +159,14 @@ def ms29_launch_unannounced(db):
     bump_record_version()
     ms29.refresh_from_db()
     return ms29
+
+
+@pytest.fixture
+def sample_proposals(ms29_launch_unannounced):
+    """The offline sample source polled, with MS-29's launch not yet in the record: its
+    articles stored, and the proposals waiting, by summary."""
+    from tracker.news.models import ProposedUpdate
+    from tracker.news.services import poll_sources_now
+
+    poll_sources_now(name="Sample news (offline)")
+    return {proposal.summary: proposal for proposal in ProposedUpdate.objects.all()}

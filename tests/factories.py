@@ -1,8 +1,10 @@
-"""Synthetic records at any size, for query-count tests (bulk: no per-row validation)."""
+"""Test data: synthetic records at any size for query-count tests (bulk: no per-row
+validation), news sources (one served on loopback), and articles through the real pipeline."""
 
 import datetime as dt
 import itertools
 
+from tests.http_server import Route
 from tracker.lib.fuzzy_dates import Precision
 from tracker.record.models import (
     Agency,
@@ -55,13 +57,40 @@ def make_cross_flights(count: int, *, status: str = MissionStatus.LANDED) -> lis
     return missions
 
 
+def planned_mission(**fields) -> Mission:
+    """An unsaved Soyuz MS-29-like flight still to launch, with these fields."""
+    return Mission(name="Soyuz MS-29", status=MissionStatus.PLANNED, **fields)
+
+
 # --- news ------------------------------------------------------------------------------
 
 
-def make_news_source(name: str = "Test wire", url: str = "https://example.org/feed", **fields):
+def make_news_source(
+    name: str = "Test wire", url: str = "https://example.org/feed", *, using: str = "default", **fields
+):
     from tracker.news.models import NewsSource, SourceKind
 
-    return NewsSource.objects.create(name=name, url=url, **{"kind": SourceKind.FEED, **fields})
+    return NewsSource.objects.using(using).create(name=name, url=url, **{"kind": SourceKind.FEED, **fields})
+
+
+def make_loopback_source(
+    server,
+    body: bytes,
+    *,
+    name: str = "Loopback feed",
+    path: str = "/feed.xml",
+    content_type: str = "application/rss+xml",
+    etag: str = "",
+    using: str = "default",
+    **fields,
+):
+    """An enabled feed source polling `body`, which `server` (a tests.http_server.FeedServer)
+    serves at `path`. Loopback is a private address, so the source may reach it; the
+    stories' links are not served, so it fetches no linked pages (the feed text is the story).
+    `using` is the database alias (the fault scenarios' own database)."""
+    url = server.route(path, Route(body=body, headers={"Content-Type": content_type}, etag=etag))
+    loopback = {"enabled": True, "allow_private_network": True, "fetch_linked_pages": False}
+    return make_news_source(name, url, using=using, **{**loopback, **fields})
 
 
 def ingest_article(source, title: str, text: str, *, day: int = 1, url: str | None = None):

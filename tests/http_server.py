@@ -117,16 +117,3 @@ class FeedServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
-
-
-def rss(*items: tuple[str, str, str, str]) -> bytes:
-    """An RSS 2.0 feed of (guid, title, link, text) items, published 2026-02-25."""
-    entries = "".join(
-        f"<item><guid isPermaLink='false'>{guid}</guid><title>{title}</title><link>{link}</link>"
-        f"<pubDate>Wed, 25 Feb 2026 10:00:00 GMT</pubDate><description><![CDATA[{text}]]></description></item>"
-        for guid, title, link, text in items
-    )
-    return (
-        "<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel><title>Test feed</title>"
-        f"<link>https://example.org/</link><description>test</description>{entries}</channel></rss>"
-    ).encode()

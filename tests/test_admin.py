@@ -137,6 +137,12 @@ def seat_rows(data: dict, rows: list[tuple[Person, str]]) -> dict:
     return data
 
 
+def seat_errors(response) -> list[dict[str, list[str]]]:
+    """The seat inline's errors on an admin change form, one {field: messages} per row."""
+    (inline,) = response.context["inline_admin_formsets"]
+    return [{name: list(errors) for name, errors in form_errors.items()} for form_errors in inline.formset.errors]
+
+
 def errors_on(response) -> str:
     """Every error the re-rendered change form shows: the mission form's and the seat inline's."""
     form = response.context["adminform"].form

@@ -4,8 +4,8 @@ straight through the ORM (no model validation), on SQLite and on PostgreSQL."""
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 
+from tests.database import rejected
 from tracker.record.models import (
     Agency,
     Agreement,
@@ -20,11 +20,6 @@ from tracker.record.models import (
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
-
-
-def rejected(write) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        write()
 
 
 def ms22():

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db.models import F
 
+from tests.pages import page_html
 from tracker.lib.fuzzy_dates import Precision
 from tracker.record import expeditions
 from tracker.record.expeditions import ANCHOR_START, expeditions_of, membership
@@ -225,12 +226,6 @@ def test_the_expeditions_build_does_not_grow_with_the_record(django_assert_num_q
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def html_of(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", html).split())
 
@@ -241,7 +236,7 @@ def panel(html: str) -> str:
 
 
 def test_the_person_page_shows_each_stays_expeditions(client):
-    section = panel(html_of(client, "/people/anna-kikina/"))
+    section = panel(page_html(client, "/people/anna-kikina/"))
     assert "SpaceX Crew-5: Expedition 68" in text(section)
     assert "Soyuz MS-29: Expedition 75 expected" in text(section)
     assert 'href="/expeditions/#expedition-68"' in section
@@ -249,23 +244,23 @@ def test_the_person_page_shows_each_stays_expeditions(client):
 
 
 def test_the_person_page_names_a_range_for_a_long_stay(client):
-    section = panel(html_of(client, "/people/francisco-rubio/"))
+    section = panel(page_html(client, "/people/francisco-rubio/"))
     assert "Soyuz MS-22 → Soyuz MS-23: Expeditions 67–69" in text(section)
 
 
 def test_the_mission_page_shows_the_expeditions_its_crew_joined(client):
-    section = text(panel(html_of(client, "/missions/spacex-crew-12/")))
+    section = text(panel(page_html(client, "/missions/spacex-crew-12/")))
     assert "Its crew joined Expeditions 74–75 75 expected." in section
     assert "Jessica Meir: Expeditions 74–75 75 expected" in section
 
 
 def test_the_mission_page_of_a_planned_flight_says_expected(client):
-    section = text(panel(html_of(client, "/missions/soyuz-ms-29/")))
+    section = text(panel(page_html(client, "/missions/soyuz-ms-29/")))
     assert "Its crew joined Expedition 75 expected." in section
 
 
 def test_the_expeditions_page_lists_each_expedition_with_its_start_and_crew(client):
-    html = html_of(client, "/expeditions/")
+    html = page_html(client, "/expeditions/")
     seventy = html[html.index('id="expedition-70"') : html.index('id="expedition-69"')]
     assert "2023-09-27" in seventy and 'href="/missions/soyuz-ms-23/"' in seventy
     assert 'href="/people/loral-ohara/"' in seventy or "Loral O" in seventy
@@ -279,7 +274,7 @@ def test_the_expeditions_page_lists_each_expedition_with_its_start_and_crew(clie
 def test_the_expeditions_page_query_count_does_not_grow_with_the_record(client, django_assert_num_queries, extra):
     make_flights(extra)
     with django_assert_num_queries(2):
-        html = html_of(client, "/expeditions/")
+        html = page_html(client, "/expeditions/")
     assert html.count("/people/extra-person-") == 2 * extra * 2  # each in Expeditions 68 and 69
 
 
@@ -328,7 +323,7 @@ def test_search_finds_an_expedition_its_crew_and_their_missions_by_any_name(q):
 
 
 def test_the_search_page_says_how_a_person_was_found_for_an_expedition(client):
-    html = html_of(client, "/search/?q=Expedition+70")
+    html = page_html(client, "/search/?q=Expedition+70")
     people = html[html.index('id="results-people"') :]
     assert "Crew of" in people
     expedition = html[html.index('id="results-expeditions"') :]

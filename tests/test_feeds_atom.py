@@ -13,7 +13,7 @@ from django.core.cache import cache
 from tracker.news.models import ProposedUpdate
 from tracker.news.parse import Entry
 from tracker.news.proposals import accept_proposal, reject_proposal
-from tracker.news.services import ingest_entry, poll_sources_now
+from tracker.news.services import ingest_entry
 from tracker.record.models import Mission
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +60,6 @@ def links(element: ET.Element) -> dict[str, list[str]]:
     return found
 
 
-@pytest.fixture
-def sample(ms29_launch_unannounced):
-    """The offline sample source polled: five articles, three pending proposals."""
-    poll_sources_now(name="Sample news (offline)")
-    return {proposal.summary: proposal for proposal in ProposedUpdate.objects.all()}
-
-
 def report(source, *, url: str, title: str, text: str, published=dt.datetime(2026, 5, 2, 8, tzinfo=dt.UTC)):
     """One article through the real ingestion pipeline (store, link, propose)."""
     return ingest_entry(Entry(url=url, guid="", title=title, published=published, text=text), source=source)
@@ -97,8 +90,8 @@ def test_an_empty_updates_feed_is_still_a_valid_feed(client):
     assert entries(root) == []
 
 
-def test_an_accepted_proposal_says_what_changed_when_and_who_reported_it(client, editor, sample):
-    accept_proposal(proposal=sample[MS29_LAUNCH], user=editor)
+def test_an_accepted_proposal_says_what_changed_when_and_who_reported_it(client, editor, sample_proposals):
+    accept_proposal(proposal=sample_proposals[MS29_LAUNCH], user=editor)
     root = feed(client, UPDATES)
     assert_valid_atom_feed(root, "http://testserver/feeds/updates.atom", "http://testserver/")
     (entry,) = entries(root)
@@ -109,22 +102,22 @@ def test_an_accepted_proposal_says_what_changed_when_and_who_reported_it(client,
     assert "Soyuz MS-29 status: planned → scheduled" in summary
     assert "Soyuz MS-29 crew targets July launch (Sample news (offline), 2026-04-30)" in summary
     assert MS29_SENTENCE in summary
-    accepted_at = ProposedUpdate.objects.get(pk=sample[MS29_LAUNCH].pk).decided_at
+    accepted_at = ProposedUpdate.objects.get(pk=sample_proposals[MS29_LAUNCH].pk).decided_at
     assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == accepted_at
-    by = f"news proposal #{sample[MS29_LAUNCH].pk} accepted by edna"
+    by = f"news proposal #{sample_proposals[MS29_LAUNCH].pk} accepted by edna"
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == by
-    assert f"News proposal #{sample[MS29_LAUNCH].pk} accepted " in summary and " by edna." in summary
+    assert f"News proposal #{sample_proposals[MS29_LAUNCH].pk} accepted " in summary and " by edna." in summary
     assert {category.get("term") for category in entry.findall(f"{ATOM}category")} == {"Soyuz MS-29", "launch"}
 
 
-def test_pending_and_rejected_proposals_are_not_updates(client, editor, sample):
-    reject_proposal(proposal=sample[MS28_DOCKING], user=editor, reason="Not confirmed.")
+def test_pending_and_rejected_proposals_are_not_updates(client, editor, sample_proposals):
+    reject_proposal(proposal=sample_proposals[MS28_DOCKING], user=editor, reason="Not confirmed.")
     assert entries(feed(client, UPDATES)) == []
 
 
-def test_updates_are_newest_first(client, editor, sample):
+def test_updates_are_newest_first(client, editor, sample_proposals):
     for summary in (CREW12_LAUNCH, MS29_LAUNCH, MS28_DOCKING):
-        accept_proposal(proposal=sample[summary], user=editor)
+        accept_proposal(proposal=sample_proposals[summary], user=editor)
     root = feed(client, UPDATES)
     assert titles(root) == [MS28_DOCKING, MS29_LAUNCH, CREW12_LAUNCH]
     ms28 = entries(root)[0].findtext(f"{ATOM}summary")
@@ -173,7 +166,7 @@ def test_an_accepted_report_of_the_launch_turns_the_target_into_a_fact_in_the_up
 # --- news ----------------------------------------------------------------------------------
 
 
-def test_the_news_feed_lists_articles_linked_to_missions_newest_first(client, sample):
+def test_the_news_feed_lists_articles_linked_to_missions_newest_first(client, sample_proposals):
     root = feed(client, NEWS)
     assert_valid_atom_feed(root, "http://testserver/feeds/news.atom", "http://testserver/#latest-news")
     assert titles(root) == SAMPLE_TITLES
@@ -194,7 +187,7 @@ def test_a_news_entry_links_the_articles_original_address(client, source):
     assert links(entry)["alternate"] == ["https://news.example.org/ms29"]
 
 
-def test_the_news_feed_filters_by_mission(client, sample):
+def test_the_news_feed_filters_by_mission(client, sample_proposals):
     root = feed(client, f"{NEWS}?mission=soyuz-ms-28")
     assert_valid_atom_feed(
         root, "http://testserver/feeds/news.atom?mission=soyuz-ms-28", "http://testserver/missions/soyuz-ms-28/"
@@ -249,7 +242,7 @@ def test_hostile_evidence_in_an_update_comes_out_as_inert_text(client, editor, s
 
 
 @pytest.mark.parametrize("url", [NEWS, UPDATES])
-def test_an_unchanged_feed_answers_304_to_its_etag(client, sample, url):
+def test_an_unchanged_feed_answers_304_to_its_etag(client, sample_proposals, url):
     response = client.get(url)
     assert response["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304

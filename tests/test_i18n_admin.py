@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_rows
+from tests.pages import visible_text
+from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_errors, seat_rows
 from tests.test_news_admin import CHANGELIST, MS29_LAUNCH, accept_url, meir_on_crew_13, messages
 from tracker.lib.fuzzy_dates import Precision
 from tracker.news.models import ProposalStatus, ProposedUpdate
@@ -22,11 +23,6 @@ from tracker.record.models import Leg, Mission, MissionStatus, Person, VehicleFa
 pytestmark = pytest.mark.django_db
 
 RU = {"HTTP_ACCEPT_LANGUAGE": "ru"}
-
-
-def text(html: str) -> str:
-    """The page's text, tags dropped and spaces folded."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 @pytest.fixture
@@ -44,11 +40,6 @@ def add_form(editor_client):
         return {**data, **changes}
 
     return fill
-
-
-def seat_errors(response) -> list[dict[str, list[str]]]:
-    (inline,) = response.context["inline_admin_formsets"]
-    return [{name: list(errors) for name, errors in form_errors.items()} for form_errors in inline.formset.errors]
 
 
 @pytest.fixture
@@ -79,7 +70,7 @@ def test_an_overlap_is_refused_in_russian_at_the_seat_naming_who_which_flights_a
     html = response.content.decode()
     assert '<html lang="ru"' in html
     row = html[html.index('id="seats-0"') :]
-    assert text(row[: row.index("</tr>")]).count("не может быть в двух полётах сразу") == 1
+    assert visible_text(row[: row.index("</tr>")]).count("не может быть в двух полётах сразу") == 1
     assert not Mission.objects.filter(name="Soyuz MS-40").exists()
 
 
@@ -118,7 +109,7 @@ def test_the_review_page_of_a_waiting_proposal_in_russian(editor_client, proposa
     response = editor_client.get(f"{CHANGELIST}{proposal.pk}/change/", **RU)
     assert response.status_code == 200
     html = response.content.decode()
-    page = text(html)
+    page = visible_text(html)
     assert f"<title>{MS29_LAUNCH} | Проверка предложенного изменения | Редакция трекера экипажей</title>" in html
     assert "<h1>Проверка предложенного изменения</h1>" in html
     assert '<h2 id="proposal-review-title">Что изменится после принятия</h2>' in html
@@ -237,7 +228,7 @@ def test_the_source_list_shows_each_source_s_health_in_russian(editor_client, pr
     NewsSource.objects.create(name="Never polled", url="https://example.org/feed.xml")
     NewsSource.objects.create(name="Broken", url="https://example.org/b.xml", last_error="HTTP 503")
     html = editor_client.get("/admin/news/newssource/", **RU).content.decode()
-    page = text(html)
+    page = visible_text(html)
     assert "Последняя ошибка" in page  # the column
     assert "в порядке" in page and "ещё не опрашивался" in page
     assert '<span lang="en">HTTP 503</span>' in html  # the error as the server said it
@@ -254,7 +245,7 @@ def test_the_login_lockout_page_in_russian(client, editor):
             response = log_in(client, editor.username, "correct horse battery", HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 429
     html = response.content.decode()
-    page = text(html)
+    page = visible_text(html)
     assert "<h1>Слишком много попыток входа</h1>" in html
     assert "Вход как «edna» с этого адреса приостановлен" in page
     assert "После 5 неверных паролей подряд вход как «edna» с этого адреса приостановлен на 15 мин." in page

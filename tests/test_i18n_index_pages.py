@@ -11,6 +11,7 @@ import time_machine
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from tests.pages import page_html, visible_text
 from tracker.record.expeditions import Membership
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +22,11 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def russian(client, url: str) -> str:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
-    assert response.status_code == 200, url
-    return response.content.decode()
+    return page_html(client, url, language="ru")
 
 
 def english(client, url: str) -> str:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def text_of(html: str) -> str:
-    """The page's text, tags dropped and spaces collapsed (none before punctuation)."""
-    return re.sub(r" ([,;:.])", r"\1", " ".join(re.sub(r"<[^>]+>", " ", html).split()))
+    return page_html(client, url, language="en")
 
 
 # --- Plural forms ---------------------------------------------------------------------------
@@ -68,9 +60,9 @@ def test_the_vehicle_page_counts_each_crafts_flights_in_russian(client):
 
 
 def test_the_missions_and_people_counts_in_russian(client):
-    people = text_of(russian(client, "/people/"))
+    people = visible_text(russian(client, "/people/"))
     assert re.search(r"\b\d+ человека?, по дням в космосе · страница 1 из 2", people)
-    missions = text_of(russian(client, "/missions/?status=planned"))
+    missions = visible_text(russian(client, "/missions/?status=planned"))
     count = int(re.search(r"(\d+) мисси[яий] по этим фильтрам", missions).group(1))
     word = ngettext_ru("%(counter)s mission", "%(counter)s missions", count).split(" ", 1)[1]
     assert f"{count} {word} по этим фильтрам" in missions
@@ -108,7 +100,7 @@ def test_the_timeline_page_lists_stays_with_russian_dates(client):
     html = russian(client, "/timeline/")
     assert "<h1>Кто и когда был на борту</h1>" in html
     assert "Экипажи МКС по данным записи, сегодня, 25 ноября 2026 (UTC)." in html
-    stays = text_of(html)
+    stays = visible_text(html)
     assert "Фрэнк Рубио" in stays
     assert re.search(r"туда: Союз МС-22, 21 сентября 2022; обратно: Союз МС-23, 27 сентября 2023: 371 день", stays)
 
@@ -163,7 +155,7 @@ def test_the_agreement_and_expeditions_in_russian(client):
     assert "<dt>Выполнено полётов</dt><dd>7 из 7</dd>" in html
     assert 'Союз МС-29<span class="visually-hidden">: ещё предстоит</span>' in html
     assert '<span lang="en">SpaceX Crew-5</span>' in html
-    expeditions = text_of(russian(client, "/expeditions/"))
+    expeditions = visible_text(russian(client, "/expeditions/"))
     assert "Экспедиция 68" in expeditions and "Фрэнк Рубио" in expeditions
     with translation.override("ru"):
         assert Membership((67, 68, 69)).label == "Экспедиции 67–69"

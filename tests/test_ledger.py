@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from tests.factories import make_cross_flights
+from tests.pages import page_html
 from tracker.lib.fuzzy_dates import Precision
 from tracker.record.ledger import Tally, seat_swap_ledger
 from tracker.record.models import Agreement, MissionStatus, Person, Seat
@@ -195,12 +196,6 @@ def test_the_api_says_404_without_an_agreement(client):
 # --- The page ------------------------------------------------------------------------------
 
 
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
 def cells(html: str, tbody_id: str) -> list[list[str]]:
     """The text of each party row of one account's <tbody>."""
     body = re.search(rf'<tbody [^>]*id="{tbody_id}">(.*?)</tbody>', html, re.S).group(1)
@@ -213,7 +208,7 @@ def cells(html: str, tbody_id: str) -> list[list[str]]:
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_page_shows_each_document_and_the_total(client):
-    html = page(client, "/agreement/ledger/")
+    html = page_html(client, "/agreement/ledger/")
     assert "<h1>The seat-swap ledger</h1>" in html
     assert cells(html, "account-original") == [
         ["NASA", "3", "543", "3", "759", "0", "−216", "0 · 0"],
@@ -228,7 +223,7 @@ def test_the_page_shows_each_document_and_the_total(client):
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_pages_chart_has_a_segment_per_flown_seat_that_links_to_its_row(client):
-    html = page(client, "/agreement/ledger/")
+    html = page_html(client, "/agreement/ledger/")
     chart = re.search(r'<svg [^>]*class="ledger-chart".*?</svg>', html, re.S).group(0)
     total_block = chart.split('<g class="block">')[1]
     assert total_block.count('class="seat') == 14 and total_block.count('class="to-fly"') == 2
@@ -240,7 +235,7 @@ def test_the_pages_chart_has_a_segment_per_flown_seat_that_links_to_its_row(clie
 
 def test_the_agreement_page_and_the_dashboard_link_to_the_ledger(client):
     for url in ("/agreement/", "/"):
-        assert '<a href="/agreement/ledger/">The seat-swap ledger</a>' in page(client, url)
+        assert '<a href="/agreement/ledger/">The seat-swap ledger</a>' in page_html(client, url)
 
 
 def test_the_ledger_page_is_404_without_an_agreement(client):

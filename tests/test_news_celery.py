@@ -19,8 +19,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from tests.factories import make_loopback_source
 from tests.faults.processes import free_port
-from tests.http_server import Route, rss
+from tests.feeds import rss
+from tests.http_server import Route
+from tests.waiting import wait_until
 from tracker.celery import app
 from tracker.lib.locks import exclusive
 from tracker.news import services, tasks
@@ -114,29 +117,18 @@ def polls(done, source_id: int | None = None) -> list[object]:
     ]
 
 
-def wait_for(condition, *, timeout: float = 20.0, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
-
-
 def wait_for_polls(done, count: int, source_id: int | None = None) -> list[object]:
-    return wait_for(
+    return wait_until(
         lambda: (found := polls(done, source_id)) and len(found) >= count and found,
+        timeout=20,
         what=f"{count} poll(s) to finish",
+        interval=0.05,
     )
 
 
-def make_source(feed_server, *, name: str = "Station feed", path: str = "/feed.xml", **fields) -> NewsSource:
-    url = feed_server.route(
-        path, Route(body=station_feed(), headers={"Content-Type": "application/rss+xml"}, etag=ETAG)
-    )
-    # The stories' links are not served: their feed text is the whole story.
-    defaults = {"enabled": True, "allow_private_network": True, "fetch_linked_pages": False}
-    return NewsSource.objects.create(name=name, url=url, **{**defaults, **fields})
+def station_source(feed_server, *, name: str = "Station feed", path: str = "/feed.xml", **fields) -> NewsSource:
+    """A source polling the station feed, served on loopback."""
+    return make_loopback_source(feed_server, station_feed(), name=name, path=path, etag=ETAG, **fields)
 
 
 def snapshot() -> dict:
@@ -150,7 +142,7 @@ def snapshot() -> dict:
 
 
 def test_a_polling_round_stores_each_entry_once_with_its_mentions_and_proposals(broker, record, feed_server, finished):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker():
         poll_source.delay(source.pk)
         [result] = wait_for_polls(finished, 1)
@@ -176,7 +168,7 @@ def test_a_polling_round_stores_each_entry_once_with_its_mentions_and_proposals(
 
 
 def test_a_second_round_gets_304_and_changes_nothing(broker, record, feed_server, finished):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker():
         poll_source.delay(source.pk)
         wait_for_polls(finished, 1)
@@ -197,7 +189,7 @@ def test_a_second_round_gets_304_and_changes_nothing(broker, record, feed_server
 
 
 def test_a_new_etag_over_the_same_entries_rewrites_nothing(broker, record, feed_server, finished):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker():
         poll_source.delay(source.pk)
         wait_for_polls(finished, 1)
@@ -213,7 +205,7 @@ def test_a_new_etag_over_the_same_entries_rewrites_nothing(broker, record, feed_
 
 
 def test_concurrent_polls_of_one_source_store_no_duplicates(broker, record, feed_server, finished):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker(pool="threads", concurrency=4):
         for _ in range(8):
             poll_source.delay(source.pk)
@@ -238,10 +230,10 @@ def test_concurrent_polls_of_one_source_store_no_duplicates(broker, record, feed
 
 
 def test_the_dispatcher_claims_a_due_source_once(broker, record, feed_server, finished):
-    due = make_source(feed_server, poll_interval=dt.timedelta(minutes=30))
+    due = station_source(feed_server, poll_interval=dt.timedelta(minutes=30))
     later = timezone.now() + dt.timedelta(minutes=10)
-    make_source(feed_server, name="Not due yet", path="/later.xml", next_poll_at=later)
-    make_source(feed_server, name="Disabled", path="/disabled.xml", enabled=False)
+    station_source(feed_server, name="Not due yet", path="/later.xml", next_poll_at=later)
+    station_source(feed_server, name="Disabled", path="/disabled.xml", enabled=False)
 
     started = timezone.now()
     assert dispatch_due_sources() == 1
@@ -260,7 +252,7 @@ def test_the_dispatcher_claims_a_due_source_once(broker, record, feed_server, fi
 
 
 def test_the_dispatcher_runs_as_a_task_on_the_worker(broker, record, feed_server, finished):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker():
         dispatch_due_sources.delay()
         dispatch_due_sources.delay()
@@ -273,10 +265,10 @@ def test_the_dispatcher_runs_as_a_task_on_the_worker(broker, record, feed_server
 
 
 def test_a_poll_of_a_deleted_source_ends_cleanly_and_the_worker_goes_on(broker, record, feed_server, finished):
-    gone = make_source(feed_server, name="Gone", path="/gone.xml")
+    gone = station_source(feed_server, name="Gone", path="/gone.xml")
     gone_id = gone.pk
     gone.delete()
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker():
         poll_source.delay(gone_id)
         poll_source.delay(source.pk)
@@ -288,7 +280,7 @@ def test_a_poll_of_a_deleted_source_ends_cleanly_and_the_worker_goes_on(broker, 
 
 
 def test_a_503_is_retried_with_backoff_then_recorded_on_the_source(broker, record, feed_server, finished, monkeypatch):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     countdowns = []
 
     def uniform(low, high):
@@ -318,7 +310,7 @@ def test_a_503_is_retried_with_backoff_then_recorded_on_the_source(broker, recor
 
 
 def test_the_lock_of_a_crashed_poller_expires(broker, record, feed_server, finished):
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     with worker():
         # A holder that dies without releasing: entered, never exited.
         crashed = exclusive(f"news:poll:{source.pk}", timeout=1)
@@ -339,7 +331,7 @@ def test_the_lock_of_a_crashed_poller_expires(broker, record, feed_server, finis
 def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, feed_server, finished, monkeypatch):
     """A task loads its source, then waits for the lock; the poll that held it may have
     stored a new ETag meanwhile, which this poll must send."""
-    source = make_source(feed_server)
+    source = station_source(feed_server)
     real_exclusive = services.exclusive
 
     @contextlib.contextmanager
@@ -365,7 +357,7 @@ def test_a_poll_reads_its_source_again_once_it_holds_the_lock(broker, record, fe
 
 
 def test_a_poll_that_cannot_reach_redis_for_its_lock_leaves_its_source_due(feed_server, settings):
-    source = make_source(feed_server, next_poll_at=timezone.now() + dt.timedelta(minutes=30))  # as claimed
+    source = station_source(feed_server, next_poll_at=timezone.now() + dt.timedelta(minutes=30))  # as claimed
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # where the lock lives: refused
 
     outcome = poll_source.apply(args=(source.pk,)).get()

@@ -4,9 +4,11 @@ an exception no step expected, recorded on the source like any other failure."""
 
 import pytest
 
+from tests.factories import make_loopback_source
+from tests.feeds import CONTENT_NAMESPACE, rss
 from tests.http_server import Route
 from tracker.news import services, tasks
-from tracker.news.models import Article, NewsSource, SourceKind
+from tracker.news.models import Article
 from tracker.news.parse import ParseError, parse_feed, parse_page, parse_text
 from tracker.news.parse.encodings import decode, feed_text, russian_single_byte
 from tracker.news.parse.text import valid_character_references
@@ -23,18 +25,11 @@ def rss_item(title="Soyuz MS-29 news", link="https://example.org/1", guid="g1", 
     )
 
 
-def rss(*items: str, head: str = "<?xml version='1.0' encoding='UTF-8'?>") -> str:
-    return (
-        f"{head}<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>"
-        f"<title>Feed</title>{''.join(items)}</channel></rss>"
-    )
-
-
-def atom(title: str, href: str = "https://example.org/a", ident: str = "urn:x:1") -> str:
+def atom_feed(title: str, href: str = "https://example.org/a", ident: str = "urn:x:1") -> bytes:
     return (
         "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>F</title>"
         f"<entry><title>{title}</title><id>{ident}</id><link href='{href}'/><summary>s</summary></entry></feed>"
-    )
+    ).encode()
 
 
 # --- numeric character references that name no character ----------------------------------
@@ -56,15 +51,21 @@ PAIRS = {"hexadecimal pair": "&#xD83D;&#xDE80;", "decimal pair": "&#55357;&#5696
     [
         lambda ref: rss(rss_item(title=f"Soyuz {ref} news")),
         lambda ref: rss(rss_item(description=f"Docked {ref} today.")),
-        lambda ref: rss(rss_item(extra=f"<content:encoded>&lt;p&gt;Docked {ref} today.&lt;/p&gt;</content:encoded>")),
-        lambda ref: rss(rss_item(extra=f"<content:encoded><![CDATA[<p>Docked {ref} today.</p>]]></content:encoded>")),
+        lambda ref: rss(
+            rss_item(extra=f"<content:encoded>&lt;p&gt;Docked {ref} today.&lt;/p&gt;</content:encoded>"),
+            namespaces=CONTENT_NAMESPACE,
+        ),
+        lambda ref: rss(
+            rss_item(extra=f"<content:encoded><![CDATA[<p>Docked {ref} today.</p>]]></content:encoded>"),
+            namespaces=CONTENT_NAMESPACE,
+        ),
         lambda ref: rss(rss_item(guid=f"id{ref}", link=f"https://example.org/{ref}")),
-        lambda ref: atom(f"Soyuz {ref} news", href=f"https://example.org/a{ref}", ident=f"urn:x:{ref}"),
+        lambda ref: atom_feed(f"Soyuz {ref} news", href=f"https://example.org/a{ref}", ident=f"urn:x:{ref}"),
     ],
     ids=["title", "summary", "escaped-content", "cdata-content", "guid-and-link", "atom-title-and-href"],
 )
 def test_a_reference_that_names_no_character_becomes_the_replacement_character(feed, reference):
-    (entry,) = parse_feed(feed(reference).encode(), base_url=BASE)
+    (entry,) = parse_feed(feed(reference), base_url=BASE)
     stored = entry.title + entry.text + entry.url + entry.guid
     assert "\ufffd" in stored or "%EF%BF%BD" in stored
     assert not any(0xD800 <= ord(character) < 0xE000 for character in stored)
@@ -74,8 +75,9 @@ def test_a_reference_that_names_no_character_becomes_the_replacement_character(f
 def test_an_emoji_written_as_two_surrogates_is_the_emoji(pair):
     (entry,) = parse_feed(
         rss(
-            rss_item(title=f"Liftoff {pair}", extra=f"<content:encoded><![CDATA[Go {pair}]]></content:encoded>")
-        ).encode(),
+            rss_item(title=f"Liftoff {pair}", extra=f"<content:encoded><![CDATA[Go {pair}]]></content:encoded>"),
+            namespaces=CONTENT_NAMESPACE,
+        ),
         base_url=BASE,
     )
     assert (entry.title, entry.text) == ("Liftoff 🚀", "Go 🚀")
@@ -141,7 +143,7 @@ def test_a_namespace_with_a_no_break_space_is_a_feed_that_cannot_be_read():
 
 
 def russian_feed(encoding: str, *, head: str = "<?xml version='1.0'?>") -> bytes:
-    return rss(rss_item(title=RUSSIAN_TITLE, description=RUSSIAN_TEXT), head=head).encode(encoding)
+    return rss(rss_item(title=RUSSIAN_TITLE, description=RUSSIAN_TEXT), head=head, encoding=encoding)
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
@@ -206,22 +208,10 @@ def test_xml_that_is_no_feed_is_still_an_error():
 # --- polling over HTTP ---------------------------------------------------------------------
 
 
-def loopback_source(server, body: bytes, content_type: str = "application/rss+xml") -> NewsSource:
-    url = server.route("/feed.xml", Route(body=body, headers={"Content-Type": content_type}))
-    return NewsSource.objects.create(
-        name="Wild feed",
-        url=url,
-        kind=SourceKind.FEED,
-        enabled=True,
-        allow_private_network=True,
-        fetch_linked_pages=False,
-    )
-
-
 @pytest.mark.django_db
 def test_a_poll_of_a_feed_full_of_bad_references_stores_it(feed_server):
     references = " ".join([*BAD_REFERENCES.values(), *PAIRS.values()])
-    source = loopback_source(feed_server, rss(rss_item(title=f"Soyuz MS-29 {references}")).encode())
+    source = make_loopback_source(feed_server, rss(rss_item(title=f"Soyuz MS-29 {references}")), name="Wild feed")
     assert (
         tasks.poll_source.apply(args=[source.pk]).get()
         == "Wild feed: 1 entries, 1 new, 0 updated, 0 unchanged, 0 proposals."
@@ -234,7 +224,7 @@ def test_a_poll_of_a_feed_full_of_bad_references_stores_it(feed_server):
 @pytest.mark.django_db
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
 def test_a_polled_russian_feed_without_a_charset_is_stored_as_russian(feed_server, encoding):
-    source = loopback_source(feed_server, russian_feed(encoding), content_type="text/xml")
+    source = make_loopback_source(feed_server, russian_feed(encoding), content_type="text/xml", name="Wild feed")
     services.poll(source)
     article = Article.objects.get(source=source)
     assert (article.title, article.text, article.language) == (RUSSIAN_TITLE, RUSSIAN_TEXT, "ru")
@@ -242,14 +232,18 @@ def test_a_polled_russian_feed_without_a_charset_is_stored_as_russian(feed_serve
 
 @pytest.mark.django_db
 def test_a_polled_feed_is_decoded_by_its_content_type_charset(feed_server):
-    source = loopback_source(feed_server, russian_feed("iso8859_5"), "application/rss+xml; charset=ISO-8859-5")
+    source = make_loopback_source(
+        feed_server, russian_feed("iso8859_5"), content_type="application/rss+xml; charset=ISO-8859-5", name="Wild feed"
+    )
     services.poll(source)
     assert Article.objects.get(source=source).language == "ru"
 
 
 @pytest.mark.django_db
 def test_a_feed_without_entries_is_a_successful_poll_of_nothing(feed_server):
-    source = loopback_source(feed_server, b"<?xml version='1.0'?><rss version='2.0'><channel></channel></rss>")
+    source = make_loopback_source(
+        feed_server, b"<?xml version='1.0'?><rss version='2.0'><channel></channel></rss>", name="Wild feed"
+    )
     source.consecutive_failures, source.last_error = 2, "earlier trouble"
     source.save()
     assert tasks.poll_source.apply(args=[source.pk]).get() == "Wild feed: the feed has no entries."
@@ -259,8 +253,8 @@ def test_a_feed_without_entries_is_a_successful_poll_of_nothing(feed_server):
 
 @pytest.mark.django_db
 def test_a_polled_feed_that_breaks_feedparser_is_a_failure_recorded_on_the_source(feed_server):
-    body = rss(rss_item()).replace("<channel>", "<channel><image></height></image>").encode()
-    source = loopback_source(feed_server, body)
+    body = rss(rss_item()).replace(b"<channel>", b"<channel><image></height></image>")
+    source = make_loopback_source(feed_server, body, name="Wild feed")
     outcome = tasks.poll_source.apply(args=[source.pk]).get(propagate=True)
     assert outcome.startswith("Wild feed: The feed could not be read: the feed parser failed on it (TypeError: ")
     source.refresh_from_db()
@@ -273,7 +267,7 @@ def test_an_unexpected_exception_in_a_poll_is_a_failure_recorded_on_the_source(f
         raise KeyError("no such thing\nat all")
 
     monkeypatch.setattr(services, "parse_feed", broken)
-    source = loopback_source(feed_server, rss(rss_item()).encode())
+    source = make_loopback_source(feed_server, rss(rss_item()), name="Wild feed")
     outcome = tasks.poll_source.apply(args=[source.pk]).get(propagate=True)
     assert outcome == "Wild feed: failed unexpectedly: KeyError: 'no such thing\\nat all'"
     source.refresh_from_db()
@@ -288,7 +282,7 @@ def test_an_unexpected_exception_in_a_poll_is_a_failure_recorded_on_the_source(f
 @pytest.mark.django_db
 def test_poll_sources_reports_an_unexpected_exception_in_a_line(feed_server, monkeypatch):
     monkeypatch.setattr(services, "parse_feed", lambda *args, **kwargs: 1 / 0)
-    source = loopback_source(feed_server, rss(rss_item()).encode())
+    source = make_loopback_source(feed_server, rss(rss_item()), name="Wild feed")
     (line,) = services.poll_sources_now(name=source.name)
     assert line == "Wild feed: failed unexpectedly: ZeroDivisionError: division by zero"
     source.refresh_from_db()
@@ -302,7 +296,7 @@ def test_a_linked_page_that_breaks_its_parser_keeps_the_feed_text(feed_server, m
 
     link = feed_server.route("/story", Route(body=b"<html><body><p>x</p></body></html>"))
     monkeypatch.setattr(services, "parse_page", broken)
-    source = loopback_source(feed_server, rss(rss_item(link=link, description="Teaser.")).encode())
+    source = make_loopback_source(feed_server, rss(rss_item(link=link, description="Teaser.")), name="Wild feed")
     source.fetch_linked_pages = True
     source.save()
     services.poll(source)

@@ -4,7 +4,6 @@ Loopback is itself a private address, so most tests pass allow_private=True; the
 address policy either call check_address directly or treat the test server as public.
 """
 
-import functools
 import shutil
 import socket
 import ssl
@@ -18,6 +17,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.feeds import gzip_bomb
 from tracker.news import fetch as fetch_module
 from tracker.news.fetch import AddressRefused, FetchError, FetchResult, check_address, fetch
 
@@ -25,15 +25,6 @@ FEED = b"<rss><channel><title>ISS</title></channel></rss>"
 ETAG = '"v1"'
 LAST_MODIFIED = "Wed, 01 Jan 2025 00:00:00 GMT"
 PRIVATE_HINT = "(allow private networks for this source to fetch it)."
-
-
-@functools.cache
-def gzip_bomb() -> bytes:
-    """50 MB of zeros, gzipped to about 50 kB, built without holding the 50 MB."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    zeros = bytes(1 << 20)
-    parts = [compressor.compress(zeros) for _ in range(50)]
-    return b"".join(parts) + compressor.flush()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -138,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, body, [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
 
     def route_bomb(self, arg, query):
-        self.answer(200, gzip_bomb(), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
+        self.answer(200, gzip_bomb(50), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
 
 
 class Server:
@@ -651,7 +642,7 @@ def test_declared_length_over_max_bytes_is_refused_before_reading(server):
 
 
 def test_gzip_bomb_stops_at_max_bytes_of_decoded_output_in_little_memory(server):
-    gzip_bomb()  # built before measuring
+    gzip_bomb(50)  # built before measuring
     tracemalloc.start()
     started = time.monotonic()
     try:

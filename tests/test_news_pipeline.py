@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.http_server import Route, rss
+from tests.factories import make_loopback_source
+from tests.feeds import rss
+from tests.http_server import Route
 from tracker.news.fetch import FetchError
-from tracker.news.models import Article, Mention, NewsSource, ProposalStatus, ProposedUpdate, SourceKind
+from tracker.news.models import Article, Mention, NewsSource, ProposalStatus, ProposedUpdate
 from tracker.news.parse import Entry, ParseError, canonical_url, parse_feed, parse_page, parse_text
 from tracker.news.services import ingest_entry, poll, poll_sources_now
 from tracker.news.tasks import dispatch_due_sources
@@ -22,18 +24,6 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_c1fbf7807
 SEED_COPY = Path(__file__).resolve().parent / "data" / "seed-urdupoint-2022-09-29.txt"
 # The record has MS-29's launch target on July 14: this report moves it.
 MS29 = "Soyuz MS-29 is scheduled to launch on August 2, 2026 with NASA astronaut Anil Menon aboard."
-
-
-def feed_source(server, body: bytes, **route) -> NewsSource:
-    url = server.route("/feed.xml", Route(body=body, headers={"Content-Type": "application/rss+xml"}, **route))
-    return NewsSource.objects.create(
-        name="Loopback feed",
-        url=url,
-        kind=SourceKind.FEED,
-        enabled=True,
-        allow_private_network=True,
-        fetch_linked_pages=False,
-    )
 
 
 # --- parse -------------------------------------------------------------------------------
@@ -199,7 +189,9 @@ def test_nothing_changes_the_record_without_review(source, mission):
 
 
 def test_polling_a_feed_stores_its_entries_and_records_health(feed_server):
-    source = feed_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)), etag='"v1"')
+    source = make_loopback_source(
+        feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)), etag='"v1"'
+    )
     result = poll(source)
     assert result.count("created") == 1
     source.refresh_from_db()
@@ -208,7 +200,9 @@ def test_polling_a_feed_stores_its_entries_and_records_health(feed_server):
 
 
 def test_an_unchanged_feed_costs_no_parsing_and_no_article_writes(feed_server, django_assert_max_num_queries):
-    source = feed_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)), etag='"v1"')
+    source = make_loopback_source(
+        feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)), etag='"v1"'
+    )
     poll(source)
     source.refresh_from_db()
     with django_assert_max_num_queries(1):  # the health row, nothing else
@@ -231,7 +225,7 @@ def test_an_unchanged_feed_costs_no_parsing_and_no_article_writes(feed_server, d
     ids=["server-error", "malformed-xml", "oversized", "gzip-bomb", "not-found"],
 )
 def test_a_failing_source_records_a_clear_error_and_keeps_earlier_articles(feed_server, route, message):
-    source = feed_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)))
+    source = make_loopback_source(feed_server, rss(("g1", "Soyuz MS-29 date", "https://example.org/1", MS29)))
     poll(source)
     feed_server.routes["/feed.xml"] = route
     with pytest.raises((FetchError, ParseError)):
@@ -252,7 +246,7 @@ def test_an_unreachable_host_is_a_transient_error_on_the_source(feed_server):
 
 
 def test_a_source_on_a_private_network_is_refused_unless_allowed(feed_server):
-    source = feed_source(feed_server, rss(("g1", "t", "https://example.org/1", MS29)))
+    source = make_loopback_source(feed_server, rss(("g1", "t", "https://example.org/1", MS29)))
     source.allow_private_network = False
     source.save()
     with pytest.raises(FetchError, match="loopback"):
@@ -271,7 +265,7 @@ def test_a_wrongly_declared_charset_still_reads_the_text(feed_server):
             "Анна Кикина полетит на МКС на корабле Союз МС-29.",
         )
     )
-    source = feed_source(feed_server, body)
+    source = make_loopback_source(feed_server, body)
     feed_server.routes["/feed.xml"].headers["Content-Type"] = "application/rss+xml; charset=iso-8859-1"
     poll(source)
     article = Article.objects.get(source=source)
@@ -281,7 +275,7 @@ def test_a_wrongly_declared_charset_still_reads_the_text(feed_server):
 def test_hostile_markup_never_reaches_a_page_unescaped(client, feed_server):
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     body = rss(("g1", f"Soyuz MS-29 {payload}", "https://example.org/h", f"{MS29} {payload}"))
-    poll(feed_source(feed_server, body))
+    poll(make_loopback_source(feed_server, body))
     html = client.get("/").content.decode() + client.get("/missions/soyuz-ms-29/").content.decode()
     assert "Soyuz MS-29" in html
     assert "<script>alert" not in html and "onerror=alert" not in html
@@ -290,7 +284,7 @@ def test_hostile_markup_never_reaches_a_page_unescaped(client, feed_server):
 def test_a_teaser_entry_gets_its_linked_pages_main_text(feed_server):
     page = f"<html><body><nav>Menu</nav><article><h1>Soyuz</h1><p>{MS29} The crew will stay about eight months aboard the station.</p></article></body></html>"
     link = feed_server.route("/story", Route(body=page.encode(), headers={"Content-Type": "text/html; charset=utf-8"}))
-    source = feed_source(feed_server, rss(("g1", "Soyuz MS-29", link, "Short teaser.")))
+    source = make_loopback_source(feed_server, rss(("g1", "Soyuz MS-29", link, "Short teaser.")))
     source.fetch_linked_pages = True
     source.save()
     poll(source)

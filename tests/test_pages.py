@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from tests.factories import make_cross_flights
+from tests.pages import page_html
 
 pytestmark = pytest.mark.django_db
 
@@ -15,14 +16,8 @@ TODAY = dt.datetime(2026, 11, 25, 12, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
 def test_a_mission_page_shows_its_timeline_seats_by_leg_agreement_and_sources(client):
-    html = page(client, "/missions/soyuz-ms-22/")
+    html = page_html(client, "/missions/soyuz-ms-22/")
     assert "<h1>Soyuz MS-22</h1>" in html
     assert '<time datetime="2022-09-21">2022-09-21</time>' in html
     assert "Up (ascent)" in html and "Down (descent)" in html
@@ -33,20 +28,20 @@ def test_a_mission_page_shows_its_timeline_seats_by_leg_agreement_and_sources(cl
 
 
 def test_the_replacement_soyuz_page_shows_who_it_brought_home(client):
-    html = page(client, "/missions/soyuz-ms-23/")
+    html = page_html(client, "/missions/soyuz-ms-23/")
     assert "Launched with nobody aboard." in html
     assert 'up on <a href="/missions/soyuz-ms-22/">Soyuz MS-22</a>' in html
 
 
 def test_unknown_facts_say_unknown(client):
-    html = page(client, "/missions/soyuz-ms-29/")
+    html = page_html(client, "/missions/soyuz-ms-29/")
     assert "<dt>Launch vehicle</dt><dd>unknown</dd>" in html
     # Docking, undocking and landing; the launch has a target (test_targets_pages.py).
     assert html.count('<span class="unknown">unknown</span>') >= 3
 
 
 def test_a_person_page_shows_flights_days_in_space_and_cross_flights(client):
-    html = page(client, "/people/francisco-rubio/")
+    html = page_html(client, "/people/francisco-rubio/")
     assert "<h1>Francisco Rubio</h1>" in html
     assert '<dt>Days in space</dt><dd class="big">371</dd>' in html
     assert '<dt>Cross-flights</dt><dd class="big">1</dd>' in html
@@ -56,20 +51,20 @@ def test_a_person_page_shows_flights_days_in_space_and_cross_flights(client):
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_person_with_two_cross_flights_counts_both(client):
-    html = page(client, "/people/andrey-fedyaev/")
+    html = page_html(client, "/people/andrey-fedyaev/")
     assert '<dt>Cross-flights</dt><dd class="big">2</dd>' in html
     assert "so far" in html
 
 
 def test_a_vehicle_page_lists_its_missions_and_craft(client):
-    html = page(client, "/vehicles/crew-dragon/")
+    html = page_html(client, "/vehicles/crew-dragon/")
     assert "<h1>Crew Dragon</h1>" in html
     assert "<em>Endurance</em> — 3 flights" in html
     assert ">SpaceX Crew-5</a>" in html and ">Soyuz MS-22</a>" not in html
 
 
 def test_the_agreement_page_lists_each_document_with_flown_and_unflown_flights(client):
-    html = page(client, "/agreement/")
+    html = page_html(client, "/agreement/")
     assert 'id="document-original"' in html and 'id="document-addendum_3"' in html
     assert "<dt>Flights flown</dt><dd>7 of 7</dd>" in html
     assert "<dt>Signed</dt><dd>December 2023</dd>" in html
@@ -99,7 +94,7 @@ def test_the_timeline_is_a_standalone_svg_with_a_bar_per_stay(client):
 
 
 def test_the_timeline_page_embeds_the_svg_and_links_the_file(client):
-    html = page(client, "/timeline/")
+    html = page_html(client, "/timeline/")
     assert "<svg" in html and 'href="/timeline.svg"' in html
 
 
@@ -107,7 +102,7 @@ def test_the_theme_switch_sets_a_cookie_and_returns_to_the_page(client):
     response = client.get("/theme/light/", {"next": "/agreement/"})
     assert response.status_code == 302 and response["Location"] == "/agreement/"
     assert client.cookies["theme"].value == "light"
-    assert 'data-theme="light"' in page(client, "/agreement/")
+    assert 'data-theme="light"' in page_html(client, "/agreement/")
 
 
 def test_the_theme_switch_never_redirects_off_site(client):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_rows
+from tests.test_admin import MISSION_FORM, admin_url, form_data, seat_errors, seat_rows
 from tracker.lib.fuzzy_dates import Precision
 from tracker.record.dashboard import launch_years
 from tracker.record.models import AgreementDocument, Leg, Mission, MissionStatus, Seat, VehicleFamily
@@ -40,11 +40,6 @@ def change_form(client, flight: Mission) -> dict:
 
 def field_errors(response) -> dict[str, list[str]]:
     return {name: list(errors) for name, errors in response.context["adminform"].form.errors.items()}
-
-
-def seat_errors(response) -> list[dict[str, list[str]]]:
-    (inline,) = response.context["inline_admin_formsets"]
-    return [{name: list(errors) for name, errors in form_errors.items()} for form_errors in inline.formset.errors]
 
 
 # --- a date with a blank time -------------------------------------------------------------

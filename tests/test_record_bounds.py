@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
+from tests.database import rejected
 from tracker.lib.fuzzy_dates import Precision, window_end
 from tracker.lib.instants import shifted
 from tracker.record.models import EVENTS, AgreementDocument, Mission, VehicleFamily
@@ -16,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
 YEAR_9999 = dt.datetime(9999, 12, 31, tzinfo=UTC)
-
-
-def rejected(write) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        write()
 
 
 def undated():

@@ -13,7 +13,6 @@ from django.core.cache import cache
 
 from tracker.news.models import ProposalEvidence, ProposedUpdate
 from tracker.news.proposals import Candidate, accept_proposal, record_proposals
-from tracker.news.services import poll_sources_now
 from tracker.record.models import Mission, Person, Seat
 
 from .test_admin import MISSION_FORM, admin_url, errors_on, form_data, seat_rows
@@ -197,20 +196,14 @@ def test_a_persons_name_fixed_says_old_and_new_name(editor_client, person):
 # --- news proposals: once each, with their sources ------------------------------------------
 
 
-@pytest.fixture
-def sample(ms29_launch_unannounced):
-    poll_sources_now(name="Sample news (offline)")
-    return {proposal.summary: proposal for proposal in ProposedUpdate.objects.all()}
-
-
-def test_an_accepted_proposal_is_one_update_not_also_an_editors_edit(editor_client, editor, sample, mission):
-    accept_proposal(proposal=sample[MS29_LAUNCH], user=editor)
+def test_an_accepted_proposal_is_one_update_not_also_an_editors_edit(editor_client, editor, sample_proposals, mission):
+    accept_proposal(proposal=sample_proposals[MS29_LAUNCH], user=editor)
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)):
         mark_ms28_landing(editor_client, mission)
 
     edit, accepted = api_items(editor_client)
     assert edit["summary"] == MS28_LANDING and edit["by"] == "edna"
-    proposal = sample[MS29_LAUNCH]
+    proposal = sample_proposals[MS29_LAUNCH]
     assert accepted["id"] == f"proposal/{proposal.pk}" and accepted["summary"] == MS29_LAUNCH
     assert accepted["by"] == f"news proposal #{proposal.pk} accepted by edna"
     assert {"field": "launch", "what": "Soyuz MS-29 launch", "old": "unknown", "new": "target 2026-07-14"} in accepted[
@@ -222,7 +215,7 @@ def test_an_accepted_proposal_is_one_update_not_also_an_editors_edit(editor_clie
     assert entries[1].findtext(f"{ATOM}author/{ATOM}name") == f"news proposal #{proposal.pk} accepted by edna"
 
 
-def test_a_crew_assignment_writing_two_seats_is_one_update(editor_client, editor, sample, mission, person):
+def test_a_crew_assignment_writing_two_seats_is_one_update(editor_client, editor, sample_proposals, mission, person):
     article = ProposalEvidence.objects.first().article
     candidate = Candidate(
         "crew_assignment", mission("Boeing Crew Flight Test"), person("Koichi Wakata"), None, "", False
@@ -241,8 +234,8 @@ def test_a_crew_assignment_writing_two_seats_is_one_update(editor_client, editor
     assert len(feed_entries(editor_client)) == 1
 
 
-def test_the_history_reason_of_an_acceptance_is_never_cut_mid_address(editor, sample, mission):
-    proposal = sample[MS29_LAUNCH]
+def test_the_history_reason_of_an_acceptance_is_never_cut_mid_address(editor, sample_proposals, mission):
+    proposal = sample_proposals[MS29_LAUNCH]
     ProposedUpdate.objects.filter(pk=proposal.pk).update(summary=MS29_LAUNCH + " " + "and more words " * 10)
     accept_proposal(proposal=proposal, user=editor)
     reason = mission("Soyuz MS-29").history.order_by("-history_id").first().history_change_reason
@@ -257,9 +250,9 @@ def test_the_history_reason_of_an_acceptance_is_never_cut_mid_address(editor, sa
 
 @pytest.mark.parametrize("edits", [2, 40])
 def test_query_counts_do_not_grow_with_the_history(
-    editor_client, editor, sample, mission, person, edits, django_assert_max_num_queries
+    editor_client, editor, sample_proposals, mission, person, edits, django_assert_max_num_queries
 ):
-    accept_proposal(proposal=sample[MS29_LAUNCH], user=editor)
+    accept_proposal(proposal=sample_proposals[MS29_LAUNCH], user=editor)
     ms28, kikina = mission("Soyuz MS-28"), person("Anna Kikina")
     for n in range(edits):
         ms28.notes, kikina.nationality = f"Edit {n}", f"Russia {n}"
@@ -278,13 +271,13 @@ def test_query_counts_do_not_grow_with_the_history(
         assert len(api_items(editor_client, "?limit=200")) == min(4 * edits + 1, 200)
 
 
-def test_a_proposal_accepted_before_the_upgrade_is_still_listed_once(editor_client, editor, sample, mission):
+def test_a_proposal_accepted_before_the_upgrade_is_still_listed_once(editor_client, editor, sample_proposals, mission):
     """As accept_proposal wrote it until now: its mission row a moment before decided_at."""
     import importlib
 
     from django.apps import apps
 
-    proposal = sample[MS29_LAUNCH]
+    proposal = sample_proposals[MS29_LAUNCH]
     accept_proposal(proposal=proposal, user=editor)
     row = mission("Soyuz MS-29").history.order_by("-history_id").first()
     type(row).objects.filter(pk=row.pk).update(history_date=row.history_date - dt.timedelta(milliseconds=3))

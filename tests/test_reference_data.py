@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -33,7 +34,8 @@ def counts() -> dict[str, int]:
     }
 
 
-def load(directory=REFERENCE_DIR) -> str:
+def load(directory: Path = REFERENCE_DIR) -> str:
+    """`manage.py load_reference_data --directory <directory>`: what it printed."""
     out = StringIO()
     call_command("load_reference_data", directory=directory, stdout=out)
     return out.getvalue()

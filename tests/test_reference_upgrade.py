@@ -7,13 +7,12 @@ checked again to 2026-04-29.
 """
 
 import datetime as dt
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
+from tests.test_reference_data import load
 from tracker.record.models import (
     Agency,
     Agreement,
@@ -35,12 +34,6 @@ FIRST_SHIPPED = Path(__file__).parent / "data" / "reference-2026-02"
 MS29_NEW_SOURCE = "https://lenta.ru/news/2026/02/18/glava-nasa-iz-za-zheny-menona-zahotel-vstretitsya-s-bakanovym/"
 # Children before parents, so each delete is allowed by the PROTECT foreign keys.
 RECORD_MODELS = [Seat, PersonAlias, AgreementDocument, Agreement, Mission, Spacecraft, Person, VehicleFamily]
-
-
-def load(directory: Path | None = None) -> str:
-    out = StringIO()
-    call_command("load_reference_data", *([] if directory is None else ["--directory", str(directory)]), stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 from django.apps import apps
 
 from tests.factories import ingest_article
-from tests.http_server import Route, rss
+from tests.feeds import rss
+from tests.http_server import Route
 from tracker.lib.excerpts import passage
 from tracker.lib.folding import search_document
 from tracker.news.models import Article, NewsSource

@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 
+from tests.pages import page_html, visible_text
 from tracker.record.models import Seat
 
 pytestmark = pytest.mark.django_db
@@ -21,19 +22,8 @@ def frozen_clock():
         yield
 
 
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def text(html: str) -> str:
-    """What a reader sees: tags gone, spaces collapsed, none before punctuation."""
-    return re.sub(r" ([,:.])", r"\1", " ".join(re.sub(r"<[^>]+>", " ", html).split()))
-
-
 def test_every_bar_of_the_timeline_links_to_its_stay_in_the_list_under_the_chart(client):
-    html = page(client, "/timeline/")
+    html = page_html(client, "/timeline/")
     plot = re.search(r'<svg [^>]*class="timeline".*?</svg>', html, re.S).group(0)
     targets = re.findall(r'<a id="bar-(\d+)" href="#stay-(\d+)"', plot)
     # 50 stays have begun (a solid bar each); MS-29's three and Crew-13's four are planned
@@ -47,7 +37,7 @@ def test_every_bar_of_the_timeline_links_to_its_stay_in_the_list_under_the_chart
     rubio = next(
         stay for _, stay in targets if int(stay) == Seat.objects.get(person__name="Francisco Rubio", leg="ascent").pk
     )
-    entry = text(re.search(rf'<li id="stay-{rubio}".*?</li>', html, re.S).group(0))
+    entry = visible_text(re.search(rf'<li id="stay-{rubio}".*?</li>', html, re.S).group(0))
     assert (
         "Francisco Rubio NASA cross-flight up on Soyuz MS-22 2022-09-21, home on Soyuz MS-23 2023-09-27: 371 days"
         in entry
@@ -55,13 +45,13 @@ def test_every_bar_of_the_timeline_links_to_its_stay_in_the_list_under_the_chart
 
 
 def test_the_timeline_lists_the_newest_flight_first_and_says_it_scrolls(client):
-    html = page(client, "/timeline/")
+    html = page_html(client, "/timeline/")
     groups = re.findall(r'<details class="stay-group" id="group-([\w-]+)"', html)
     # The planned flights lead, by their launch targets; then who is up.
     assert groups[:4] == ["spacex-crew-13", "soyuz-ms-29", "spacex-crew-12", "soyuz-ms-28"]
     assert groups[-1] == "soyuz-ms-22"
     assert "scroll it sideways for earlier years" in html
-    williams = text(
+    williams = visible_text(
         re.search(
             r'<li id="stay-\d+" class="stay-entry xf">\s*<a href="/people/christopher-williams/".*?</li>', html, re.S
         ).group(0)
@@ -71,13 +61,13 @@ def test_the_timeline_lists_the_newest_flight_first_and_says_it_scrolls(client):
 
 
 def test_the_downloadable_svg_is_still_one_drawing_without_page_links(client):
-    svg = page(client, "/timeline.svg")
+    svg = page_html(client, "/timeline.svg")
     assert svg.startswith("<?xml") and svg.count("<svg") == 1
     assert 'href="#stay-' not in svg and "Francisco Rubio" in svg
 
 
 def test_a_persons_flight_count_says_which_are_planned(client):
-    html = page(client, "/people/anna-kikina/")
+    html = page_html(client, "/people/anna-kikina/")
     assert '<dt>Flights</dt><dd class="big">2 <span class="of-which">(1 planned)</span></dd>' in html
     assert '<span class="status status-planned">planned</span>' in html
     # Flown first, the undated planned flight last, on every database.
@@ -85,23 +75,23 @@ def test_a_persons_flight_count_says_which_are_planned(client):
 
 
 def test_a_flight_in_progress_is_in_flight_not_flown(client):
-    html = page(client, "/people/andrey-fedyaev/")
+    html = page_html(client, "/people/andrey-fedyaev/")
     assert '<dt>Flights</dt><dd class="big">2 <span class="of-which">(1 in flight)</span></dd>' in html
-    crew12 = text(
+    crew12 = visible_text(
         re.search(r'<tr class="xf">\s*<th scope="row"><a href="/missions/spacex-crew-12/">.*?</tr>', html, re.S).group(
             0
         )
     )
     assert "in flight" in crew12 and "still up" in crew12 and "285 so far" in crew12
-    assert "flown" not in text(html)
+    assert "flown" not in visible_text(html)
 
 
 def test_a_person_with_only_landed_flights_has_a_plain_count(client):
-    assert '<dt>Flights</dt><dd class="big">1</dd>' in page(client, "/people/francisco-rubio/")
+    assert '<dt>Flights</dt><dd class="big">1</dd>' in page_html(client, "/people/francisco-rubio/")
 
 
 def test_the_agreement_page_counts_flights_in_progress_apart_from_flown_ones(client):
-    html = page(client, "/agreement/")
+    html = page_html(client, "/agreement/")
     # Addendum 3: Crew-11 landed; MS-28 and Crew-12 are up; MS-29 and Crew-13 are planned.
     assert "<dt>Flights flown</dt><dd>1 of 5, 2 in flight</dd>" in html
     assert 'Soyuz MS-28<span class="visually-hidden">: in flight</span>' in html

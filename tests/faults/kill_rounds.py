@@ -29,10 +29,10 @@ from dataclasses import asdict, dataclass, field
 from django.db.models import Count
 
 from tests.http_server import Route
+from tests.waiting import wait_until
 from tracker.news.models import Article, NewsSource
 
 from .context import FaultContext, Run, scenario
-from .processes import wait_until
 from .stack import AppStack, SlowAnswers, entry_key, feed_body, station_entries
 
 FEED_PATH = "/station.xml"

@@ -14,8 +14,9 @@ the gap is made on purpose with a task that naps across the freeze.
 import time
 from dataclasses import dataclass
 
+from tests.waiting import wait_until
+
 from .context import FaultContext, scenario
-from .processes import wait_until
 from .stack import AppStack
 
 NAP_SECONDS = 1.0

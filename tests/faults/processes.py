@@ -13,29 +13,13 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import redis
 
+from tests.waiting import wait_until
+
 STOP_TIMEOUT = 15.0  # Celery workers take 2-9 s to stop after SIGTERM (docs/SETUP-NOTES.md)
-
-
-class FaultTimeout(AssertionError):
-    """A condition a scenario waited for did not come within its deadline."""
-
-
-def wait_until(condition: Callable[[], object], *, timeout: float, what: str, interval: float = 0.1):
-    """The first truthy value of `condition()`, polled until `timeout` seconds have passed."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise FaultTimeout(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(interval)
 
 
 def free_port() -> int:

@@ -24,13 +24,12 @@ from dataclasses import asdict, dataclass, field
 import requests
 from django.utils import timezone
 
-from tests.http_server import Route
-from tracker.news.models import Article, NewsSource
+from tests.factories import make_loopback_source
+from tests.waiting import wait_until
+from tracker.news.models import Article
 from tracker.record.models import Mission
 
 from .context import FaultContext, scenario
-from .kill_rounds import RSS
-from .processes import wait_until
 from .stack import AppStack, EditorSession, admin_messages, feed_body, station_entries
 
 RESUME_TIMEOUT = 120
@@ -64,19 +63,6 @@ class RedisOutageResult:
         )
 
 
-def make_source(world, name: str, path: str, prefix: str, **fields) -> NewsSource:
-    items = station_entries(prefix, range(20))
-    world.feeds.route(path, Route(body=feed_body(items), headers=RSS, etag=f'"{prefix}"'))
-    return NewsSource.objects.using(world.alias).create(
-        name=name,
-        url=world.feeds.url(path),
-        enabled=True,
-        allow_private_network=True,
-        fetch_linked_pages=False,
-        **fields,
-    )
-
-
 def run(context: FaultContext, *, outage: float = 10.0, how: str = "killed", log=print) -> RedisOutageResult:
     assert how in ("killed", "frozen")
     with scenario(context, f"redis_{how}") as world:
@@ -84,7 +70,14 @@ def run(context: FaultContext, *, outage: float = 10.0, how: str = "killed", log
                          redis_url=world.redis.url, dispatch_seconds=1.0)  # fmt: skip
         base = stack.start_web()
         apps = [stack.start_worker("worker"), stack.start_beat()]
-        before = make_source(world, "Before the outage", "/before.xml", "before")
+        before = make_loopback_source(
+            world.feeds,
+            feed_body(station_entries("before", range(20))),
+            name="Before the outage",
+            path="/before.xml",
+            etag='"before"',
+            using=world.alias,
+        )
         wait_until(
             lambda: Article.objects.using(world.alias).filter(source=before).count() == 20,
             timeout=60,
@@ -105,8 +98,14 @@ def run(context: FaultContext, *, outage: float = 10.0, how: str = "killed", log
             assert client.get(path).status_code == 200, f"{name} {path} failed before the outage"
 
         # Due in a moment: the outage hides it from beat and the worker until Redis is back.
-        after = make_source(
-            world, "After the outage", "/after.xml", "after", next_poll_at=timezone.now() + dt.timedelta(seconds=1)
+        after = make_loopback_source(
+            world.feeds,
+            feed_body(station_entries("after", range(20))),
+            name="After the outage",
+            path="/after.xml",
+            etag='"after"',
+            using=world.alias,
+            next_poll_at=timezone.now() + dt.timedelta(seconds=1),
         )
         result = RedisOutageResult(how=how, outage_seconds=0.0)
         statuses = {name: Counter() for name in pages}

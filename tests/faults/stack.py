@@ -11,11 +11,12 @@ from pathlib import Path
 import requests
 from celery import Celery
 
-from tests.http_server import rss
+from tests.feeds import rss
+from tests.waiting import wait_until
 
 from .databases import REPO
 from .prepare import EDITOR_PASSWORD, EDITOR_USERNAME
-from .processes import Service, Services, free_port, wait_until
+from .processes import Service, Services, free_port
 
 HTTP_TIMEOUT = 10.0
 START_TIMEOUT = 60.0

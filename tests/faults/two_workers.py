@@ -19,11 +19,11 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from tests.http_server import Route
+from tests.waiting import wait_until
 from tracker.news.models import NewsSource
 
 from .context import FaultContext, scenario
 from .kill_rounds import RSS, broker_leftovers, stored_stories
-from .processes import wait_until
 from .stack import AppStack, SlowAnswers, feed_body, station_entries
 
 FEED_PATH = "/shared.xml"

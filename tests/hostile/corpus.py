@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tests.feeds import gzip_bomb, rss
 from tests.http_server import Route
 from tracker.news.fetch import FetchLimits
 
@@ -154,13 +155,6 @@ def item(guid: str, title: str, link: str, text: str, *, date: str = FRESH, extr
     )
 
 
-def rss(*items: str, head: str = "<?xml version='1.0' encoding='UTF-8'?>", namespaces: str = "") -> bytes:
-    return (
-        f"{head}<rss version='2.0'{namespaces}><channel><title>Hostile feed</title>"
-        f"<link>https://hostile.example.org/</link><description>test</description>{''.join(items)}</channel></rss>"
-    ).encode()
-
-
 def serve(body: bytes, content_type: str = FEED_TYPE, **route) -> Callable[[str], dict[str, Route]]:
     return lambda base: {"feed.xml": Route(body=body, headers={"Content-Type": content_type}, **route)}
 
@@ -178,19 +172,9 @@ def story(n: int, title: str, text: str = MS29, **options) -> str:
 
 
 @functools.cache
-def gzip_bomb(gigabytes: int = 2) -> bytes:
-    """~2 MB that inflate to `gigabytes` GB of zeros: one 64 MB gzip member, repeated
-    (a gzip stream may hold many members, and decoders read them all)."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    zeros = bytes(1 << 20)
-    member = b"".join(compressor.compress(zeros) for _ in range(64)) + compressor.flush()
-    return member * (16 * gigabytes)
-
-
-@functools.cache
 def double_gzip_bomb() -> bytes:
     """A few kB, gzipped twice (Content-Encoding: gzip, gzip): 2 MB, then 2 GB."""
-    return zlib.compress(gzip_bomb(), 9, wbits=31)
+    return zlib.compress(gzip_bomb(2048), 9, wbits=31)
 
 
 @functools.cache
@@ -562,7 +546,7 @@ CORPUS: list[Case] = [
         "gzip-bomb",
         "Content-Encoding: gzip, 2 MB that inflate to 2 GB of zeros.",
         lambda base: {
-            "feed.xml": Route(body=gzip_bomb(), headers={"Content-Type": FEED_TYPE, "Content-Encoding": "gzip"})
+            "feed.xml": Route(body=gzip_bomb(2048), headers={"Content-Type": FEED_TYPE, "Content-Encoding": "gzip"})
         },
         Refused(r"is larger than 5,000,000 bytes\.$"),
         max_memory=32_000_000,
@@ -697,7 +681,7 @@ CORPUS: list[Case] = [
     Case(
         "charset-declaration-lies",
         "The XML declaration says UTF-8; the body is windows-1251.",
-        serve(rss(story(1, RUSSIAN_TITLE, RUSSIAN_TEXT)).decode().encode("cp1251"), "application/rss+xml"),
+        serve(rss(story(1, RUSSIAN_TITLE, RUSSIAN_TEXT), encoding="cp1251"), "application/rss+xml"),
         Stored(1, titles=(RUSSIAN_TITLE,), check=texts_contain(RUSSIAN_TEXT)),
     ),
     Case(
@@ -732,15 +716,13 @@ CORPUS: list[Case] = [
     Case(
         "bom-utf16-declared-utf8",
         "A UTF-16 byte order mark, and a declaration that says UTF-8.",
-        serve(rss(story(1, RUSSIAN_TITLE)).decode().encode("utf-16")),
+        serve(rss(story(1, RUSSIAN_TITLE), encoding="utf-16")),
         Stored(1, titles=(RUSSIAN_TITLE,)),
     ),
     Case(
         "utf16-without-bom",
         "UTF-16 (big-endian) with no byte order mark.",
-        serve(
-            rss(story(1, RUSSIAN_TITLE), head="<?xml version='1.0' encoding='UTF-16'?>").decode().encode("utf-16-be")
-        ),
+        serve(rss(story(1, RUSSIAN_TITLE), head="<?xml version='1.0' encoding='UTF-16'?>", encoding="utf-16-be")),
         Stored(1, titles=(RUSSIAN_TITLE,)),
     ),
     # --- binary and not HTTP -----------------------------------------------------------------

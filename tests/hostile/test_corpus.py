@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
+from tests.feeds import rss
 from tests.hostile.conftest import article_rows, hostile_source, poll
 from tests.hostile.corpus import (
     CORPUS,
@@ -29,11 +30,11 @@ from tests.hostile.corpus import (
     check_outcome,
     item,
     mount,
-    rss,
     seed_feed,
 )
-from tests.hostile.worker import SharedDatabase, Worker, wait_until, worker_env
+from tests.hostile.worker import SharedDatabase, Worker, worker_env
 from tests.http_server import Route
+from tests.waiting import wait_until
 from tracker.news import tasks
 from tracker.news.models import Article, Mention, NewsSource, ProposalEvidence
 
@@ -197,7 +198,12 @@ def test_the_whole_corpus_through_a_real_worker(broker, record, trusted, corpus_
         corpus_server.route(SENTINEL_FEED, Route(body=rss(calm)))
         tasks.poll_source.delay(sentinel.pk)
         stored = "SELECT COUNT(*) FROM news_article WHERE title = 'After the storm'"
-        assert wait_until(lambda: database.execute(stored)[0][0] == 1, timeout=30), worker.output()
+        wait_until(
+            lambda: database.execute(stored)[0][0] == 1,
+            timeout=30,
+            what="the worker to store the calm feed's article",
+            details=worker.output,
+        )
         peak = worker.status("VmHWM")
         assert worker.alive, worker.output()
         rows_after = set(database.execute("SELECT * FROM news_article ORDER BY id"))
@@ -233,5 +239,10 @@ def polling_round(database, worker, pks: list[int]) -> float:
     for pk in pks:
         tasks.poll_source.delay(pk)
     unpolled = UNPOLLED.format(", ".join(map(str, pks)))
-    assert wait_until(lambda: database.execute(unpolled)[0][0] == 0, timeout=90), worker.output()
+    wait_until(
+        lambda: database.execute(unpolled)[0][0] == 0,
+        timeout=90,
+        what="the worker to poll every source",
+        details=worker.output,
+    )
     return time.monotonic() - started

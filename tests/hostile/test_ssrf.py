@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from tests.hostile.corpus import MS29, SUITE_LIMITS, item, rss
+from tests.feeds import rss
+from tests.hostile.corpus import MS29, SUITE_LIMITS, item
 from tests.http_server import FeedServer, Route
 from tracker.news import fetch as fetch_module
 from tracker.news.fetch import AddressRefused, FetchError, fetch

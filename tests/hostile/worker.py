@@ -22,7 +22,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,17 +185,6 @@ def worker_env(*, database_url: str, redis_url: str, data_dir: Path) -> dict[str
         "PYTHONPATH": pythonpath,
         "PYTHONUNBUFFERED": "1",
     }
-
-
-def wait_until(condition, *, timeout: float, interval: float = 0.1):
-    """condition()'s first truthy value, or None when `timeout` seconds have passed."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if value := condition():
-            return value
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(interval)
 
 
 if __name__ == "__main__":
