@@ -4,6 +4,7 @@ back for their transaction=True tests. Test modules import the fixtures they use
 import contextlib
 import importlib
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import PERSONA_PASSWORD
 from tracker.record.reference_data import load_reference_data
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -127,6 +129,23 @@ def watched_tabs(browser, base_url: str):
         context.close()
     if problems:
         pytest.fail("The page reported problems:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def open_page(browser, live_server, record):
+    """Opens tabs on the live server with the shipped record (see watched_tabs); a module whose
+    pages need more data overrides this fixture, asking for its own data fixture instead."""
+    with watched_tabs(browser, live_server.url) as open_:
+        yield open_
+
+
+def log_in(tab, editor) -> None:
+    """Logs `editor` in through the admin's login page, as a person does, in `tab`."""
+    tab.goto("/admin/login/?next=/admin/")
+    tab.fill("#id_username", editor.username)
+    tab.fill("#id_password", PERSONA_PASSWORD)
+    tab.click("#login-form input[type=submit]")
+    tab.wait_for_url(re.compile(r"/admin/$"))
 
 
 def screenshot(tab, name: str, *, full_page=True) -> Path:

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from tests.factories import PERSONA_PASSWORD
 from tracker.core.admin_site import EDITOR_GROUP
 from tracker.record.models import Mission, Person, Seat
 from tracker.record.reference_data import load_reference_data
@@ -76,14 +77,14 @@ def htmx_get(client):
 
 @pytest.fixture
 def editor(db):
-    user = User.objects.create_user("edna", password="correct horse battery")
+    user = User.objects.create_user("edna", password=PERSONA_PASSWORD)
     user.groups.add(Group.objects.get(name=EDITOR_GROUP))
     return user
 
 
 @pytest.fixture
 def staff_non_editor(db):
-    return User.objects.create_user("stan", password="correct horse battery", is_staff=True)
+    return User.objects.create_user("stan", password=PERSONA_PASSWORD, is_staff=True)
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from tracker.record.models import (
     VehicleFamily,
 )
 
+# The personas' password (tests/conftest.py's editor and staff users).
+PERSONA_PASSWORD = "correct horse battery"
+
 _counter = itertools.count()
 
 

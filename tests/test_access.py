@@ -25,6 +25,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.factories import PERSONA_PASSWORD as PASSWORD
 from tests.test_admin import form_data
 from tracker.news.models import ProposalStatus, ProposedUpdate
 from tracker.news.services import poll_sources_now
@@ -32,7 +33,7 @@ from tracker.record.models import Citation, Mission, Person, VehicleFamily
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ms29_launch_unannounced")]
 
-PASSWORD = "correct horse battery"  # the personas' (tests/conftest.py)
+
 LOGIN = "/admin/login/"
 
 # --- every admin URL -------------------------------------------------------------------------

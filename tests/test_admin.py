@@ -11,12 +11,12 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from tests.factories import PERSONA_PASSWORD as PASSWORD
 from tracker.core.admin_site import EDITOR_GROUP
 from tracker.record.models import Leg, Mission, MissionStatus, Person, Seat, VehicleFamily
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery"  # the personas' password (tests/conftest.py)
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 RECORD_MODELS = [model for model in REGISTERED if model._meta.app_label == "record"]

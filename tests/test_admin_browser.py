@@ -12,11 +12,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+from tests.browser import log_in  # noqa: E402
 from tracker.record.models import Leg, Mission, Seat  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery"  # the personas' password (tests/conftest.py)
 SCREENSHOT = Path("/tmp/admin-missions.png")
 
 
@@ -70,10 +70,7 @@ def logged_in(record, editor, page):
     """An editor (not flagged staff) logged in through the admin's own login form."""
     page.goto("/admin/")
     assert "/admin/login/" in page.url
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, editor)
     assert editor.username in page.inner_text("#user-tools").lower()
     return page
 

@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.browser import ARTIFACTS, screenshot, watched_tabs  # noqa: E402
+from tests.browser import ARTIFACTS, screenshot  # noqa: E402
 from tracker.record.models import Mission, MissionStatus  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,12 +34,6 @@ DASHBOARD_SECTIONS = [
 DASHBOARD_URL = re.compile(r"^https?://[^/]+/$")
 # The completed cross-flights' vehicle names, as the mission tables show them.
 VEHICLES_IN_COMPLETED = "#completed table.missions tbody .vehicle"
-
-
-@pytest.fixture
-def open_page(browser, live_server, record):
-    with watched_tabs(browser, live_server.url) as open_:
-        yield open_
 
 
 @pytest.fixture

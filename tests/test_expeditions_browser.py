@@ -12,15 +12,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.browser import screenshot, watched_tabs  # noqa: E402
+from tests.browser import screenshot  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def open_page(browser, live_server, record):
-    with watched_tabs(browser, live_server.url) as open_:
-        yield open_
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])

@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
-from tests.browser import screenshot, watched_tabs  # noqa: E402
+from tests.browser import screenshot  # noqa: E402
 from tests.factories import make_cross_flights  # noqa: E402
 from tracker.record.models import Mission  # noqa: E402
 
@@ -18,12 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture
-def open_page(browser, live_server, record):
-    with watched_tabs(browser, live_server.url) as open_:
-        yield open_
 
 
 def mission_rows(page) -> list[str]:

@@ -13,18 +13,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.browser import screenshot, watched_tabs  # noqa: E402
+from tests.browser import screenshot  # noqa: E402
 from tracker.record.models import Seat  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-
-
-@pytest.fixture
-def open_page(browser, live_server, record):
-    with watched_tabs(browser, live_server.url) as open_:
-        yield open_
 
 
 def assert_no_sideways_scroll(tab):

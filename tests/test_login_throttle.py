@@ -18,11 +18,12 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import PERSONA_PASSWORD as PASSWORD
 from tracker.core.admin_site import EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery"  # the personas' (tests/conftest.py)
+
 WRONG = "Tr0ub4dor&3"
 HOME = "192.0.2.10"
 ELSEWHERE = "198.51.100.7"

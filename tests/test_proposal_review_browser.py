@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.apps import apps as django_apps  # noqa: E402
 
-from tests.browser import screenshot, watched_tabs  # noqa: E402
+from tests.browser import log_in, screenshot, watched_tabs  # noqa: E402
 from tracker.news.models import ProposalStatus, ProposedUpdate  # noqa: E402
 from tracker.news.parse import Entry  # noqa: E402
 from tracker.news.services import ingest_entry, poll_sources_now  # noqa: E402
@@ -25,7 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MS29_LAUNCHED = "Soyuz MS-29 launched at 08:27 UTC on July 14, 2026 from Baikonur."
 CREW13_SLIPS = "SpaceX Crew-13 is now set to launch no earlier than October 2026."
-PASSWORD = "correct horse battery"  # the personas' password (tests/conftest.py)
 SCREEN = {"width": 1366, "height": 900}
 MS29_LAUNCH = "Soyuz MS-29 launch: 2026-07-14 08:27 UTC, happened"
 CREW13_LAUNCH = "SpaceX Crew-13 launch: NET October 2026, planned"
@@ -58,15 +57,11 @@ def tabs(browser, live_server):
         yield open_
 
 
-def log_in(tabs, editor, *, color_scheme="light"):
+def logged_in_tab(tabs, editor, *, color_scheme="light"):
     """A fresh tab, logged in as the editor through the admin's login page."""
     page = tabs(viewport=SCREEN)
     page.emulate_media(color_scheme=color_scheme)
-    page.goto("/admin/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, editor)
     return page
 
 
@@ -88,7 +83,7 @@ def open_proposal_from_the_index(page, summary: str, *, waiting: int, shot: str 
 def test_an_editor_accepts_a_proposal_by_clicking_accept_and_the_mission_shows_it(
     tabs, proposals, editor, color_scheme
 ):
-    page = log_in(tabs, editor, color_scheme=color_scheme)
+    page = logged_in_tab(tabs, editor, color_scheme=color_scheme)
     open_proposal_from_the_index(page, MS29_LAUNCH, waiting=5, shot=f"admin-index-review-queue-{color_scheme}")
 
     # The record's target (overdue today) next to the fact the news reports.
@@ -125,7 +120,7 @@ def test_an_editor_accepts_a_proposal_by_clicking_accept_and_the_mission_shows_i
 
 
 def test_an_editor_rejects_a_proposal_with_a_reason_and_the_outcome_keeps_it(tabs, proposals, editor):
-    page = log_in(tabs, editor)
+    page = logged_in_tab(tabs, editor)
     crew13_before = Mission.objects.filter(name="SpaceX Crew-13").values().get()
     open_proposal_from_the_index(page, CREW13_LAUNCH, waiting=5)
 

@@ -11,7 +11,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 
 from tests import test_admin_browser  # noqa: E402
-from tests.test_admin_browser import PASSWORD, choose_person  # noqa: E402
+from tests.browser import log_in  # noqa: E402
+from tests.test_admin_browser import choose_person  # noqa: E402
 from tracker.lib.fuzzy_dates import Precision  # noqa: E402
 from tracker.record.models import Leg, Mission, Seat  # noqa: E402
 
@@ -152,14 +153,6 @@ def test_the_dashboard_launch_year_choices_list_each_year_once(editor_tab):
     tab.goto("/")
     options = [text.strip() for text in tab.locator("#id_year option").all_inner_texts()]
     assert options == ["Any year", "2026", "2025", "2024", "2023", "2022"]
-
-
-def log_in(tab, editor):
-    tab.goto("/admin/login/?next=/admin/")
-    tab.fill("#id_username", editor.username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("#login-form input[type=submit]")
-    tab.wait_for_url(re.compile(r"/admin/$"))
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, PHONE], ids=["1366", "390"])

@@ -17,19 +17,13 @@ import pytest  # noqa: E402
 import time_machine  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.browser import screenshot, watched_tabs  # noqa: E402
+from tests.browser import screenshot  # noqa: E402
 from tracker.record.models import Mission, MissionStatus  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 THEMES = ["dark", "light"]
 BEFORE_THE_TARGETS = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def open_page(browser, live_server, record):
-    with watched_tabs(browser, live_server.url) as open_:
-        yield open_
 
 
 def shoot(tab, tmp_path, name: str) -> None:
