@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, urlencode
 
-from tracker.record.page_cache import record_version
+from tracker.record.version import record_version
 
 from .language import requested_language, words_in
 
