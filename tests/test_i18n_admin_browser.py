@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from tests.browser import browser, record, screenshot, watched_tabs  # noqa: E402, F401
-from tests.test_admin_browser import PASSWORD  # noqa: E402
+from tests.factories import PERSONA_PASSWORD as PASSWORD  # noqa: E402
 from tracker.news.models import ProposalStatus, ProposedUpdate  # noqa: E402
 from tracker.news.services import poll_sources_now  # noqa: E402
 from tracker.record.models import Mission  # noqa: E402
