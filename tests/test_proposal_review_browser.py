@@ -52,7 +52,9 @@ def proposals(record):
 
 
 @pytest.fixture
-def tabs(browser, live_server):
+def tabs(browser, live_server, record):
+    # After the record (and so closed before it is put back): open tabs keep their
+    # connections' server threads alive, and the record's teardown waits for those.
     with watched_tabs(browser, live_server.url) as open_:
         yield open_
 
