@@ -34,13 +34,8 @@ class FamilyNames:
 
 def people_names() -> tuple[PersonNames, ...]:
     """Everyone in name order, with their aliases (one query: the aliases joined)."""
-    names, aliases = {}, defaultdict(list)
     rows = Person.objects.order_by("name", "pk", "aliases__alias").values_list("pk", "name", "aliases__alias")
-    for pk, name, alias in rows:
-        names[pk] = name
-        if alias:
-            aliases[pk].append(alias)
-    return tuple(PersonNames(pk, name, tuple(aliases[pk])) for pk, name in names.items())
+    return tuple(PersonNames(*row) for row in _each_with_its_own(rows))
 
 
 def mission_names() -> tuple[MissionName, ...]:
@@ -49,10 +44,16 @@ def mission_names() -> tuple[MissionName, ...]:
 
 def family_names() -> tuple[FamilyNames, ...]:
     """Every vehicle family in name order, with its craft (one query: the craft joined)."""
-    names, craft = {}, defaultdict(list)
     rows = VehicleFamily.objects.order_by("name", "pk", "craft__name").values_list("pk", "name", "craft__name")
-    for pk, name, craft_name in rows:
+    return tuple(FamilyNames(*row) for row in _each_with_its_own(rows))
+
+
+def _each_with_its_own(rows):
+    """(pk, name, joined name or None) rows of a one-to-many join, in order, as one
+    (pk, name, (joined names…)) per pk."""
+    names, own = {}, defaultdict(list)
+    for pk, name, joined in rows:
         names[pk] = name
-        if craft_name:
-            craft[pk].append(craft_name)
-    return tuple(FamilyNames(pk, name, tuple(craft[pk])) for pk, name in names.items())
+        if joined:
+            own[pk].append(joined)
+    return [(pk, name, tuple(own[pk])) for pk, name in names.items()]
