@@ -120,7 +120,7 @@ def run_article(path: Path, *, without_dates_of: list[str] | None = None) -> dic
 
 
 def _ingested(path: Path) -> dict:
-    from tracker.news.management.commands.ingest import Command, describe
+    from tracker.news.management.commands.ingest import Command, article_report
 
     command = Command(stdout=io.StringIO(), stderr=io.StringIO())
     try:
@@ -128,7 +128,7 @@ def _ingested(path: Path) -> dict:
     except Exception as error:  # a refused article scores as finding nothing
         return {"error": f"{type(error).__name__}: {error}", "missions": [], "people": [], "events": []}
     item, warnings = items[0]
-    data = describe(item)
+    data = article_report(item)
     data["warnings"] = list(warnings)
     data["proposal_facts"] = [
         {

@@ -5,6 +5,8 @@ module imports itself in a circle, even through an import written inside a funct
 class or module-level function name is defined twice for different things."""
 
 import ast
+import importlib
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,24 @@ def test_no_class_or_module_level_function_name_is_defined_twice():
                 defined.setdefault(node.name, []).append(module_name(path))
     twice = {name: modules for name, modules in defined.items() if len(modules) > 1}
     assert set(twice) <= SAME_NAME_BY_CONVENTION, twice
+
+
+SCRIPTS = sorted((TRACKER.parent / "bench").glob("*.py")) + [
+    path
+    for path in sorted((TRACKER.parent / "bin").iterdir())
+    if path.read_bytes().startswith(b"#!/usr/bin/env python")
+]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_every_name_a_script_takes_from_tracker_exists(script):
+    # The benchmarks and bin scripts import inside functions and run outside the suite, so a
+    # rename in tracker/ would otherwise break them unnoticed (bench/extraction.py once did).
+    missing = []
+    for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith("tracker"):
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if not hasattr(module, alias.name) and importlib.util.find_spec(f"{node.module}.{alias.name}") is None:
+                    missing.append(f"{node.module}.{alias.name}")
+    assert missing == []
