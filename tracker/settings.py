@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # A worker killed while polling a source (SIGKILL runs no cleanup) leaves the source's lock to
 # expire this long after the poll last renewed it; a live poll renews it every third of this.
 NEWS_POLL_LOCK_SECONDS = env_int("NEWS_POLL_LOCK_SECONDS", 60, minimum=1)
+# The most entries one poll of a feed stores, the newest first (a source's row may say
+# otherwise): a feed of 100,000 entries is read 200 at a time, a poll at a time, instead of
+# holding a worker for minutes (tracker/news/entry_cap.py).
+NEWS_MAX_ENTRIES_PER_POLL = env_int("NEWS_MAX_ENTRIES_PER_POLL", 200, minimum=1)
 
 # --- Production hardening -----------------------------------------------------------------
 # tests/test_deploy.py runs `check --deploy --fail-level WARNING` with production settings and

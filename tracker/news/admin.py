@@ -42,12 +42,26 @@ class NewsSourceAdmin(admin.ModelAdmin):
         "last_error",
         "consecutive_failures",
         "articles_found",
+        "entries_left",
         "etag",
         "last_modified",
         "next_poll_at",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "url", "kind", "enabled", "poll_interval", "fetch_linked_pages"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "url",
+                    "kind",
+                    "enabled",
+                    "poll_interval",
+                    "max_entries_per_poll",
+                    "fetch_linked_pages",
+                ]
+            },
+        ),
         (_("Trust"), {"fields": ["allow_private_network", "auto_accept_confidence"]}),
         (_("Health"), {"fields": readonly_fields}),
     ]
@@ -57,6 +71,12 @@ class NewsSourceAdmin(admin.ModelAdmin):
     def health(self, source):
         if source.last_error:  # as the server or the parser said it
             return format_html('<span lang="en">{}</span>', source.last_error[:120])
+        if source.entries_left:  # a long feed read a cap at a time (entry_cap.py)
+            return ngettext(
+                "ok, %(count)s entry left for the next poll (the cap per poll)",
+                "ok, %(count)s entries left for the next poll (the cap per poll)",
+                source.entries_left,
+            ) % {"count": source.entries_left}
         return gettext("ok") if source.last_success_at else gettext("not polled yet")
 
     @admin.action(description=_("Poll the selected sources now"), permissions=["change"])

@@ -65,6 +65,26 @@ class NewsSource(models.Model):
     articles_found = models.PositiveIntegerField(
         _("articles found"), default=0, help_text=_("Articles stored from this source so far.")
     )
+    # db_default: rows made by code that predates the field (a data migration's historical
+    # model) get 0 too.
+    entries_left = models.PositiveIntegerField(
+        _("entries left"),
+        default=0,
+        db_default=0,
+        help_text=_(
+            "Feed entries the last poll did not read because of the cap (at most this many are new); "
+            "the next poll reads them."
+        ),
+    )
+    max_entries_per_poll = models.PositiveIntegerField(
+        _("max entries per poll"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The most feed entries one poll stores, the newest first; the rest wait for the next poll. "
+            "Blank: the NEWS_MAX_ENTRIES_PER_POLL setting."
+        ),
+    )
     # Conditional GET state and scheduling.
     etag = models.CharField(_("etag"), max_length=500, blank=True)
     last_modified = models.CharField(_("last modified"), max_length=100, blank=True)
@@ -80,6 +100,10 @@ class NewsSource(models.Model):
             models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="news_source_kind_valid"),
             models.CheckConstraint(
                 condition=Q(poll_interval__gte=dt.timedelta(minutes=1)), name="news_source_interval_at_least_a_minute"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_entries_per_poll__isnull=True) | Q(max_entries_per_poll__gte=1),
+                name="news_source_entry_cap_at_least_one",
             ),
             models.CheckConstraint(
                 condition=Q(auto_accept_confidence__isnull=True)

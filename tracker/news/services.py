@@ -1,7 +1,8 @@
 """The ingestion pipeline: fetch → parse → store → extract → link → propose → accept.
 
 One path: `poll_exclusively` (the task and the `poll_sources` command) holds a source's
-lock and calls `poll`, which fetches, parses and hands the entries to `ingest_entries`;
+lock and calls `poll`, which fetches, parses and hands the entries to `ingest_entries`
+(of a feed, the newest not yet stored up to a cap per poll: entry_cap.py);
 the `ingest` command hands one entry to `ingest_entry`, a batch of one. Plain functions;
 the Celery tasks only decide on retries."""
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from tracker.lib.locks import exclusive, seconds_left
 from tracker.record.models import EVENTS, Mission, Person
 
+from .entry_cap import entry_cap, stored_among
 from .extraction import Extraction, detect_language, extract, find_publication_date
 from .fetch import DEFAULT_LIMITS, FetchError, FetchResult, fetch
 from .linked_names import LinkedNames, current_linked_names
@@ -31,7 +33,7 @@ from .models import (
     ProposedUpdate,
     SourceKind,
 )
-from .parse import Entry, ParseError, parse_feed, parse_page
+from .parse import Entry, NewestEntries, ParseError, parse_newest, parse_page
 from .proposals import (
     KnownFacts,
     ProposalNotApplicable,
@@ -66,6 +68,7 @@ class PollResult:
     source: str
     not_modified: bool = False
     articles: list[IngestedArticle] = field(default_factory=list)
+    left: int = 0  # entries past the cap, for the next poll
 
     def count(self, status: str) -> int:
         return sum(1 for item in self.articles if item.status == status)
@@ -79,6 +82,7 @@ class PollResult:
         return (
             f"{self.source}: {len(self.articles)} entries, {self.count('created')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {proposals} proposals."
+            + (f" {self.left} entries left for the next poll." if self.left else "")
         )
 
 
@@ -250,17 +254,22 @@ def is_feed(result: FetchResult) -> bool:
     )
 
 
-def entries_of(source: NewsSource, result: FetchResult) -> list[Entry]:
+def entries_of(source: NewsSource, result: FetchResult) -> NewestEntries:
+    """The entries this poll stores: a page's one, or a feed's newest up to the source's
+    cap (the rest are `left` for the next poll; see record_success)."""
     if source.kind == SourceKind.PAGE:
-        return [parse_page(result.body, url=result.url, charset=result.charset)]
-    entries = parse_feed(result.body, base_url=result.url, charset=result.charset)
+        return NewestEntries([parse_page(result.body, url=result.url, charset=result.charset)], left=0)
+    newest = parse_newest(
+        result.body, base_url=result.url, charset=result.charset, limit=entry_cap(source), stored=stored_among(source)
+    )
+    entries = newest.entries
     if source.fetch_linked_pages and source.kind == SourceKind.FEED:
         # One time budget for all of a poll's linked pages: each fetch has a deadline of its
         # own, and a feed of many teasers linking to slow pages would hold the worker for the
         # sum of them (tests/hostile: "teasers-linking-to-trickles").
         until = time.monotonic() + LINKED_PAGES_SECONDS
         entries = [with_linked_page(entry, source, until=until) for entry in entries]
-    return entries
+    return NewestEntries(entries, left=newest.left)
 
 
 def with_linked_page(entry: Entry, source: NewsSource, *, until: float = float("inf")) -> Entry:
@@ -298,10 +307,20 @@ def record_failure(source: NewsSource, message: str, now: dt.datetime) -> None:
     )
 
 
-def record_success(source: NewsSource, result: FetchResult | None, stored: int, now: dt.datetime) -> None:
+def record_success(
+    source: NewsSource, result: FetchResult | None, stored: int, now: dt.datetime, *, left: int = 0
+) -> None:
+    """The poll's outcome on the source's health row. `left`: entries past the cap. While
+    there are any, the feed's validators (ETag, Last-Modified) are not kept: the next poll
+    must get the feed again to read them, and with validators an unchanged feed would
+    answer 304 and leave them unread until it next changed."""
     changes = {"last_checked_at": now, "last_success_at": now, "last_error": "", "consecutive_failures": 0}
     if result is not None:
-        changes.update(etag=result.etag[:500], last_modified=result.last_modified[:100])
+        changes["entries_left"] = left
+        if left:
+            changes.update(etag="", last_modified="")
+        else:
+            changes.update(etag=result.etag[:500], last_modified=result.last_modified[:100])
     if stored:
         changes["articles_found"] = F("articles_found") + stored
     NewsSource.objects.filter(pk=source.pk).update(**changes)
@@ -326,7 +345,8 @@ def poll(source: NewsSource, *, now: dt.datetime | None = None) -> PollResult:
             outcome.not_modified = True
             record_success(source, None, 0, now)
             return outcome
-        outcome.articles = ingest_entries(entries_of(source, result), source=source)
+        newest = entries_of(source, result)
+        outcome.articles, outcome.left = ingest_entries(newest.entries, source=source), newest.left
     except FetchError as error:
         record_failure(source, str(error), now)
         raise
@@ -339,7 +359,7 @@ def poll(source: NewsSource, *, now: dt.datetime | None = None) -> PollResult:
         # ends with nothing recorded. The caller logs the traceback.
         record_failure(source, f"{source.url}: {unexpected(error)}", now)
         raise
-    record_success(source, result, outcome.count("created"), now)
+    record_success(source, result, outcome.count("created"), now, left=outcome.left)
     return outcome
 
 

@@ -29,7 +29,7 @@ encodings.py: bytes to text; feeds.py and pages.py: the two kinds of source.
 """
 
 from .encodings import decode, repair_decode
-from .feeds import parse_feed
+from .feeds import EntryKey, NewestEntries, parse_feed, parse_newest
 from .pages import main_text, main_text_span, parse_page, parse_text
 from .text import MAX_TEXT, MAX_TITLE, Entry, ParseError, canonical_url, plain_text, plausible_date
 
@@ -37,12 +37,15 @@ __all__ = [
     "MAX_TEXT",
     "MAX_TITLE",
     "Entry",
+    "EntryKey",
+    "NewestEntries",
     "ParseError",
     "canonical_url",
     "decode",
     "main_text",
     "main_text_span",
     "parse_feed",
+    "parse_newest",
     "parse_page",
     "parse_text",
     "plain_text",

@@ -1,9 +1,13 @@
-"""RSS and Atom feeds, through feedparser (which also survives malformed XML)."""
+"""RSS and Atom feeds, through feedparser (which also survives malformed XML): parse_feed
+reads every entry; parse_newest the newest not yet stored, up to a poll's cap."""
 
 import calendar
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import islice
 
 import feedparser
 
@@ -24,6 +28,20 @@ from .text import (
 # Characters a GUID is kept verbatim without: markup, quotes, controls.
 UNSAFE_GUID = re.compile(r"[<>\"'`\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+# A key the store step knows a story by: (GUID, canonical URL), either may be "".
+EntryKey = tuple[str, str]
+# Keys asked about at once when a capped feed is read (one query each, see parse_newest).
+KEYS_PER_LOOKUP = 500
+
+
+@dataclass(frozen=True)
+class NewestEntries:
+    """A capped read of a feed: the newest entries not yet stored, and how many entries
+    were not looked at (at most that many are new; the next poll reads them)."""
+
+    entries: list[Entry]
+    left: int
+
 
 def parse_feed(body: bytes, *, base_url: str, charset: str | None = None) -> list[Entry]:
     """Entries of an RSS or Atom feed; `charset` is the one its HTTP Content-Type names, if
@@ -34,31 +52,94 @@ def parse_feed(body: bytes, *, base_url: str, charset: str | None = None) -> lis
     The text is decoded here (see feed_text), not by feedparser, which reads a feed that
     declares no encoding and is not UTF-8 as windows-1252 (Russian became mojibake), and
     handed to it as UTF-8 that says so, with no reference to a character that cannot be."""
+    utf8, feed = _read(body, base_url, charset)
+    entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
+    return entries or _no_entries(body, utf8, feed)
+
+
+def parse_newest(
+    body: bytes,
+    *,
+    base_url: str,
+    charset: str | None = None,
+    limit: int,
+    stored: Callable[[list[EntryKey]], set[EntryKey]],
+) -> NewestEntries:
+    """At most `limit` entries of a feed, the newest first (by their date; undated ones
+    after, in the feed's order), passing over those `stored` says are stored already, so
+    that each poll of a long feed takes the next `limit` and a feed of 100,000 entries is
+    read in turns. A feed of `limit` entries or fewer is read as parse_feed reads it (its
+    stored entries too, so a changed story is updated). `stored` takes keys
+    (GUID, canonical URL) and answers the ones it knows; only entries taken are made into
+    plain text, which is most of what reading an entry costs."""
+    utf8, feed = _read(body, base_url, charset)
+    items = sorted(feed.entries, key=_newest_first)
+    if len(items) <= limit:
+        entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), items) if entry)
+        return NewestEntries(entries or _no_entries(body, utf8, feed), left=0)
+    looked_at = 0
+
+    def unstored():
+        nonlocal looked_at
+        for start in range(0, len(items), KEYS_PER_LOOKUP):
+            chunk = [(item, _entry_key(item, base_url)) for item in items[start : start + KEYS_PER_LOOKUP]]
+            known = stored([key for _, key in chunk])
+            for item, key in chunk:
+                looked_at += 1
+                if key not in known and (entry := _entry(item, base_url)):
+                    yield entry
+
+    taken = list(islice(_unique(unstored()), limit))
+    return NewestEntries(taken, left=len(items) - looked_at)
+
+
+def _read(body: bytes, base_url: str, charset: str | None):
+    """The feed's bytes as UTF-8 and feedparser's reading of them."""
     text = valid_character_references(feed_text(body, charset))
     utf8 = without_internal_dtd(declare_utf8(text).encode())
     refuse_crowded_tags(utf8, "feed")
-    feed = _feedparser(utf8, base_url)
-    entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
-    if entries:
-        return entries
+    return utf8, _feedparser(utf8, base_url)
+
+
+def _no_entries(body: bytes, utf8: bytes, feed) -> list[Entry]:
+    """A feed without usable entries: [] when it is a well-formed feed, else ParseError."""
     if problem := _unreadable(body, utf8, feed):
         raise ParseError(f"The feed could not be read: {problem}.")
     return []
+
+
+def _newest_first(item) -> tuple:
+    """Sort key: dated entries newest first, then the undated (sorted() keeps their order)."""
+    published = _entry_time(item)
+    return (published is None, -published.timestamp() if published else 0)
+
+
+def _entry_key(item, base_url: str) -> EntryKey:
+    """The entry's (GUID, canonical URL) as _entry would make them, without its text."""
+    link = item.get("link") or ""
+    try:
+        url = canonical_url(link, base_url) if link else ""
+    except ParseError:
+        url = ""
+    return _guid(item), url
 
 
 def _first_of_each(entries) -> list[Entry]:
     """The entries without those that repeat an earlier one's GUID or URL. A feed that
     lists one story twice with different text would otherwise have it rewritten twice on
     every poll (and its mentions and proposals redone); feeds list the newest first."""
+    return list(_unique(entries))
+
+
+def _unique(entries):
+    """_first_of_each as a generator: a capped read stops at the cap, unread entries unmade."""
     seen: set[tuple[str, str]] = set()
-    unique = []
     for entry in entries:
         keys = {("guid", entry.guid), ("url", entry.url)} - {("guid", ""), ("url", "")}
         if keys & seen:
             continue
         seen |= keys
-        unique.append(entry)
-    return unique
+        yield entry
 
 
 def _feedparser(body: bytes, base_url: str):
