@@ -266,7 +266,7 @@ def test_an_unexpected_exception_in_a_poll_is_a_failure_recorded_on_the_source(f
     def broken(*args, **kwargs):
         raise KeyError("no such thing\nat all")
 
-    monkeypatch.setattr(services, "parse_feed", broken)
+    monkeypatch.setattr(services, "parse_newest", broken)
     source = make_loopback_source(feed_server, rss(rss_item()), name="Wild feed")
     outcome = tasks.poll_source.apply(args=[source.pk]).get(propagate=True)
     assert outcome == "Wild feed: failed unexpectedly: KeyError: 'no such thing\\nat all'"
@@ -281,7 +281,7 @@ def test_an_unexpected_exception_in_a_poll_is_a_failure_recorded_on_the_source(f
 
 @pytest.mark.django_db
 def test_poll_sources_reports_an_unexpected_exception_in_a_line(feed_server, monkeypatch):
-    monkeypatch.setattr(services, "parse_feed", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr(services, "parse_newest", lambda *args, **kwargs: 1 / 0)
     source = make_loopback_source(feed_server, rss(rss_item()), name="Wild feed")
     (line,) = services.poll_sources_now(name=source.name)
     assert line == "Wild feed: failed unexpectedly: ZeroDivisionError: division by zero"
