@@ -176,6 +176,7 @@ def run(
             enabled=True,
             allow_private_network=True,  # the feed is served on loopback
             fetch_linked_pages=False,  # the stories' links are not served: the feed text is the story
+            max_entries_per_poll=entries,  # one poll takes the whole feed: the cap is not the subject here
         )
         rounds = Rounds(entries)
         broker = stack.broker()
@@ -296,6 +297,7 @@ def run_pool_process_kill(context: FaultContext, *, entries: int = 300, lock_sec
             enabled=True,
             allow_private_network=True,
             fetch_linked_pages=False,
+            max_entries_per_poll=entries,  # one poll takes the whole feed: the cap is not the subject here
         )
         worker = stack.start_worker("worker")
         broker = stack.broker()

@@ -91,6 +91,7 @@ def run(
             enabled=True,
             allow_private_network=True,
             fetch_linked_pages=False,
+            max_entries_per_poll=entries,  # one poll takes the whole feed: the cap is not the subject here
         )
         lock_key = f"lock:news:poll:{source.pk}"
         workers = {name: stack.start_worker(name) for name in ("worker-a", "worker-b")}
