@@ -53,8 +53,7 @@ def parse_feed(body: bytes, *, base_url: str, charset: str | None = None) -> lis
     declares no encoding and is not UTF-8 as windows-1252 (Russian became mojibake), and
     handed to it as UTF-8 that says so, with no reference to a character that cannot be."""
     utf8, feed = _read(body, base_url, charset)
-    entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), feed.entries) if entry)
-    return entries or _no_entries(body, utf8, feed)
+    return _entries(feed.entries, base_url) or _no_entries(body, utf8, feed)
 
 
 def parse_newest(
@@ -75,8 +74,7 @@ def parse_newest(
     utf8, feed = _read(body, base_url, charset)
     items = sorted(feed.entries, key=_newest_first)
     if len(items) <= limit:
-        entries = _first_of_each(entry for entry in map(lambda item: _entry(item, base_url), items) if entry)
-        return NewestEntries(entries or _no_entries(body, utf8, feed), left=0)
+        return NewestEntries(_entries(items, base_url) or _no_entries(body, utf8, feed), left=0)
     looked_at = 0
 
     def unstored():
@@ -91,6 +89,11 @@ def parse_newest(
 
     taken = list(islice(_unique(unstored()), limit))
     return NewestEntries(taken, left=len(items) - looked_at)
+
+
+def _entries(items, base_url: str) -> list[Entry]:
+    """feedparser's items as entries, each story once (unusable items dropped)."""
+    return _first_of_each(entry for entry in (_entry(item, base_url) for item in items) if entry)
 
 
 def _read(body: bytes, base_url: str, charset: str | None):
